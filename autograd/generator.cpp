@@ -1,0 +1,59 @@
+#include "autograd/generator.hpp"
+
+#include <cmath>
+#include <numbers>
+
+namespace potatolemon {
+
+namespace {
+std::uint64_t splitmix64(std::uint64_t& x) {
+    std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+}  // namespace
+
+void Generator::seed_(std::uint64_t seed) {
+    for (auto& s : state_) s = splitmix64(seed);
+    has_spare_ = false;
+}
+
+std::uint64_t Generator::next_u64() {
+    std::uint64_t result = rotl(state_[1] * 5, 7) * 9;
+    std::uint64_t t = state_[1] << 17;
+    state_[2] ^= state_[0];
+    state_[3] ^= state_[1];
+    state_[1] ^= state_[2];
+    state_[0] ^= state_[3];
+    state_[2] ^= t;
+    state_[3] = rotl(state_[3], 45);
+    return result;
+}
+
+double Generator::uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+
+float Generator::uniform_float() { return static_cast<float>(next_u64() >> 40) * 0x1.0p-24f; }
+
+double Generator::normal() {
+    if (has_spare_) {
+        has_spare_ = false;
+        return spare_normal_;
+    }
+    double u1 = 1.0 - uniform();  // (0, 1]: log stays finite
+    double u2 = uniform();
+    double radius = std::sqrt(-2.0 * std::log(u1));
+    spare_normal_ = radius * std::sin(2.0 * std::numbers::pi * u2);
+    has_spare_ = true;
+    return radius * std::cos(2.0 * std::numbers::pi * u2);
+}
+
+Generator& default_generator() {
+    static Generator generator(0);
+    return generator;
+}
+
+void manual_seed(std::uint64_t seed) { default_generator().manual_seed(seed); }
+
+}  // namespace potatolemon

@@ -1,0 +1,176 @@
+// Elementwise ops: forward kernel, then one tape entry whose backward is written in Tensor ops.
+#include "autograd/ops_elementwise.hpp"
+
+#include <cmath>
+
+#include "autograd/elementwise_kernels.hpp"
+#include "autograd/factories.hpp"
+#include "autograd/ops_reduce.hpp"
+#include "autograd/tape.hpp"
+
+namespace potatolemon {
+
+using detail::map_binary;
+using detail::map_unary;
+
+namespace {
+Shape binary_shape(const Tensor& a, const Tensor& b, const char* op) {
+    check_same_dtype(a, b, op);
+    return broadcast_shapes(a.shape(), b.shape(), op);
+}
+Tensor scalar_like(double value, const Tensor& t) { return scalar_tensor(value, t.dtype()); }
+}  // namespace
+
+Tensor add(const Tensor& a, const Tensor& b) {
+    Tensor out = map_binary(a, b, binary_shape(a, b, "add"), [](auto x, auto y) { return x + y; });
+    return record(Op::add, out, {a, b}, [sa = a.shape(), sb = b.shape()](const Tensor& grad_out,
+                                                                         const Tensor&) {
+        return Grads{sum_to(grad_out, sa), sum_to(grad_out, sb)};
+    });
+}
+
+Tensor sub(const Tensor& a, const Tensor& b) {
+    Tensor out = map_binary(a, b, binary_shape(a, b, "sub"), [](auto x, auto y) { return x - y; });
+    return record(Op::sub, out, {a, b}, [sa = a.shape(), sb = b.shape()](const Tensor& grad_out,
+                                                                         const Tensor&) {
+        return Grads{sum_to(grad_out, sa), sum_to(neg(grad_out), sb)};
+    });
+}
+
+// (a b)'a = b, (a b)'b = a
+Tensor mul(const Tensor& a, const Tensor& b) {
+    Tensor out = map_binary(a, b, binary_shape(a, b, "mul"), [](auto x, auto y) { return x * y; });
+    return record(Op::mul, out, {a, b}, [a, b](const Tensor& grad_out, const Tensor&) {
+        return Grads{a.requires_grad() ? sum_to(grad_out * b, a.shape()) : Tensor(),
+                     b.requires_grad() ? sum_to(grad_out * a, b.shape()) : Tensor()};
+    });
+}
+
+// (a / b)'a = 1 / b, (a / b)'b = -(a / b) / b
+Tensor div(const Tensor& a, const Tensor& b) {
+    Tensor out = map_binary(a, b, binary_shape(a, b, "div"), [](auto x, auto y) { return x / y; });
+    return record(Op::div, out, {a, b}, [a, b](const Tensor& grad_out, const Tensor& out) {
+        return Grads{a.requires_grad() ? sum_to(grad_out / b, a.shape()) : Tensor(),
+                     b.requires_grad() ? sum_to(neg(grad_out * out / b), b.shape()) : Tensor()};
+    });
+}
+
+Tensor neg(const Tensor& x) {
+    check_floating(x, "neg");
+    Tensor out = map_unary(x, [](auto v) { return -v; });
+    return record(Op::neg, out, {x}, [](const Tensor& grad_out, const Tensor&) {
+        return Grads{neg(grad_out)};
+    });
+}
+
+// (x^p)' = p x^(p-1)
+Tensor pow(const Tensor& x, double p) {
+    check_floating(x, "pow");
+    Tensor out = map_unary(x, [p](auto v) { return static_cast<decltype(v)>(std::pow(v, p)); });
+    return record(Op::pow, out, {x}, [x, p](const Tensor& grad_out, const Tensor&) {
+        if (p == 0) return Grads{zeros_like(x)};
+        return Grads{grad_out * (pow(x, p - 1) * p)};
+    });
+}
+
+Tensor exp(const Tensor& x) {
+    check_floating(x, "exp");
+    Tensor out = map_unary(x, [](auto v) { return std::exp(v); });
+    return record(Op::exp, out, {x}, [](const Tensor& grad_out, const Tensor& out) {
+        return Grads{grad_out * out};
+    });
+}
+
+Tensor log(const Tensor& x) {
+    check_floating(x, "log");
+    Tensor out = map_unary(x, [](auto v) { return std::log(v); });
+    return record(Op::log, out, {x}, [x](const Tensor& grad_out, const Tensor&) {
+        return Grads{grad_out / x};
+    });
+}
+
+// sqrt'(x) = 1 / (2 sqrt(x)), from the saved result
+Tensor sqrt(const Tensor& x) {
+    check_floating(x, "sqrt");
+    Tensor out = map_unary(x, [](auto v) { return std::sqrt(v); });
+    return record(Op::sqrt, out, {x}, [](const Tensor& grad_out, const Tensor& out) {
+        return Grads{grad_out / (out * 2.0)};
+    });
+}
+
+// abs'(x) = sign(x), with sign(0) = 0 as PyTorch; the sign is a constant of the graph.
+Tensor abs(const Tensor& x) {
+    check_floating(x, "abs");
+    Tensor out = map_unary(x, [](auto v) { return std::abs(v); });
+    return record(Op::abs, out, {x}, [x](const Tensor& grad_out, const Tensor&) {
+        Tensor sign = map_unary(x, [](auto v) { return decltype(v)((v > 0) - (v < 0)); });
+        return Grads{grad_out * sign};
+    });
+}
+
+// tanh'(x) = 1 - tanh(x)^2, from the saved result
+Tensor tanh(const Tensor& x) {
+    check_floating(x, "tanh");
+    Tensor out = map_unary(x, [](auto v) { return std::tanh(v); });
+    return record(Op::tanh, out, {x}, [](const Tensor& grad_out, const Tensor& out) {
+        return Grads{grad_out * (1.0 - out * out)};
+    });
+}
+
+// Two branches so exp never overflows: e^x/(1+e^x) for x < 0. sigmoid' = s (1 - s).
+Tensor sigmoid(const Tensor& x) {
+    check_floating(x, "sigmoid");
+    Tensor out = map_unary(x, [](auto v) {
+        using T = decltype(v);
+        if (v >= 0) return T(1) / (T(1) + std::exp(-v));
+        T e = std::exp(v);
+        return e / (T(1) + e);
+    });
+    return record(Op::sigmoid, out, {x}, [](const Tensor& grad_out, const Tensor& out) {
+        return Grads{grad_out * (out * (1.0 - out))};
+    });
+}
+
+// relu'(0) = 0 (PyTorch's convention); the mask is a constant of the graph.
+Tensor relu(const Tensor& x) {
+    check_floating(x, "relu");
+    Tensor out = map_unary(x, [](auto v) { return v > 0 ? v : decltype(v)(0); });
+    return record(Op::relu, out, {x}, [x](const Tensor& grad_out, const Tensor&) {
+        return Grads{grad_out * map_unary(x, [](auto v) { return decltype(v)(v > 0); })};
+    });
+}
+
+// The negative slope applies at 0 as in PyTorch (x > 0 selects the identity branch).
+Tensor leaky_relu(const Tensor& x, double negative_slope) {
+    check_floating(x, "leaky_relu");
+    Tensor out = map_unary(x, [s = negative_slope](auto v) { return v > 0 ? v : decltype(v)(s * v); });
+    return record(Op::leaky_relu, out, {x}, [x, negative_slope](const Tensor& grad_out,
+                                                                const Tensor&) {
+        auto slope = [s = negative_slope](auto v) { return decltype(v)(v > 0 ? 1 : s); };
+        return Grads{grad_out * map_unary(x, slope)};
+    });
+}
+
+// Gradient 1 where min <= x <= max (bounds included, as PyTorch), else 0.
+Tensor clamp(const Tensor& x, double min, double max) {
+    check_floating(x, "clamp");
+    if (!(min <= max))
+        throw ShapeError("clamp: min " + std::to_string(min) + " > max " + std::to_string(max));
+    Tensor out = map_unary(x, [min, max](auto v) {
+        using T = decltype(v);
+        return v < T(min) ? T(min) : (v > T(max) ? T(max) : v);
+    });
+    return record(Op::clamp, out, {x}, [x, min, max](const Tensor& grad_out, const Tensor&) {
+        auto inside = [min, max](auto v) { return decltype(v)(v >= min && v <= max); };
+        return Grads{grad_out * map_unary(x, inside)};
+    });
+}
+
+Tensor add(const Tensor& a, double b) { return add(a, scalar_like(b, a)); }
+Tensor sub(const Tensor& a, double b) { return sub(a, scalar_like(b, a)); }
+Tensor sub(double a, const Tensor& b) { return sub(scalar_like(a, b), b); }
+Tensor mul(const Tensor& a, double b) { return mul(a, scalar_like(b, a)); }
+Tensor div(const Tensor& a, double b) { return div(a, scalar_like(b, a)); }
+Tensor div(double a, const Tensor& b) { return div(scalar_like(a, b), b); }
+
+}  // namespace potatolemon

@@ -1,0 +1,46 @@
+// Elementwise ops with numpy broadcasting. Binary ops throw ShapeError when shapes do not
+// broadcast and DtypeError on mixed dtypes; gradients are summed back to each input's shape.
+#pragma once
+#include "autograd/tensor.hpp"
+
+namespace potatolemon {
+
+Tensor add(const Tensor& a, const Tensor& b);
+Tensor sub(const Tensor& a, const Tensor& b);
+Tensor mul(const Tensor& a, const Tensor& b);
+Tensor div(const Tensor& a, const Tensor& b);
+Tensor neg(const Tensor& x);
+Tensor pow(const Tensor& x, double exponent);  // x^p; for non-integer p keep x > 0
+Tensor exp(const Tensor& x);
+Tensor log(const Tensor& x);
+Tensor sqrt(const Tensor& x);
+Tensor abs(const Tensor& x);       // abs'(0) = 0
+Tensor tanh(const Tensor& x);
+Tensor sigmoid(const Tensor& x);   // 1/(1+e^-x), stable for large |x|
+Tensor relu(const Tensor& x);      // relu'(0) = 0
+Tensor leaky_relu(const Tensor& x, double negative_slope = 0.01);  // slope used at 0
+Tensor clamp(const Tensor& x, double min, double max);  // gradient 1 on [min, max], bounds included
+
+// Scalar forms: the scalar becomes a rank-0 tensor of the tensor's dtype.
+Tensor add(const Tensor& a, double b);
+Tensor sub(const Tensor& a, double b);
+Tensor sub(double a, const Tensor& b);
+Tensor mul(const Tensor& a, double b);
+Tensor div(const Tensor& a, double b);
+Tensor div(double a, const Tensor& b);
+
+inline Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
+inline Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
+inline Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
+inline Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
+inline Tensor operator-(const Tensor& x) { return neg(x); }
+inline Tensor operator+(const Tensor& a, double b) { return add(a, b); }
+inline Tensor operator+(double a, const Tensor& b) { return add(b, a); }
+inline Tensor operator-(const Tensor& a, double b) { return sub(a, b); }
+inline Tensor operator-(double a, const Tensor& b) { return sub(a, b); }
+inline Tensor operator*(const Tensor& a, double b) { return mul(a, b); }
+inline Tensor operator*(double a, const Tensor& b) { return mul(b, a); }
+inline Tensor operator/(const Tensor& a, double b) { return div(a, b); }
+inline Tensor operator/(double a, const Tensor& b) { return div(a, b); }
+
+}  // namespace potatolemon

@@ -1,0 +1,282 @@
+#include "autograd/ops_index.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "autograd/factories.hpp"
+#include "autograd/ops_shape.hpp"
+#include "autograd/tape.hpp"
+
+namespace potatolemon {
+
+namespace {
+// Tensors seen as (outer, rows, inner) around one dim: row k of every outer block moves at once.
+struct Rows {
+    std::int64_t outer = 1, inner = 1;
+};
+Rows rows_around(const Shape& shape, int dim) {
+    Rows r;
+    for (int d = 0; d < shape.rank(); ++d) (d < dim ? r.outer : r.inner) *= d == dim ? 1 : shape[d];
+    return r;
+}
+
+// dst row k ← src row pick(k), for k < dst_rows.
+template <class Pick>
+void gather_rows(const Tensor& src, Tensor& dst, int dim, Pick pick) {
+    Rows r = rows_around(src.shape(), dim);
+    std::int64_t src_rows = src.shape()[dim], dst_rows = dst.shape()[dim];
+    dispatch(src.dtype(), [&]<class T>() {
+        const T* s = src.data<T>();
+        T* d = dst.data<T>();
+        for (std::int64_t o = 0; o < r.outer; ++o)
+            for (std::int64_t k = 0; k < dst_rows; ++k)
+                std::memcpy(d + (o * dst_rows + k) * r.inner,
+                            s + (o * src_rows + pick(k)) * r.inner, sizeof(T) * r.inner);
+    });
+}
+
+// dst row place(k) += src row k, for k < src_rows (repeated places accumulate).
+template <class Place>
+void add_rows(const Tensor& src, Tensor& dst, int dim, Place place) {
+    Rows r = rows_around(src.shape(), dim);
+    std::int64_t src_rows = src.shape()[dim], dst_rows = dst.shape()[dim];
+    dispatch(src.dtype(), [&]<class T>() {
+        const T* s = src.data<T>();
+        T* d = dst.data<T>();
+        for (std::int64_t o = 0; o < r.outer; ++o)
+            for (std::int64_t k = 0; k < src_rows; ++k) {
+                const T* from = s + (o * src_rows + k) * r.inner;
+                T* to = d + (o * dst_rows + place(k)) * r.inner;
+                for (std::int64_t i = 0; i < r.inner; ++i) to[i] += from[i];
+            }
+    });
+}
+
+Tensor copy_of(const Tensor& x) {
+    Tensor out = empty(x.shape(), x.dtype());
+    std::memcpy(out.impl()->data, x.impl()->data, x.numel() * dtype_size(x.dtype()));
+    return out;
+}
+
+struct SliceRange {
+    std::int64_t start, count, step;
+    std::int64_t operator()(std::int64_t k) const { return start + k * step; }
+};
+
+SliceRange slice_range(std::int64_t size, std::int64_t start, std::int64_t end, std::int64_t step,
+                       const char* op) {
+    if (step < 1)
+        throw IndexError(std::string(op) + ": step must be >= 1, got " + std::to_string(step));
+    auto clamp_index = [size](std::int64_t i) {
+        return std::clamp(i < 0 ? i + size : i, std::int64_t(0), size);
+    };
+    start = clamp_index(start);
+    end = clamp_index(end);
+    return {start, end > start ? (end - start + step - 1) / step : 0, step};
+}
+
+void check_index(const Tensor& index, const char* op) {
+    check_defined(index, op);
+    if (index.dtype() != Dtype::int64)
+        throw DtypeError(std::string(op) + ": index must be int64, got " +
+                         dtype_name(index.dtype()) + " " + to_string(index.shape()));
+}
+
+void check_index_values(const Tensor& index, std::int64_t size, const Tensor& x, int dim,
+                        const char* op) {
+    const std::int64_t* p = index.data<std::int64_t>();
+    for (std::int64_t i = 0, n = index.numel(); i < n; ++i)
+        if (p[i] < 0 || p[i] >= size)
+            throw IndexError(std::string(op) + ": index " + std::to_string(p[i]) +
+                             " out of range for dim " + std::to_string(dim) + " of size " +
+                             std::to_string(size) + " (input " + to_string(x.shape()) + ")");
+}
+}  // namespace
+
+Tensor slice(const Tensor& x, std::int64_t dim, std::int64_t start, std::int64_t end,
+             std::int64_t step) {
+    check_floating(x, "slice");
+    int d = normalize_dim(dim, x.dim(), "slice");
+    SliceRange r = slice_range(x.shape()[d], start, end, step, "slice");
+    Shape shape = x.shape();
+    shape[d] = r.count;
+    Tensor out = empty(shape, x.dtype());
+    gather_rows(x, out, d, r);
+    return record(Op::slice, out, {x}, [in_shape = x.shape(), d, r](const Tensor& grad_out,
+                                                                    const Tensor&) {
+        return Grads{slice_backward(grad_out, in_shape, d, r.start, r(r.count), r.step)};
+    });
+}
+
+Tensor slice_backward(const Tensor& grad, const Shape& input_shape, std::int64_t dim,
+                      std::int64_t start, std::int64_t end, std::int64_t step) {
+    check_floating(grad, "slice_backward");
+    int d = normalize_dim(dim, input_shape.rank(), "slice_backward");
+    SliceRange r = slice_range(input_shape[d], start, end, step, "slice_backward");
+    Shape expected = input_shape;
+    expected[d] = r.count;
+    if (grad.shape() != expected)
+        throw ShapeError("slice_backward: gradient " + to_string(grad.shape()) +
+                         " does not match the slice " + to_string(expected) + " of " +
+                         to_string(input_shape));
+    Tensor out = zeros(input_shape, grad.dtype());
+    add_rows(grad, out, d, r);
+    return record(Op::slice_backward, out, {grad}, [d, r](const Tensor& grad_out, const Tensor&) {
+        return Grads{slice(grad_out, d, r.start, r(r.count), r.step)};
+    });
+}
+
+Tensor index_select(const Tensor& x, std::int64_t dim, const Tensor& index) {
+    check_floating(x, "index_select");
+    check_index(index, "index_select");
+    int d = normalize_dim(dim, x.dim(), "index_select");
+    if (index.dim() != 1)
+        throw ShapeError("index_select: index must be 1-D, got " + to_string(index.shape()));
+    check_index_values(index, x.shape()[d], x, d, "index_select");
+    Shape shape = x.shape();
+    shape[d] = index.numel();
+    Tensor out = empty(shape, x.dtype());
+    const std::int64_t* idx = index.data<std::int64_t>();
+    gather_rows(x, out, d, [idx](std::int64_t k) { return idx[k]; });
+    return record(Op::index_select, out, {x}, [x, d, index](const Tensor& grad_out,
+                                                            const Tensor&) {
+        return Grads{index_add(zeros_like(x), d, index, grad_out)};
+    });
+}
+
+Tensor index_add(const Tensor& x, std::int64_t dim, const Tensor& index, const Tensor& source) {
+    check_same_dtype(x, source, "index_add");
+    check_index(index, "index_add");
+    int d = normalize_dim(dim, x.dim(), "index_add");
+    Shape expected = x.shape();
+    if (index.dim() == 1) expected[d] = index.numel();
+    if (index.dim() != 1 || source.shape() != expected)
+        throw ShapeError("index_add: source " + to_string(source.shape()) + " and index " +
+                         to_string(index.shape()) + " do not fit input " + to_string(x.shape()) +
+                         " along dim " + std::to_string(d));
+    check_index_values(index, x.shape()[d], x, d, "index_add");
+    Tensor out = copy_of(x);
+    const std::int64_t* idx = index.data<std::int64_t>();
+    add_rows(source, out, d, [idx](std::int64_t k) { return idx[k]; });
+    return record(Op::index_add, out, {x, source}, [d, index](const Tensor& grad_out,
+                                                              const Tensor&) {
+        return Grads{grad_out, index_select(grad_out, d, index)};
+    });
+}
+
+namespace {
+// Checks index against x for gather/scatter_add, then calls f(i, offset) for every entry i of index,
+// where offset is x's element that entry addresses along dim.
+template <class F>
+void for_each_indexed(const Tensor& x, int dim, const Tensor& index, const char* op, F f) {
+    bool fits = index.dim() == x.dim();
+    for (int d = 0; fits && d < x.dim(); ++d)
+        fits = d == dim || index.shape()[d] <= x.shape()[d];
+    if (!fits)
+        throw ShapeError(std::string(op) + ": index " + to_string(index.shape()) +
+                         " does not fit input " + to_string(x.shape()) + " along dim " +
+                         std::to_string(dim));
+    check_index_values(index, x.shape()[dim], x, dim, op);
+    auto x_strides = contiguous_strides(x.shape());
+    const std::int64_t* idx = index.data<std::int64_t>();
+    const Shape& shape = index.shape();
+    std::array<std::int64_t, Shape::kMaxRank> pos{};
+    std::int64_t base = 0;  // offset in x of pos with the dim coordinate at 0
+    for (std::int64_t i = 0, n = index.numel(); i < n; ++i) {
+        f(i, base + idx[i] * x_strides[dim]);
+        for (int d = shape.rank() - 1; d >= 0; --d) {
+            std::int64_t step = d == dim ? 0 : x_strides[d];
+            base += step;
+            if (++pos[d] < shape[d]) break;
+            base -= step * shape[d];
+            pos[d] = 0;
+        }
+    }
+}
+}  // namespace
+
+Tensor gather(const Tensor& x, std::int64_t dim, const Tensor& index) {
+    check_floating(x, "gather");
+    check_index(index, "gather");
+    int d = normalize_dim(dim, x.dim(), "gather");
+    Tensor out = empty(index.shape(), x.dtype());
+    dispatch(x.dtype(), [&]<class T>() {
+        const T* s = x.data<T>();
+        T* o = out.data<T>();
+        for_each_indexed(x, d, index, "gather", [&](std::int64_t i, std::int64_t at) { o[i] = s[at]; });
+    });
+    return record(Op::gather, out, {x}, [x, d, index](const Tensor& grad_out, const Tensor&) {
+        return Grads{scatter_add(zeros_like(x), d, index, grad_out)};
+    });
+}
+
+Tensor scatter_add(const Tensor& x, std::int64_t dim, const Tensor& index, const Tensor& src) {
+    check_same_dtype(x, src, "scatter_add");
+    check_index(index, "scatter_add");
+    int d = normalize_dim(dim, x.dim(), "scatter_add");
+    if (index.shape() != src.shape())
+        throw ShapeError("scatter_add: index " + to_string(index.shape()) + " and src " +
+                         to_string(src.shape()) + " must have the same shape");
+    Tensor out = copy_of(x);
+    dispatch(x.dtype(), [&]<class T>() {
+        const T* s = src.data<T>();
+        T* o = out.data<T>();
+        for_each_indexed(x, d, index, "scatter_add",
+                         [&](std::int64_t i, std::int64_t at) { o[at] += s[i]; });
+    });
+    return record(Op::scatter_add, out, {x, src}, [d, index](const Tensor& grad_out,
+                                                             const Tensor&) {
+        return Grads{grad_out, gather(grad_out, d, index)};
+    });
+}
+
+Tensor concat(const std::vector<Tensor>& xs, std::int64_t dim) {
+    if (xs.empty()) throw ShapeError("concat: needs at least one tensor");
+    check_floating(xs[0], "concat");
+    int d = normalize_dim(dim, xs[0].dim(), "concat");
+    Shape shape = xs[0].shape();
+    shape[d] = 0;
+    SmallVector<Tensor, 2> inputs;
+    for (const Tensor& x : xs) {
+        check_same_dtype(xs[0], x, "concat");
+        Shape expected = xs[0].shape();
+        if (x.dim() == expected.rank()) expected[d] = x.shape()[d];
+        if (x.shape() != expected)
+            throw ShapeError("concat: shapes " + to_string(xs[0].shape()) + " and " +
+                             to_string(x.shape()) + " differ outside dim " + std::to_string(d));
+        shape[d] += x.shape()[d];
+        inputs.push_back(x);
+    }
+    Tensor out = zeros(shape, xs[0].dtype());
+    std::vector<std::int64_t> bounds{0};  // input i fills rows bounds[i] .. bounds[i+1]
+    for (const Tensor& x : xs) {
+        std::int64_t start = bounds.back();
+        add_rows(x, out, d, [start](std::int64_t k) { return start + k; });
+        bounds.push_back(start + x.shape()[d]);
+    }
+    return record(Op::concat, out, std::move(inputs), [d, bounds](const Tensor& grad_out,
+                                                                  const Tensor&) {
+        Grads grads;
+        for (std::size_t i = 0; i + 1 < bounds.size(); ++i)
+            grads.push_back(slice(grad_out, d, bounds[i], bounds[i + 1]));
+        return grads;
+    });
+}
+
+Tensor stack(const std::vector<Tensor>& xs, std::int64_t dim) {
+    if (xs.empty()) throw ShapeError("stack: needs at least one tensor");
+    check_floating(xs[0], "stack");
+    int d = normalize_dim(dim, xs[0].dim() + 1, "stack");
+    std::vector<Tensor> expanded;
+    for (const Tensor& x : xs) {
+        check_same_dtype(xs[0], x, "stack");
+        if (x.shape() != xs[0].shape())
+            throw ShapeError("stack: shapes " + to_string(xs[0].shape()) + " and " +
+                             to_string(x.shape()) + " differ");
+        expanded.push_back(unsqueeze(x, d));
+    }
+    return concat(expanded, d);
+}
+
+}  // namespace potatolemon

@@ -1,0 +1,37 @@
+// Indexing: slices, row selection by an int64 index tensor (mini-batches), gather/scatter_add along a
+// dim (picking class scores), concat and stack. Each differentiable op's backward is its partner:
+// slice ↔ slice_backward, index_select ↔ index_add, gather ↔ scatter_add. Index tensors are int64;
+// out-of-range entries throw IndexError naming the op, the entry and the shapes.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "autograd/tensor.hpp"
+
+namespace potatolemon {
+
+// Elements start, start+step, ... < end along dim (Python's rules: negative start/end count from the
+// end, both are clamped to the size). step >= 1.
+Tensor slice(const Tensor& x, std::int64_t dim, std::int64_t start, std::int64_t end,
+             std::int64_t step = 1);
+// Zeros of `input_shape` with grad written at the slice positions (the transpose of slice).
+Tensor slice_backward(const Tensor& grad, const Shape& input_shape, std::int64_t dim,
+                      std::int64_t start, std::int64_t end, std::int64_t step = 1);
+
+// out = entries of x at positions `index` (1-D int64) along dim.
+Tensor index_select(const Tensor& x, std::int64_t dim, const Tensor& index);
+// out = x with source's slices added at positions `index` along dim (repeats accumulate).
+Tensor index_add(const Tensor& x, std::int64_t dim, const Tensor& index, const Tensor& source);
+
+// out[i][j] = x[i][index[i][j]] for dim 1 (and likewise for any dim); index has x's rank and
+// out has index's shape; index.size(d) <= x.size(d) for d != dim.
+Tensor gather(const Tensor& x, std::int64_t dim, const Tensor& index);
+// out = x, then out[i][index[i][j]] += src[i][j] for dim 1 (and likewise); index has src's shape.
+Tensor scatter_add(const Tensor& x, std::int64_t dim, const Tensor& index, const Tensor& src);
+
+// Joins tensors of equal shape except along dim.
+Tensor concat(const std::vector<Tensor>& xs, std::int64_t dim);
+// Joins tensors of equal shape along a new dim.
+Tensor stack(const std::vector<Tensor>& xs, std::int64_t dim);
+
+}  // namespace potatolemon

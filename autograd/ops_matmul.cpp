@@ -1,0 +1,116 @@
+// Dimension letters: M rows of the result, N its columns, K the inner (summed) dim.
+#include "autograd/ops_matmul.hpp"
+
+#include <string>
+
+#include "autograd/factories.hpp"
+#include "autograd/kernels/gemm.hpp"
+#include "autograd/ops_elementwise.hpp"
+#include "autograd/ops_reduce.hpp"
+#include "autograd/ops_shape.hpp"
+#include "autograd/tape.hpp"
+
+namespace potatolemon {
+
+namespace {
+Shape batch_of(const Shape& shape) {
+    Shape batch;
+    for (int d = 0; d + 2 < shape.rank(); ++d) batch.push_back(shape[d]);
+    return batch;
+}
+
+std::string describe(const Tensor& t, bool transposed) {
+    return to_string(t.shape()) + (transposed ? "ᵀ" : "");
+}
+
+// C[batch, M, N] = op(A) op(B) over broadcast batch dims, one gemm per matrix of C.
+Tensor batched_gemm(const Tensor& a, const Tensor& b, bool ta, bool tb) {
+    const Shape& sa = a.shape();
+    const Shape& sb = b.shape();
+    std::int64_t M = ta ? sa[sa.rank() - 1] : sa[sa.rank() - 2];
+    std::int64_t Ka = ta ? sa[sa.rank() - 2] : sa[sa.rank() - 1];
+    std::int64_t Kb = tb ? sb[sb.rank() - 1] : sb[sb.rank() - 2];
+    std::int64_t N = tb ? sb[sb.rank() - 2] : sb[sb.rank() - 1];
+    if (Ka != Kb)
+        throw ShapeError("matmul: cannot multiply " + describe(a, ta) + " by " + describe(b, tb) +
+                         " (inner dims " + std::to_string(Ka) + " != " + std::to_string(Kb) + ")");
+    Shape batch = broadcast_shapes(batch_of(sa), batch_of(sb), "matmul");
+    Shape out_shape = batch;
+    out_shape.push_back(M);
+    out_shape.push_back(N);
+    Tensor out = empty(out_shape, a.dtype());
+    // Matrix strides of each operand seen from the broadcast batch (0 along broadcast dims).
+    Shape ba = batch_of(sa), bb = batch_of(sb);
+    auto stride_a = contiguous_strides(ba), stride_b = contiguous_strides(bb);
+    std::int64_t count = batch.numel();
+    dispatch(a.dtype(), [&]<class T>() {
+        const T* pa = a.data<T>();
+        const T* pb = b.data<T>();
+        T* pc = out.data<T>();
+        for (std::int64_t i = 0; i < count; ++i) {
+            std::int64_t ia = 0, ib = 0, rest = i;
+            for (int d = batch.rank() - 1; d >= 0; --d) {
+                std::int64_t coord = rest % batch[d];
+                rest /= batch[d];
+                int da = d - (batch.rank() - ba.rank()), db = d - (batch.rank() - bb.rank());
+                if (da >= 0 && ba[da] != 1) ia += coord * stride_a[da];
+                if (db >= 0 && bb[db] != 1) ib += coord * stride_b[db];
+            }
+            kernels::gemm<T>(ta, tb, M, N, Ka, pa + ia * M * Ka, ta ? M : Ka, pb + ib * Ka * N,
+                             tb ? Ka : N, pc + i * M * N, N);
+        }
+    });
+    return out;
+}
+}  // namespace
+
+// C = op(A) op(B):  grad op(A) = G op(B)ᵀ,  grad op(B) = op(A)ᵀ G; a transposed operand takes the
+// transpose of that, which is again one matmul with swapped flags.
+Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb) {
+    check_same_dtype(a, b, "matmul");
+    if (a.dim() < 2 || b.dim() < 2)
+        throw ShapeError("matmul: transposed form needs rank >= 2 operands, got " +
+                         to_string(a.shape()) + " and " + to_string(b.shape()));
+    Tensor out = batched_gemm(a, b, ta, tb);
+    return record(Op::matmul, out, {a, b}, [a, b, ta, tb](const Tensor& g, const Tensor&) {
+        Tensor grad_a, grad_b;
+        if (a.requires_grad())
+            grad_a = ta ? matmul(b, g, tb, true) : matmul(g, b, false, !tb);
+        if (b.requires_grad())
+            grad_b = tb ? matmul(g, a, true, ta) : matmul(a, g, !ta, false);
+        return Grads{grad_a.defined() ? sum_to(grad_a, a.shape()) : grad_a,
+                     grad_b.defined() ? sum_to(grad_b, b.shape()) : grad_b};
+    });
+}
+
+Tensor matmul(const Tensor& a, const Tensor& b) {
+    check_same_dtype(a, b, "matmul");
+    if (a.dim() == 0 || b.dim() == 0)
+        throw ShapeError("matmul: needs rank >= 1 operands, got " + to_string(a.shape()) +
+                         " and " + to_string(b.shape()));
+    Tensor a2 = a.dim() == 1 ? unsqueeze(a, 0) : a;
+    Tensor b2 = b.dim() == 1 ? unsqueeze(b, 1) : b;
+    Tensor out = matmul(a2, b2, false, false);
+    if (b.dim() == 1) out = squeeze(out, -1);
+    if (a.dim() == 1) out = squeeze(out, b.dim() == 1 ? -1 : -2);
+    return out;
+}
+
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
+    check_same_dtype(x, weight, "linear");
+    if (weight.dim() != 2 || x.dim() < 1 || x.shape()[x.dim() - 1] != weight.shape()[1])
+        throw ShapeError("linear: input " + to_string(x.shape()) + " does not fit weight " +
+                         to_string(weight.shape()) + " (expected [..., in] and [out, in])");
+    Tensor x2 = x.dim() == 1 ? unsqueeze(x, 0) : x;
+    Tensor out = matmul(x2, weight, false, true);
+    if (bias.defined()) {
+        check_same_dtype(x, bias, "linear");
+        if (bias.shape() != Shape{weight.shape()[0]})
+            throw ShapeError("linear: bias " + to_string(bias.shape()) + " does not fit weight " +
+                             to_string(weight.shape()));
+        out = out + bias;
+    }
+    return x.dim() == 1 ? squeeze(out, 0) : out;
+}
+
+}  // namespace potatolemon

@@ -1,0 +1,167 @@
+#include "autograd/ops_reduce.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "autograd/factories.hpp"
+#include "autograd/ops_elementwise.hpp"
+#include "autograd/ops_index.hpp"
+#include "autograd/ops_shape.hpp"
+#include "autograd/reduce_kernels.hpp"
+#include "autograd/tape.hpp"
+
+namespace potatolemon {
+
+using detail::block_view;
+
+namespace {
+// Sorted, unique, normalised dims; an empty list means every dim.
+std::vector<int> reduced_dims(const Tensor& x, const std::vector<std::int64_t>& dims, const char* op) {
+    std::vector<int> out;
+    for (std::int64_t d : dims) out.push_back(normalize_dim(d, x.dim(), op));
+    if (dims.empty())
+        for (int d = 0; d < x.dim(); ++d) out.push_back(d);
+    std::sort(out.begin(), out.end());
+    if (std::adjacent_find(out.begin(), out.end()) != out.end())
+        throw IndexError(std::string(op) + ": a dim appears twice for " + to_string(x.shape()));
+    return out;
+}
+
+Shape keepdim_shape(const Shape& shape, const std::vector<int>& dims) {
+    Shape out = shape;
+    for (int d : dims) out[d] = 1;
+    return out;
+}
+
+Shape dropped_shape(const Shape& shape, const std::vector<int>& dims) {
+    Shape out;
+    for (int d = 0; d < shape.rank(); ++d)
+        if (!std::binary_search(dims.begin(), dims.end(), d)) out.push_back(shape[d]);
+    return out;
+}
+
+// Sums the dims (sorted) with keepdim, one contiguous run at a time from the last.
+Tensor sum_kernel(const Tensor& x, const std::vector<int>& dims) {
+    Tensor out = x;
+    for (std::size_t end = dims.size(); end > 0;) {
+        std::size_t begin = end - 1;
+        while (begin > 0 && dims[begin - 1] + 1 == dims[begin]) --begin;
+        Shape shape = out.shape();
+        for (std::size_t i = begin; i < end; ++i) shape[dims[i]] = 1;
+        out = detail::sum_block(out, block_view(out.shape(), dims[begin], dims[end - 1]), shape);
+        end = begin;
+    }
+    return out.impl() == x.impl() ? detail::sum_block(x, block_view(x.shape(), 0, -1), x.shape())
+                                  : out;
+}
+
+// The forward of sum: reduce `dims` of x, result shaped `out_shape`.
+Tensor sum_impl(const Tensor& x, const std::vector<int>& dims, const Shape& out_shape) {
+    Tensor kept = sum_kernel(x, dims);
+    Tensor out(detail::TensorImpl::view_of(kept.impl(), out_shape));
+    return record(Op::sum, out, {x}, [in_shape = x.shape(), kept_shape = kept.shape()](
+                                         const Tensor& grad_out, const Tensor&) {
+        return Grads{expand(view(grad_out, kept_shape), in_shape)};
+    });
+}
+}  // namespace
+
+Tensor sum(const Tensor& x) { return sum(x, {}, false); }
+
+Tensor sum(const Tensor& x, const std::vector<std::int64_t>& dims, bool keepdim) {
+    check_floating(x, "sum");
+    std::vector<int> ds = reduced_dims(x, dims, "sum");
+    return sum_impl(x, ds, keepdim ? keepdim_shape(x.shape(), ds) : dropped_shape(x.shape(), ds));
+}
+
+Tensor mean(const Tensor& x) { return mean(x, {}, false); }
+
+Tensor mean(const Tensor& x, const std::vector<std::int64_t>& dims, bool keepdim) {
+    check_floating(x, "mean");
+    std::int64_t count = 1;
+    for (int d : reduced_dims(x, dims, "mean")) count *= x.shape()[d];
+    if (count == 0)
+        throw ShapeError("mean: no elements to average in " + to_string(x.shape()));
+    return sum(x, dims, keepdim) * (1.0 / static_cast<double>(count));
+}
+
+// Its backward is expand, whose backward is sum_to again: gradients of any order.
+Tensor sum_to(const Tensor& x, const Shape& shape) {
+    check_floating(x, "sum_to");
+    if (x.shape() == shape) return x;
+    if (shape.rank() > x.dim() || broadcast_shapes(shape, x.shape(), "sum_to") != x.shape())
+        throw ShapeError("sum_to: cannot sum " + to_string(x.shape()) + " to " + to_string(shape));
+    int lead = x.dim() - shape.rank();
+    std::vector<int> dims;
+    for (int d = 0; d < x.dim(); ++d)
+        if (d < lead || (shape[d - lead] == 1 && x.shape()[d] != 1)) dims.push_back(d);
+    Tensor kept = sum_kernel(x, dims);
+    Tensor out(detail::TensorImpl::view_of(kept.impl(), shape));
+    return record(Op::sum_to, out, {x}, [in_shape = x.shape()](const Tensor& grad_out,
+                                                              const Tensor&) {
+        return Grads{expand(grad_out, in_shape)};
+    });
+}
+
+namespace {
+ValuesIndices extreme(const Tensor& x, std::int64_t dim, bool keepdim, bool is_max) {
+    const char* op = is_max ? "max" : "min";
+    check_floating(x, op);
+    int d = normalize_dim(dim, x.dim(), op);
+    if (x.shape()[d] == 0)
+        throw ShapeError(std::string(op) + ": dim " + std::to_string(dim) + " of " +
+                         to_string(x.shape()) + " is empty");
+    Shape kept = x.shape();
+    kept[d] = 1;
+    Tensor values = empty(kept, x.dtype());
+    Tensor indices = empty(kept, Dtype::int64);
+    detail::extreme_block(x, block_view(x.shape(), d, d), is_max, values, indices);
+    // (max)' routes the gradient to the chosen index; scatter_add is differentiable in grad_out.
+    values = record(is_max ? Op::max : Op::min, values, {x},
+                    [x, d, indices](const Tensor& grad_out, const Tensor&) {
+                        return Grads{scatter_add(zeros_like(x), d, indices, grad_out)};
+                    });
+    if (keepdim) return {values, indices};
+    Shape dropped = x.shape();
+    dropped.erase(d);
+    return {view(values, dropped),
+            Tensor(detail::TensorImpl::view_of(indices.impl(), dropped))};
+}
+}  // namespace
+
+ValuesIndices max(const Tensor& x, std::int64_t dim, bool keepdim) {
+    return extreme(x, dim, keepdim, true);
+}
+ValuesIndices min(const Tensor& x, std::int64_t dim, bool keepdim) {
+    return extreme(x, dim, keepdim, false);
+}
+Tensor max(const Tensor& x) {
+    check_floating(x, "max");
+    return view(max(view(x, Shape{x.numel()}), 0).values, Shape{});
+}
+Tensor min(const Tensor& x) {
+    check_floating(x, "min");
+    return view(min(view(x, Shape{x.numel()}), 0).values, Shape{});
+}
+
+// softmax' : y (g - sum(g y)), from the saved result y.
+Tensor softmax(const Tensor& x, std::int64_t dim) {
+    check_floating(x, "softmax");
+    int d = normalize_dim(dim, x.dim(), "softmax");
+    Tensor out = detail::softmax_block(x, block_view(x.shape(), d, d), false);
+    return record(Op::softmax, out, {x}, [d](const Tensor& grad_out, const Tensor& y) {
+        return Grads{y * (grad_out - sum(grad_out * y, {d}, true))};
+    });
+}
+
+// log_softmax' : g - exp(y) sum(g), from the saved result y.
+Tensor log_softmax(const Tensor& x, std::int64_t dim) {
+    check_floating(x, "log_softmax");
+    int d = normalize_dim(dim, x.dim(), "log_softmax");
+    Tensor out = detail::softmax_block(x, block_view(x.shape(), d, d), true);
+    return record(Op::log_softmax, out, {x}, [d](const Tensor& grad_out, const Tensor& y) {
+        return Grads{grad_out - exp(y) * sum(grad_out, {d}, true)};
+    });
+}
+
+}  // namespace potatolemon

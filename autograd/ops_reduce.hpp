@@ -1,0 +1,35 @@
+// Reductions over all elements or over given dims (with keepdim): sum, mean, max, min; sum_to, the
+// one helper every broadcasting op uses to bring a gradient back to an input's shape; and the
+// numerically stable softmax and log_softmax. Bad dims throw IndexError.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "autograd/tensor.hpp"
+
+namespace potatolemon {
+
+Tensor sum(const Tensor& x);  // rank 0
+Tensor sum(const Tensor& x, const std::vector<std::int64_t>& dims, bool keepdim = false);
+Tensor mean(const Tensor& x);
+Tensor mean(const Tensor& x, const std::vector<std::int64_t>& dims, bool keepdim = false);
+
+// Sums x down to `shape`, which x must broadcast from (leading dims and size-1 dims are summed).
+Tensor sum_to(const Tensor& x, const Shape& shape);
+
+// Values and int64 indices along a dim; with ties the first index wins and takes the gradient.
+struct ValuesIndices {
+    Tensor values;
+    Tensor indices;
+};
+Tensor max(const Tensor& x);  // over all elements, rank 0
+Tensor min(const Tensor& x);
+ValuesIndices max(const Tensor& x, std::int64_t dim, bool keepdim = false);
+ValuesIndices min(const Tensor& x, std::int64_t dim, bool keepdim = false);
+
+// exp(x - max) / sum(exp(x - max)) along dim: finite for inputs of any magnitude.
+Tensor softmax(const Tensor& x, std::int64_t dim);
+// x - max - log(sum(exp(x - max))) along dim.
+Tensor log_softmax(const Tensor& x, std::int64_t dim);
+
+}  // namespace potatolemon

@@ -1,0 +1,184 @@
+#include "autograd/ops_shape.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "autograd/elementwise_kernels.hpp"
+#include "autograd/factories.hpp"
+#include "autograd/ops_reduce.hpp"
+#include "autograd/tape.hpp"
+
+namespace potatolemon {
+
+namespace {
+Shape infer_shape(const Tensor& x, const std::vector<std::int64_t>& dims) {
+    Shape shape;
+    int inferred = -1;
+    std::int64_t known = 1;
+    for (std::size_t i = 0; i < dims.size(); ++i) {
+        if (dims[i] == -1 && inferred < 0) {
+            inferred = static_cast<int>(i);
+            shape.push_back(1);
+            continue;
+        }
+        if (dims[i] < 0)
+            throw ShapeError("reshape: invalid dim " + std::to_string(dims[i]) + " for " +
+                             to_string(x.shape()));
+        shape.push_back(dims[i]);
+        known *= dims[i];
+    }
+    if (inferred >= 0) {
+        if (known == 0 || x.numel() % known != 0)
+            throw ShapeError("reshape: cannot infer -1 reshaping " + to_string(x.shape()));
+        shape[inferred] = x.numel() / known;
+    }
+    return shape;
+}
+}  // namespace
+
+Tensor view(const Tensor& x, const Shape& shape) {
+    check_floating(x, "view");
+    if (shape.numel() != x.numel())
+        throw ShapeError("view: cannot view " + to_string(x.shape()) + " (" +
+                         std::to_string(x.numel()) + " elements) to " + to_string(shape));
+    Tensor out(detail::TensorImpl::view_of(x.impl(), shape));
+    return record(Op::reshape, out, {x}, [in_shape = x.shape()](const Tensor& grad_out,
+                                                                const Tensor&) {
+        return Grads{view(grad_out, in_shape)};
+    });
+}
+
+Tensor reshape(const Tensor& x, const std::vector<std::int64_t>& shape) {
+    check_floating(x, "reshape");
+    return view(x, infer_shape(x, shape));
+}
+
+Tensor flatten(const Tensor& x, std::int64_t start_dim, std::int64_t end_dim) {
+    check_floating(x, "flatten");
+    if (x.dim() == 0) return view(x, Shape{1});
+    int start = normalize_dim(start_dim, x.dim(), "flatten");
+    int end = normalize_dim(end_dim, x.dim(), "flatten");
+    if (start > end)
+        throw IndexError("flatten: start_dim " + std::to_string(start_dim) + " after end_dim " +
+                         std::to_string(end_dim) + " for " + to_string(x.shape()));
+    Shape shape;
+    for (int d = 0; d < start; ++d) shape.push_back(x.shape()[d]);
+    std::int64_t merged = 1;
+    for (int d = start; d <= end; ++d) merged *= x.shape()[d];
+    shape.push_back(merged);
+    for (int d = end + 1; d < x.dim(); ++d) shape.push_back(x.shape()[d]);
+    return view(x, shape);
+}
+
+Tensor squeeze(const Tensor& x) {
+    check_floating(x, "squeeze");
+    Shape shape;
+    for (std::int64_t d : x.shape())
+        if (d != 1) shape.push_back(d);
+    return view(x, shape);
+}
+
+Tensor squeeze(const Tensor& x, std::int64_t dim) {
+    check_floating(x, "squeeze");
+    int d = normalize_dim(dim, x.dim(), "squeeze");
+    if (x.shape()[d] != 1) return x;
+    Shape shape = x.shape();
+    shape.erase(d);
+    return view(x, shape);
+}
+
+Tensor unsqueeze(const Tensor& x, std::int64_t dim) {
+    check_floating(x, "unsqueeze");
+    int d = normalize_dim(dim, x.dim() + 1, "unsqueeze");
+    Shape shape = x.shape();
+    shape.insert(d, 1);
+    return view(x, shape);
+}
+
+namespace {
+std::vector<int> check_permutation(const Tensor& x, const std::vector<std::int64_t>& dims) {
+    if (static_cast<int>(dims.size()) != x.dim())
+        throw IndexError("permute: " + std::to_string(dims.size()) + " dims given for " +
+                         to_string(x.shape()));
+    std::vector<int> perm;
+    std::vector<bool> seen(dims.size());
+    for (std::int64_t d : dims) {
+        int n = normalize_dim(d, x.dim(), "permute");
+        if (seen[n])
+            throw IndexError("permute: dim " + std::to_string(d) + " repeated for " +
+                             to_string(x.shape()));
+        seen[n] = true;
+        perm.push_back(n);
+    }
+    return perm;
+}
+
+Tensor permute_kernel(const Tensor& x, const std::vector<int>& perm) {
+    Shape shape;
+    for (int p : perm) shape.push_back(x.shape()[p]);
+    Tensor out = empty(shape, x.dtype());
+    auto in_strides = contiguous_strides(x.shape());
+    std::array<std::int64_t, Shape::kMaxRank> strides{};  // input stride of each output dim
+    for (std::size_t i = 0; i < perm.size(); ++i) strides[i] = in_strides[perm[i]];
+    dispatch(x.dtype(), [&]<class T>() {
+        const T* src = x.data<T>();
+        T* dst = out.data<T>();
+        std::array<std::int64_t, Shape::kMaxRank> index{};
+        std::int64_t offset = 0;
+        for (std::int64_t i = 0, n = out.numel(); i < n; ++i) {
+            dst[i] = src[offset];
+            for (int d = shape.rank() - 1; d >= 0; --d) {
+                offset += strides[d];
+                if (++index[d] < shape[d]) break;
+                offset -= strides[d] * shape[d];
+                index[d] = 0;
+            }
+        }
+    });
+    return out;
+}
+}  // namespace
+
+Tensor permute(const Tensor& x, const std::vector<std::int64_t>& dims) {
+    check_floating(x, "permute");
+    std::vector<int> perm = check_permutation(x, dims);
+    std::vector<std::int64_t> inverse(perm.size());
+    for (std::size_t i = 0; i < perm.size(); ++i) inverse[perm[i]] = static_cast<std::int64_t>(i);
+    Tensor out = permute_kernel(x, perm);
+    return record(Op::permute, out, {x}, [inverse](const Tensor& grad_out, const Tensor&) {
+        return Grads{permute(grad_out, inverse)};
+    });
+}
+
+Tensor transpose(const Tensor& x, std::int64_t dim0, std::int64_t dim1) {
+    check_floating(x, "transpose");
+    int a = normalize_dim(dim0, x.dim(), "transpose");
+    int b = normalize_dim(dim1, x.dim(), "transpose");
+    std::vector<std::int64_t> dims(x.dim());
+    for (int d = 0; d < x.dim(); ++d) dims[d] = d;
+    std::swap(dims[a], dims[b]);
+    return permute(x, dims);
+}
+
+Tensor mT(const Tensor& x) {
+    check_floating(x, "mT");
+    if (x.dim() < 2)
+        throw ShapeError("mT: needs rank >= 2, got " + to_string(x.shape()));
+    return transpose(x, -2, -1);
+}
+
+Tensor expand(const Tensor& x, const Shape& shape) {
+    check_floating(x, "expand");
+    if (x.dim() > shape.rank() || broadcast_shapes(x.shape(), shape, "expand") != shape)
+        throw ShapeError("expand: cannot expand " + to_string(x.shape()) + " to " +
+                         to_string(shape));
+    if (x.shape() == shape) return x;
+    Tensor zero = zeros(Shape{}, x.dtype());
+    Tensor out = detail::map_binary(x, zero, shape, [](auto v, auto) { return v; });
+    return record(Op::expand, out, {x}, [in_shape = x.shape()](const Tensor& grad_out,
+                                                              const Tensor&) {
+        return Grads{sum_to(grad_out, in_shape)};
+    });
+}
+
+}  // namespace potatolemon

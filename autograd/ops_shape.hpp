@@ -1,0 +1,32 @@
+// Shape ops: reshape (a view sharing data), permute/transpose (a copy, since storage is contiguous),
+// expand (broadcasting copy), and the composites flatten, squeeze, unsqueeze, broadcast_to.
+// Bad dims throw IndexError; impossible shapes throw ShapeError.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "autograd/tensor.hpp"
+
+namespace potatolemon {
+
+// x with another shape of the same element count, sharing its data; one dim may be -1 (inferred).
+Tensor reshape(const Tensor& x, const std::vector<std::int64_t>& shape);
+// As reshape with every dim given: the primitive the tape records.
+Tensor view(const Tensor& x, const Shape& shape);
+// Dims start_dim..end_dim merged into one.
+Tensor flatten(const Tensor& x, std::int64_t start_dim = 0, std::int64_t end_dim = -1);
+Tensor squeeze(const Tensor& x);                    // drops every size-1 dim
+Tensor squeeze(const Tensor& x, std::int64_t dim);  // drops `dim` if it has size 1
+Tensor unsqueeze(const Tensor& x, std::int64_t dim);
+
+// out.shape[i] = x.shape[dims[i]]; dims must be a permutation of 0..rank-1.
+Tensor permute(const Tensor& x, const std::vector<std::int64_t>& dims);
+Tensor transpose(const Tensor& x, std::int64_t dim0, std::int64_t dim1);
+// Transpose of the last two dims (rank >= 2), like PyTorch's mT.
+Tensor mT(const Tensor& x);
+
+// Broadcasts x to `shape` (numpy rules: size-1 dims stretch, leading dims are added).
+Tensor expand(const Tensor& x, const Shape& shape);
+inline Tensor broadcast_to(const Tensor& x, const Shape& shape) { return expand(x, shape); }
+
+}  // namespace potatolemon

@@ -1,0 +1,103 @@
+// Printing in the style of PyTorch's repr:
+//   tensor([[1.0000, 2.5000],
+//           [3.0000, 4.0000]], dtype=float64, grad_fn=<mul>)
+// Integral values print as "1.", others with 4 decimals, wide ranges in scientific notation.
+#include <cmath>
+#include <cstdio>
+#include <ostream>
+#include <sstream>
+
+#include "autograd/tape.hpp"
+
+namespace potatolemon {
+
+namespace {
+constexpr std::int64_t kSummarizeAbove = 1000;  // PyTorch's threshold
+constexpr std::int64_t kEdgeItems = 3;
+
+struct Format {
+    enum Kind { integral, fixed, scientific } kind = integral;
+    int width = 1;
+
+    std::string operator()(double v) const {
+        char buf[64];
+        if (std::isnan(v) || std::isinf(v))
+            std::snprintf(buf, sizeof buf, "%s", std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf"));
+        else if (kind == integral)
+            std::snprintf(buf, sizeof buf, "%.0f.", v);
+        else
+            std::snprintf(buf, sizeof buf, kind == fixed ? "%.4f" : "%.4e", v);
+        return buf;
+    }
+};
+
+Format choose_format(const std::vector<double>& values, bool is_int) {
+    Format f;
+    double lo = INFINITY, hi = 0;
+    bool integral = true;
+    for (double v : values) {
+        if (!std::isfinite(v)) continue;
+        integral = integral && v == std::nearbyint(v);
+        if (v != 0) lo = std::min(lo, std::abs(v)), hi = std::max(hi, std::abs(v));
+    }
+    if (!integral) f.kind = (hi / lo > 1000 || hi >= 1e8 || lo < 1e-4) ? Format::scientific : Format::fixed;
+    else if (hi >= 1e8) f.kind = Format::scientific;
+    for (double v : values) {
+        std::string s = is_int ? std::to_string(static_cast<long long>(v)) : f(v);
+        f.width = std::max<int>(f.width, static_cast<int>(s.size()));
+    }
+    return f;
+}
+
+struct Printer {
+    const std::vector<double>& values;
+    const Shape& shape;
+    Format format;
+    bool is_int;
+    bool summarize;
+    std::ostringstream out;
+
+    std::string item(double v) {
+        std::string s = is_int ? std::to_string(static_cast<long long>(v)) : format(v);
+        return std::string(format.width - std::min<int>(format.width, int(s.size())), ' ') + s;
+    }
+    void print(int dim, std::int64_t offset, std::int64_t stride, int indent) {
+        std::int64_t n = shape[dim];
+        std::int64_t inner = stride / std::max<std::int64_t>(n, 1);
+        out << '[';
+        for (std::int64_t i = 0; i < n; ++i) {
+            if (summarize && n > 2 * kEdgeItems && i == kEdgeItems) {
+                out << (dim + 1 == shape.rank() ? "..., " : "...,\n" + std::string(indent + 1, ' '));
+                i = n - kEdgeItems;
+            }
+            if (dim + 1 == shape.rank()) out << item(values[offset + i]);
+            else print(dim + 1, offset + i * inner, inner, indent + 1);
+            if (i + 1 < n)
+                out << (dim + 1 == shape.rank() ? ", "
+                                                : "," + std::string(shape.rank() - dim - 1, '\n') +
+                                                      std::string(indent + 1, ' '));
+        }
+        out << ']';
+    }
+};
+}  // namespace
+
+std::string Tensor::str() const {
+    if (!defined()) return "tensor(undefined)";
+    std::vector<double> all = values();
+    bool is_int = dtype() == Dtype::int64;
+    Printer p{all, shape(), choose_format(all, is_int), is_int, numel() > kSummarizeAbove, {}};
+    p.out << "tensor(";
+    if (dim() == 0) p.out << p.item(all[0]);
+    else p.print(0, 0, numel(), 7);
+    if (dtype() != Dtype::float32) p.out << ", dtype=" << dtype_name(dtype());
+    if (grad_fn()) p.out << ", grad_fn=<" << op_name(grad_fn()->op) << '>';
+    else if (requires_grad()) p.out << ", requires_grad=True";
+    p.out << ')';
+    return p.out.str();
+}
+
+std::ostream& operator<<(std::ostream& os, const Tensor& t) { return os << t.str(); }
+std::ostream& operator<<(std::ostream& os, const Shape& shape) { return os << to_string(shape); }
+
+}  // namespace potatolemon

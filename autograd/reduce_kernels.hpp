@@ -1,0 +1,26 @@
+// Forward kernels for reductions. A reduction over one contiguous block of dims sees the input as
+// (outer, n, inner) and produces (outer, inner); every op here reduces through that view.
+#pragma once
+#include <cstdint>
+
+#include "autograd/tensor.hpp"
+
+namespace potatolemon::detail {
+
+struct BlockView {
+    std::int64_t outer = 1, n = 1, inner = 1;
+};
+// The (outer, n, inner) view of `shape` reducing dims first..last (inclusive).
+BlockView block_view(const Shape& shape, int first, int last);
+
+// out[o, i] = sum_k x[o, k, i]; accumulates in double for both dtypes.
+Tensor sum_block(const Tensor& x, const BlockView& view, const Shape& out_shape);
+
+// Values and indices of the max (or min) along the block's n axis; ties keep the first index.
+void extreme_block(const Tensor& x, const BlockView& view, bool is_max, Tensor& values,
+                   Tensor& indices);
+
+// softmax (log = false) or log_softmax (log = true) along the block's n axis.
+Tensor softmax_block(const Tensor& x, const BlockView& view, bool log);
+
+}  // namespace potatolemon::detail

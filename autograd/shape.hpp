@@ -1,0 +1,48 @@
+// Shape: the dims of a tensor, stored inline (no allocation) up to kMaxRank dims, plus the helpers
+// every op uses to validate shapes and dims: broadcasting, dim normalisation, formatting.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <initializer_list>
+#include <span>
+#include <string>
+
+namespace potatolemon {
+
+class Shape {
+public:
+    static constexpr int kMaxRank = 16;
+
+    Shape() = default;
+    Shape(std::initializer_list<std::int64_t> dims);  // throws ShapeError on negative dims
+    explicit Shape(std::span<const std::int64_t> dims);
+
+    int rank() const { return rank_; }
+    std::int64_t operator[](int i) const { return dims_[i]; }
+    std::int64_t& operator[](int i) { return dims_[i]; }
+    const std::int64_t* begin() const { return dims_.data(); }
+    const std::int64_t* end() const { return dims_.data() + rank_; }
+    std::int64_t numel() const;
+    void push_back(std::int64_t dim);  // throws ShapeError past kMaxRank
+    void erase(int i);
+    void insert(int i, std::int64_t dim);
+
+    friend bool operator==(const Shape& a, const Shape& b);
+
+private:
+    std::array<std::int64_t, kMaxRank> dims_{};
+    int rank_ = 0;
+};
+
+std::string to_string(const Shape& shape);  // "[2, 3]"
+
+// numpy broadcasting of two shapes; throws ShapeError naming `op` and both shapes.
+Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
+
+// Maps a possibly negative dim into [0, rank); throws IndexError naming `op`.
+int normalize_dim(std::int64_t dim, int rank, const char* op);
+
+// Row-major strides in elements.
+std::array<std::int64_t, Shape::kMaxRank> contiguous_strides(const Shape& shape);
+
+}  // namespace potatolemon

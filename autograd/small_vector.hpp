@@ -1,0 +1,53 @@
+// SmallVector: a vector that keeps up to N elements inline, so a tape entry with one or two inputs
+// costs no extra allocation (the common case on the hot path of small models).
+#pragma once
+#include <array>
+#include <cstddef>
+#include <initializer_list>
+#include <utility>
+#include <vector>
+
+namespace potatolemon {
+
+template <class T, std::size_t N>
+class SmallVector {
+public:
+    SmallVector() = default;
+    SmallVector(std::initializer_list<T> items) {
+        for (const T& item : items) push_back(item);
+    }
+    explicit SmallVector(std::size_t n) {
+        for (std::size_t i = 0; i < n; ++i) push_back(T{});
+    }
+
+    void push_back(T item) {
+        if (size_ < N && heap_.empty()) {
+            inline_[size_++] = std::move(item);
+            return;
+        }
+        if (heap_.empty()) {
+            for (std::size_t i = 0; i < size_; ++i) heap_.push_back(std::move(inline_[i]));
+        }
+        heap_.push_back(std::move(item));
+        ++size_;
+    }
+    std::size_t size() const { return size_; }
+    T* begin() { return heap_.empty() ? inline_.data() : heap_.data(); }
+    T* end() { return begin() + size_; }
+    const T* begin() const { return heap_.empty() ? inline_.data() : heap_.data(); }
+    const T* end() const { return begin() + size_; }
+    T& operator[](std::size_t i) { return begin()[i]; }
+    const T& operator[](std::size_t i) const { return begin()[i]; }
+    void clear() {
+        inline_ = {};
+        heap_.clear();
+        size_ = 0;
+    }
+
+private:
+    std::array<T, N> inline_{};
+    std::vector<T> heap_;
+    std::size_t size_ = 0;
+};
+
+}  // namespace potatolemon

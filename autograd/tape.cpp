@@ -1,0 +1,242 @@
+// The backward engine: topological order of the reachable Nodes, gradient accumulation, graph release,
+// and the grad/anomaly modes.
+#include "autograd/tape.hpp"
+
+#include <atomic>
+#include <cmath>
+#include <string>
+
+#include "autograd/factories.hpp"
+#include "autograd/ops_elementwise.hpp"
+
+namespace potatolemon {
+
+const char* op_name(Op op) {
+    static constexpr const char* kNames[] = {
+#define POTATOLEMON_OP_NAME(name) #name,
+        POTATOLEMON_OPS(POTATOLEMON_OP_NAME)
+#undef POTATOLEMON_OP_NAME
+    };
+    return op < Op::count ? kNames[static_cast<int>(op)] : "unknown";
+}
+
+namespace {
+thread_local bool grad_mode = true;
+thread_local bool anomaly_mode = false;
+std::atomic<std::int64_t> live_entries{0};
+thread_local std::uint64_t backward_epoch = 0;
+
+std::string input_shapes(const SmallVector<Tensor, 2>& inputs) {
+    std::string s;
+    for (const Tensor& t : inputs) s += (s.empty() ? "" : ", ") + to_string(t.shape());
+    return s;
+}
+
+bool all_finite(const Tensor& t) {
+    return dispatch(t.dtype(), [&]<class T>() {
+        const T* p = t.data<T>();
+        for (std::int64_t i = 0, n = t.numel(); i < n; ++i)
+            if (!std::isfinite(p[i])) return false;
+        return true;
+    });
+}
+}  // namespace
+
+bool grad_mode_enabled() { return grad_mode; }
+bool anomaly_mode_enabled() { return anomaly_mode; }
+NoGradGuard::NoGradGuard() : previous_(grad_mode) { grad_mode = false; }
+NoGradGuard::~NoGradGuard() { grad_mode = previous_; }
+GradModeGuard::GradModeGuard(bool enabled) : previous_(grad_mode) { grad_mode = enabled; }
+GradModeGuard::~GradModeGuard() { grad_mode = previous_; }
+DetectAnomalyGuard::DetectAnomalyGuard() : previous_(anomaly_mode) { anomaly_mode = true; }
+DetectAnomalyGuard::~DetectAnomalyGuard() { anomaly_mode = previous_; }
+std::int64_t tape_live_entries() { return live_entries.load(std::memory_order_relaxed); }
+
+Node::Node(Op op_, SmallVector<Tensor, 2> inputs_) : op(op_), inputs(std::move(inputs_)) {
+    live_entries.fetch_add(1, std::memory_order_relaxed);
+}
+Node::~Node() { live_entries.fetch_sub(1, std::memory_order_relaxed); }
+
+namespace detail {
+bool needs_recording(const SmallVector<Tensor, 2>& inputs) {
+    if (!grad_mode) return false;
+    for (const Tensor& t : inputs)
+        if (t.defined() && t.requires_grad()) return true;
+    return false;
+}
+
+void attach(Node* node, const Tensor& out) {
+    out.impl()->grad_fn.reset(node);
+    out.impl()->requires_grad = true;
+    node->output = out.impl();
+}
+
+void check_forward_anomaly(Op op, const Tensor& out, const SmallVector<Tensor, 2>& inputs) {
+    if (!all_finite(out))
+        throw AnomalyError(std::string("anomaly: ") + op_name(op) +
+                           " produced NaN or Inf in its result from inputs " +
+                           input_shapes(inputs));
+}
+}  // namespace detail
+
+namespace {
+
+// Nodes reachable from the roots, each after every node that consumes its output.
+std::vector<Node*> reverse_topological_order(const std::vector<Node*>& roots) {
+    std::uint64_t epoch = ++backward_epoch;
+    std::vector<Node*> post_order;
+    std::vector<std::pair<Node*, std::size_t>> stack;
+    for (Node* root : roots) {
+        if (!root || root->visit_epoch == epoch) continue;
+        root->visit_epoch = epoch;
+        stack.emplace_back(root, 0);
+        while (!stack.empty()) {
+            auto& [node, next] = stack.back();
+            if (next < node->inputs.size()) {
+                const Tensor& input = node->inputs[next++];
+                Node* child = input.defined() ? input.grad_fn() : nullptr;
+                if (child && child->visit_epoch != epoch) {
+                    child->visit_epoch = epoch;
+                    stack.emplace_back(child, 0);
+                }
+                continue;
+            }
+            post_order.push_back(node);
+            stack.pop_back();
+        }
+    }
+    return {post_order.rbegin(), post_order.rend()};
+}
+
+Tensor accumulate(const Tensor& sum, const Tensor& grad) {
+    return sum.defined() ? add(sum, grad) : grad;
+}
+
+// Where gradients end up: leaves' (and retained non-leaves') .grad, or the slots of grad().
+struct GradSink {
+    const std::vector<Tensor>* captured = nullptr;  // grad(): the inputs asked for
+    std::vector<Tensor> results;
+
+    void deliver(detail::TensorImpl* impl, const Tensor& grad, bool create_graph) {
+        if (captured) {
+            for (std::size_t i = 0; i < captured->size(); ++i)
+                if ((*captured)[i].impl() == impl) results[i] = accumulate(results[i], grad);
+            return;
+        }
+        impl->retain();
+        Tensor target(impl);
+        Tensor g = create_graph ? grad : grad.detach();
+        target.set_grad(accumulate(target.grad(), g));
+    }
+};
+
+void check_anomaly_backward(const Node& node, const Grads& grads) {
+    for (std::size_t i = 0; i < grads.size(); ++i)
+        if (grads[i].defined() && !all_finite(grads[i]))
+            throw AnomalyError(std::string("anomaly: backward of ") + op_name(node.op) +
+                               " produced NaN or Inf in the gradient of input " +
+                               std::to_string(i) + " (input shapes " +
+                               input_shapes(node.inputs) + ")");
+}
+
+void run_node(Node* node, GradSink& sink, BackwardOptions options) {
+    Tensor grad_out = std::move(node->pending_grad);
+    node->pending_grad = Tensor();
+    if (!grad_out.defined()) return;
+    detail::TensorImpl* out_impl = node->output;
+    if (sink.captured || out_impl->retains_grad)
+        sink.deliver(out_impl, grad_out, options.create_graph);
+    if (node->released)
+        throw GraphError(std::string("backward: the graph through ") + op_name(node->op) +
+                         " was already released by an earlier backward; pass retain_graph=true "
+                         "to that backward to run through it again");
+    out_impl->retain();
+    Tensor out(out_impl);
+    Grads grads = node->backward(grad_out, out);
+    if (anomaly_mode) check_anomaly_backward(*node, grads);
+    for (std::size_t i = 0; i < node->inputs.size(); ++i) {
+        const Tensor& input = node->inputs[i];
+        if (i >= grads.size() || !grads[i].defined() || !input.requires_grad()) continue;
+        if (Node* child = input.grad_fn())
+            child->pending_grad = accumulate(child->pending_grad, grads[i]);
+        else
+            sink.deliver(input.impl(), grads[i], options.create_graph);
+    }
+    if (!options.retain_graph) {
+        node->release_saved();
+        node->released = true;
+    }
+}
+
+void run_backward(const std::vector<Tensor>& outputs, const std::vector<Tensor>& grad_outputs,
+                  GradSink& sink, BackwardOptions options) {
+    // As PyTorch: a recorded backward may reference this graph (saved outputs), so keep it.
+    options.retain_graph = options.retain_graph || options.create_graph;
+    std::vector<Node*> roots;
+    for (std::size_t i = 0; i < outputs.size(); ++i) {
+        const Tensor& out = outputs[i];
+        if (!out.requires_grad())
+            throw GraphError("backward: tensor " + to_string(out.shape()) +
+                             " does not require grad and has no grad_fn");
+        Tensor g = grad_outputs[i];
+        if (Node* node = out.grad_fn()) {
+            node->pending_grad = accumulate(node->pending_grad, g);
+            roots.push_back(node);
+        } else {
+            sink.deliver(out.impl(), g, options.create_graph);
+        }
+    }
+    GradModeGuard mode(options.create_graph);
+    for (Node* node : reverse_topological_order(roots)) run_node(node, sink, options);
+}
+
+Tensor seed_gradient(const Tensor& out, const Tensor& grad_out, const char* op) {
+    if (!grad_out.defined()) {
+        if (out.numel() != 1)
+            throw GraphError(std::string(op) + ": output of shape " + to_string(out.shape()) +
+                             " is not a scalar; pass a gradient of that shape");
+        return ones(out.shape(), out.dtype());
+    }
+    if (grad_out.shape() != out.shape())
+        throw ShapeError(std::string(op) + ": gradient shape " + to_string(grad_out.shape()) +
+                         " does not match output shape " + to_string(out.shape()));
+    check_same_dtype(out, grad_out, op);
+    return grad_out;
+}
+
+}  // namespace
+
+void Tensor::backward(const Tensor& grad_out, BackwardOptions options) const {
+    check_defined(*this, "backward");
+    GradSink sink;
+    run_backward({*this}, {seed_gradient(*this, grad_out, "backward")}, sink, options);
+}
+
+std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<Tensor>& inputs,
+                         const std::vector<Tensor>& grad_outputs, GradOptions options) {
+    if (!grad_outputs.empty() && grad_outputs.size() != outputs.size())
+        throw GraphError("grad: " + std::to_string(outputs.size()) + " outputs but " +
+                         std::to_string(grad_outputs.size()) + " output gradients");
+    std::vector<Tensor> seeds;
+    for (std::size_t i = 0; i < outputs.size(); ++i) {
+        check_defined(outputs[i], "grad");
+        seeds.push_back(seed_gradient(outputs[i], grad_outputs.empty() ? Tensor() : grad_outputs[i],
+                                      "grad"));
+    }
+    for (const Tensor& input : inputs) {
+        check_defined(input, "grad");
+        if (!input.requires_grad())
+            throw GraphError("grad: an input of shape " + to_string(input.shape()) +
+                             " does not require grad");
+    }
+    GradSink sink{&inputs, std::vector<Tensor>(inputs.size())};
+    run_backward(outputs, seeds, sink, {options.retain_graph, options.create_graph});
+    for (std::size_t i = 0; i < inputs.size(); ++i)
+        if (!sink.results[i].defined() && !options.allow_unused)
+            throw GraphError("grad: input " + std::to_string(i) + " of shape " +
+                             to_string(inputs[i].shape()) +
+                             " is not used by the outputs; pass allow_unused=true");
+    return sink.results;
+}
+
+}  // namespace potatolemon

@@ -1,0 +1,124 @@
+// The tape: each op on inputs that need gradients records one Node (inputs, op, backward closure);
+// the output tensor owns its Node, so the graph is freed as soon as no tensor reaches it.
+// Reverse-mode autodiff (`backward`, `grad`) walks the Nodes reachable from the outputs in reverse
+// topological order. Grad mode and anomaly mode are per thread; a graph is not shared across threads.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "autograd/op.hpp"
+#include "autograd/small_vector.hpp"
+#include "autograd/tensor.hpp"
+
+namespace potatolemon {
+
+using Grads = SmallVector<Tensor, 2>;  // one gradient per input; undefined where not needed
+
+// One tape entry. Backward closures never capture their own output (that would be a cycle
+// output → node → closure → output); the engine passes the output back in as `out` instead.
+struct Node {
+    Node(Op op, SmallVector<Tensor, 2> inputs);
+    virtual ~Node();
+    Node(const Node&) = delete;
+    Node& operator=(const Node&) = delete;
+
+    virtual Grads backward(const Tensor& grad_out, const Tensor& out) = 0;
+    virtual void release_saved() = 0;
+
+    Op op;
+    SmallVector<Tensor, 2> inputs;
+    detail::TensorImpl* output = nullptr;  // not owned: the output owns this node
+    bool released = false;
+    // Scratch for one backward pass.
+    std::uint64_t visit_epoch = 0;
+    Tensor pending_grad;
+};
+
+template <class F>
+struct LambdaNode final : Node {
+    LambdaNode(Op op, SmallVector<Tensor, 2> inputs, F fn)
+        : Node(op, std::move(inputs)), fn_(std::move(fn)) {}
+    Grads backward(const Tensor& grad_out, const Tensor& out) override {
+        return (*fn_)(grad_out, out);
+    }
+    void release_saved() override { fn_.reset(); }
+
+private:
+    std::optional<F> fn_;
+};
+
+bool grad_mode_enabled();
+bool anomaly_mode_enabled();
+
+// Disables recording for its scope (torch::NoGradGuard).
+class NoGradGuard {
+public:
+    NoGradGuard();
+    ~NoGradGuard();
+    NoGradGuard(const NoGradGuard&) = delete;
+    NoGradGuard& operator=(const NoGradGuard&) = delete;
+
+private:
+    bool previous_;
+};
+
+// Sets grad mode for its scope; the engine uses it to record a backward only under create_graph.
+class GradModeGuard {
+public:
+    explicit GradModeGuard(bool enabled);
+    ~GradModeGuard();
+    GradModeGuard(const GradModeGuard&) = delete;
+    GradModeGuard& operator=(const GradModeGuard&) = delete;
+
+private:
+    bool previous_;
+};
+
+// While alive, the first op whose forward result or backward gradient holds NaN/Inf throws
+// AnomalyError naming the op and its input shapes (torch.autograd.detect_anomaly).
+class DetectAnomalyGuard {
+public:
+    DetectAnomalyGuard();
+    ~DetectAnomalyGuard();
+    DetectAnomalyGuard(const DetectAnomalyGuard&) = delete;
+    DetectAnomalyGuard& operator=(const DetectAnomalyGuard&) = delete;
+
+private:
+    bool previous_;
+};
+
+// Number of tape entries alive in this process; a training loop keeps it flat.
+std::int64_t tape_live_entries();
+
+namespace detail {
+bool needs_recording(const SmallVector<Tensor, 2>& inputs);
+void attach(Node* node, const Tensor& out);
+void check_forward_anomaly(Op op, const Tensor& out, const SmallVector<Tensor, 2>& inputs);
+}  // namespace detail
+
+// Records `out = op(inputs)` with its backward when grad mode is on and an input requires grad.
+// backward_fn(grad_out, out) returns one gradient per input, each of that input's shape.
+template <class F>
+Tensor record(Op op, Tensor out, SmallVector<Tensor, 2> inputs, F&& backward_fn) {
+    if (anomaly_mode_enabled()) detail::check_forward_anomaly(op, out, inputs);
+    if (!detail::needs_recording(inputs)) return out;
+    detail::attach(new LambdaNode<std::decay_t<F>>(op, std::move(inputs),
+                                                   std::forward<F>(backward_fn)),
+                   out);
+    return out;
+}
+
+struct GradOptions {
+    bool retain_graph = false;
+    bool create_graph = false;  // implies retain_graph
+    bool allow_unused = false;  // an input the outputs do not depend on gets an undefined gradient
+};
+
+// Gradients of `outputs` (weighted by `grad_outputs`; may be empty for scalar outputs) with respect
+// to `inputs`, returned rather than accumulated into .grad (torch.autograd.grad).
+std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<Tensor>& inputs,
+                         const std::vector<Tensor>& grad_outputs = {}, GradOptions options = {});
+
+}  // namespace potatolemon

@@ -1,0 +1,148 @@
+// TensorImpl allocation and lifetime, element access, conversion and the autograd entry points.
+#include "autograd/tensor.hpp"
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "autograd/tape.hpp"
+
+namespace potatolemon {
+namespace detail {
+
+namespace {
+constexpr std::size_t kAlignment = 64;  // cache line; also what the vector kernels like
+constexpr std::size_t kHeader = (sizeof(TensorImpl) + kAlignment - 1) / kAlignment * kAlignment;
+}  // namespace
+
+// One malloc holds the impl followed by its data, aligned by hand so small tensors take glibc's
+// fast path (aligned_alloc does not).
+TensorImpl* TensorImpl::allocate(const Shape& shape, Dtype dtype) {
+    std::size_t bytes = static_cast<std::size_t>(shape.numel()) * dtype_size(dtype);
+    void* block = std::malloc(kHeader + bytes + kAlignment);
+    if (!block) throw std::bad_alloc();
+    auto* impl = new (block) TensorImpl();
+    impl->shape = shape;
+    impl->dtype = dtype;
+    auto data = reinterpret_cast<std::uintptr_t>(block) + kHeader;
+    impl->data = reinterpret_cast<void*>((data + kAlignment - 1) / kAlignment * kAlignment);
+    return impl;
+}
+
+TensorImpl* TensorImpl::view_of(TensorImpl* base, const Shape& shape) {
+    while (base->base) base = base->base;
+    void* block = std::malloc(sizeof(TensorImpl));
+    if (!block) throw std::bad_alloc();
+    auto* impl = new (block) TensorImpl();
+    impl->shape = shape;
+    impl->dtype = base->dtype;
+    impl->data = base->data;
+    impl->base = base;
+    base->retain();
+    return impl;
+}
+
+void TensorImpl::release() {
+    if (refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+    this->~TensorImpl();
+    std::free(this);
+}
+
+TensorImpl::~TensorImpl() {
+    if (grad) grad->release();
+    if (base) base->release();
+}
+
+}  // namespace detail
+
+std::int64_t Tensor::size(std::int64_t dim) const {
+    return impl_->shape[normalize_dim(dim, this->dim(), "size")];
+}
+
+double Tensor::item() const {
+    if (numel() != 1)
+        throw ShapeError("item: expected one element, got shape " + to_string(shape()));
+    return dispatch_any(dtype(), [&]<class T>() { return static_cast<double>(*data<T>()); });
+}
+
+double Tensor::at(std::initializer_list<std::int64_t> index) const {
+    if (static_cast<int>(index.size()) != dim())
+        throw IndexError("at: " + std::to_string(index.size()) + " indices for shape " +
+                         to_string(shape()));
+    std::int64_t offset = 0;
+    int i = 0;
+    for (std::int64_t idx : index) {
+        std::int64_t n = shape()[i++];
+        if (idx < -n || idx >= n)
+            throw IndexError("at: index " + std::to_string(idx) + " out of range for dim " +
+                             std::to_string(i - 1) + " of shape " + to_string(shape()));
+        offset = offset * n + (idx < 0 ? idx + n : idx);
+    }
+    return dispatch_any(dtype(),
+                        [&]<class T>() { return static_cast<double>(data<T>()[offset]); });
+}
+
+std::vector<double> Tensor::values() const {
+    return dispatch_any(dtype(), [&]<class T>() {
+        const T* p = data<T>();
+        return std::vector<double>(p, p + numel());
+    });
+}
+
+Tensor Tensor::detach() const {
+    return Tensor(detail::TensorImpl::view_of(impl_, shape()));
+}
+
+Tensor& Tensor::requires_grad_(bool on) {
+    if (!is_leaf())
+        throw GraphError("requires_grad_: only leaf tensors can change requires_grad; use "
+                         "detach() to make a leaf from " + to_string(shape()));
+    if (on && !is_floating(dtype()))
+        throw DtypeError("requires_grad_: int64 tensors cannot require grad");
+    impl_->requires_grad = on;
+    return *this;
+}
+
+Tensor Tensor::grad() const {
+    if (!impl_->grad) return Tensor();
+    impl_->grad->retain();
+    return Tensor(impl_->grad);
+}
+
+void Tensor::set_grad(const Tensor& grad) {
+    if (grad.defined() && (grad.shape() != shape() || grad.dtype() != dtype()))
+        throw ShapeError("set_grad: gradient " + to_string(grad.shape()) + " " +
+                         dtype_name(grad.dtype()) + " does not match tensor " +
+                         to_string(shape()) + " " + dtype_name(dtype()));
+    if (grad.defined()) grad.impl_->retain();
+    if (impl_->grad) impl_->grad->release();
+    impl_->grad = grad.impl_;
+}
+
+void Tensor::zero_grad() { set_grad(Tensor()); }
+
+void Tensor::retain_grad() {
+    if (!is_leaf()) impl_->retains_grad = true;
+}
+
+void check_defined(const Tensor& t, const char* op) {
+    if (!t.defined()) throw GraphError(std::string(op) + ": undefined tensor");
+}
+
+void check_floating(const Tensor& t, const char* op) {
+    check_defined(t, op);
+    if (!is_floating(t.dtype()))
+        throw DtypeError(std::string(op) + ": expected a float32 or float64 tensor, got int64 " +
+                         to_string(t.shape()));
+}
+
+void check_same_dtype(const Tensor& a, const Tensor& b, const char* op) {
+    check_floating(a, op);
+    check_floating(b, op);
+    if (a.dtype() != b.dtype())
+        throw DtypeError(std::string(op) + ": mixed dtypes " + dtype_name(a.dtype()) + " " +
+                         to_string(a.shape()) + " and " + dtype_name(b.dtype()) + " " +
+                         to_string(b.shape()) + "; convert one with .to()");
+}
+
+}  // namespace potatolemon
