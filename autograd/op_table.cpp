@@ -142,6 +142,12 @@ std::vector<OpInfo> build_table() {
             unary_samples([](const Inputs& x) { return leaky_relu(x[0], 0.1); }));
     add_row(t, Op::clamp, away_from_kinks,
             unary_samples([](const Inputs& x) { return clamp(x[0], -0.1, 0.1) + clamp(x[0], -1, 3); }));
+    auto softplus_samples = unary_samples([](const Inputs& x) { return softplus(x[0]); });
+    softplus_samples.push_back({"log_sigmoid [2, 3]", {{2, 3}},
+                                [](const Inputs& x) { return log_sigmoid(x[0]); }});
+    softplus_samples.push_back({"softplus of [2, 3] scaled by 20 (both tails)", {{2, 3}},
+                                [](const Inputs& x) { return softplus(x[0] * 20.0); }});
+    add_row(t, Op::softplus, any, softplus_samples);
     add_row(t, Op::matmul, any, matmul_samples());
     add_row(t, Op::permute, any,
             {{"permute [2, 3, 4] by (2, 0, 1)", {{2, 3, 4}},

@@ -1,6 +1,7 @@
 // Elementwise ops: forward kernel, then one tape entry whose backward is written in Tensor ops.
 #include "autograd/ops_elementwise.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "autograd/elementwise_kernels.hpp"
@@ -165,6 +166,21 @@ Tensor clamp(const Tensor& x, double min, double max) {
         return Grads{grad_out * map_unary(x, inside)};
     });
 }
+
+// max(x, 0) + log1p(e^-|x|) never overflows; softplus' = sigmoid, a primitive so the loss
+// functions built on it stay finite for logits of any size.
+Tensor softplus(const Tensor& x) {
+    check_floating(x, "softplus");
+    Tensor out = map_unary(x, [](auto v) {
+        using T = decltype(v);
+        return std::max(v, T(0)) + std::log1p(std::exp(-std::abs(v)));
+    });
+    return record(Op::softplus, out, {x}, [x](const Tensor& grad_out, const Tensor&) {
+        return Grads{grad_out * sigmoid(x)};
+    });
+}
+
+Tensor log_sigmoid(const Tensor& x) { return neg(softplus(neg(x))); }
 
 Tensor add(const Tensor& a, double b) { return add(a, scalar_like(b, a)); }
 Tensor sub(const Tensor& a, double b) { return sub(a, scalar_like(b, a)); }

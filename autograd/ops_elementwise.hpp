@@ -20,6 +20,8 @@ Tensor sigmoid(const Tensor& x);   // 1/(1+e^-x), stable for large |x|
 Tensor relu(const Tensor& x);      // relu'(0) = 0
 Tensor leaky_relu(const Tensor& x, double negative_slope = 0.01);  // slope used at 0
 Tensor clamp(const Tensor& x, double min, double max);  // gradient 1 on [min, max], bounds included
+Tensor softplus(const Tensor& x);     // log(1 + e^x), finite for any x
+Tensor log_sigmoid(const Tensor& x);  // log(sigmoid(x)) = -softplus(-x), finite for any x
 
 // Scalar forms: the scalar becomes a rank-0 tensor of the tensor's dtype.
 Tensor add(const Tensor& a, double b);
