@@ -25,6 +25,8 @@ Tensor from_vector(const std::vector<float>& values, const Shape& shape,
                    Dtype dtype = Dtype::float32);
 
 // Nested initializer lists: tensor({{1, 2}, {3, 4}}) is 2×2. Ragged lists throw ShapeError.
+// Rows of one element, {{1}, {2}}, are ambiguous in C++ with the 1-D form: write
+// reshape(tensor({1, 2}), {2, 1}).
 Tensor tensor(std::initializer_list<double> values, Dtype dtype = Dtype::float32);
 Tensor tensor(std::initializer_list<std::initializer_list<double>> rows,
               Dtype dtype = Dtype::float32);

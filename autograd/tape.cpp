@@ -152,7 +152,13 @@ void run_node(Node* node, GradSink& sink, BackwardOptions options) {
                          "to that backward to run through it again");
     out_impl->retain();
     Tensor out(out_impl);
-    Grads grads = node->backward(grad_out, out);
+    Grads grads;
+    try {
+        grads = node->backward(grad_out, out);
+    } catch (const AnomalyError& e) {  // an op inside the formula; say whose backward it was
+        throw AnomalyError(std::string("anomaly: backward of ") + op_name(node->op) +
+                           " (input shapes " + input_shapes(node->inputs) + "): " + e.what());
+    }
     if (anomaly_mode) check_anomaly_backward(*node, grads);
     for (std::size_t i = 0; i < node->inputs.size(); ++i) {
         const Tensor& input = node->inputs[i];

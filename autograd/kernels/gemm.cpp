@@ -1,0 +1,221 @@
+// gemm's driver: argument checks, plain loops for tiny products, and the GotoBLAS/BLIS loop nest
+// (pack a KC×NC panel of B → pack an MC×KC block of A → block kernel) split over output tiles.
+// Letters: C is M×N and K the inner dimension; MR×NR is the kernel's register tile; KC the K block.
+// Reproducibility: KC depends on K alone and every thread split falls on MR/NR tile edges, so each
+// C element sees the same operations in the same order whatever the thread count.
+#include "autograd/kernels/gemm.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <string>
+
+#include "autograd/errors.hpp"
+#include "autograd/kernels/gemm_block.hpp"
+#include "autograd/kernels/gemm_buffer.hpp"
+#include "autograd/kernels/thread_pool.hpp"
+
+namespace potatolemon::kernels {
+namespace {
+
+// Products with fewer multiply-adds than this are all call overhead: plain loops, one thread.
+constexpr int64_t tiny_macs = 4096;
+// Below this many multiply-adds waking a second thread costs more than it saves.
+constexpr int64_t parallel_macs = 1 << 17;
+// Cache budgets (bytes): a KC×NR panel of B stays in L1, an MC×KC block of A and a KC×NC panel
+// of B in the 1 MiB L2 (PERFORMANCE.md: blocking is forgiving, KC 256-512 is the sweet spot).
+const int64_t l1_b_bytes = (std::getenv("PL_L1") ? std::atoi(std::getenv("PL_L1")) : 24) << 10, l2_a_bytes = 320 << 10, l2_b_bytes = 512 << 10;
+
+// Element (i, j) of a view is p[i * rs + j * cs]: op(A), op(B), C and their transposes alike.
+template <class T>
+struct View {
+    T* p;
+    int64_t rs, cs;
+};
+
+template <class T>
+struct Problem {
+    int64_t M, N, K;
+    View<const T> a, b;  // op(A) is M×K, op(B) is K×N
+    View<T> c;
+    bool accumulate;
+};
+
+void check_arguments(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, int64_t lda,
+                     int64_t ldb, int64_t ldc) {
+    auto dims = [](int64_t rows, int64_t cols) {
+        return std::to_string(rows) + "x" + std::to_string(cols);
+    };
+    if (M < 0 || N < 0 || K < 0) {
+        throw ShapeError("gemm: negative size M=" + std::to_string(M) + " N=" +
+                         std::to_string(N) + " K=" + std::to_string(K));
+    }
+    auto check_stride = [&](const char* name, int64_t ld, int64_t rows, int64_t cols) {
+        if (rows > 0 && ld < cols) {
+            throw ShapeError(std::string("gemm: ") + name + " = " + std::to_string(ld) +
+                             " is less than the row length of the " + dims(rows, cols) +
+                             " matrix it strides");
+        }
+    };
+    check_stride("lda", lda, trans_a ? K : M, trans_a ? M : K);
+    check_stride("ldb", ldb, trans_b ? N : K, trans_b ? K : N);
+    check_stride("ldc", ldc, M, N);
+}
+
+template <class T>
+void gemm_tiny(const Problem<T>& p) {
+    for (int64_t i = 0; i < p.M; ++i)
+        for (int64_t j = 0; j < p.N; ++j) {
+            T sum = 0;
+            for (int64_t k = 0; k < p.K; ++k)
+                sum += p.a.p[i * p.a.rs + k * p.a.cs] * p.b.p[k * p.b.rs + j * p.b.cs];
+            T& out = p.c.p[i * p.c.rs + j * p.c.cs];
+            out = p.accumulate ? out + sum : sum;
+        }
+}
+
+// Cᵀ = op(B)ᵀ · op(A)ᵀ: the same product with the roles of M and N swapped.
+template <class T>
+Problem<T> transposed(const Problem<T>& p) {
+    return {p.N, p.M, p.K, {p.b.p, p.b.cs, p.b.rs}, {p.a.p, p.a.cs, p.a.rs},
+            {p.c.p, p.c.cs, p.c.rs}, p.accumulate};
+}
+
+int64_t round_up(int64_t x, int64_t to) { return (x + to - 1) / to * to; }
+
+// Block sizes for one call. Only kc affects the arithmetic, and it depends on K and the kernel.
+struct Blocking {
+    int64_t mr, nr, kc, mc, nc;
+    bool pack_a;
+};
+
+template <class T>
+Blocking choose_blocking(const Problem<T>& p, const BlockKernel<T>& kernel) {
+    Blocking b{kernel.mr, kernel.nr, 0, 0, 0, true};
+    int64_t kc_max = std::max<int64_t>(128, l1_b_bytes / int64_t(sizeof(T) * b.nr));
+    int64_t k_blocks = (p.K + kc_max - 1) / kc_max;
+    b.kc = (p.K + k_blocks - 1) / k_blocks;  // equal blocks: no short tail block
+    b.mc = std::max(b.mr, l2_a_bytes / int64_t(sizeof(T) * b.kc) / b.mr * b.mr);
+    b.nc = std::max(b.nr, l2_b_bytes / int64_t(sizeof(T) * b.kc) / b.nr * b.nr);
+    if (const char* e = std::getenv("PL_PACK_A")) b.pack_a = std::atoi(e) != 0;  // TUNING
+    return b;
+}
+
+template <class T>
+struct Job {
+    Problem<T> p;
+    BlockKernel<T> kernel;
+    Blocking blk;
+};
+
+// C[ic..ic+mc, jc..jc+nc] (+)= A[ic.., pc..pc+kc] · (packed B panel b).
+template <class T>
+void run_block(const Job<T>& job, int64_t ic, int64_t mc, int64_t jc, int64_t nc, int64_t pc,
+               int64_t kc, const T* b) {
+    const Problem<T>& p = job.p;
+    const int64_t mr = job.blk.mr;
+    GemmBlock<T> block{mc, nc, kc, nullptr, 1, mr, mr * kc, b,
+                       p.c.p + ic * p.c.rs + jc * p.c.cs, p.c.rs, p.c.cs,
+                       pc == 0 && !p.accumulate};
+    const T* a = p.a.p + ic * p.a.rs + pc * p.a.cs;
+    int64_t unpacked = job.blk.pack_a ? 0 : mc / mr * mr;  // whole slivers read in place
+    if (unpacked > 0) {
+        GemmBlock<T> in_place = block;
+        in_place.m = unpacked;
+        in_place.a = a;
+        in_place.rs_a = p.a.rs;
+        in_place.cs_a = p.a.cs;
+        in_place.a_sliver = mr * p.a.rs;
+        job.kernel.run(in_place);
+    }
+    if (unpacked == mc) return;
+    T* a_packed = thread_buffer<T>(1, round_up(mc - unpacked, mr) * kc);
+    job.kernel.pack(a + unpacked * p.a.rs, p.a.rs, p.a.cs, mc - unpacked, kc, mr, a_packed);
+    block.m = mc - unpacked;
+    block.a = a_packed;
+    block.c += unpacked * p.c.rs;
+    job.kernel.run(block);
+}
+
+// C[i0..i1, j0..j1] in full: every K block, in order.
+template <class T>
+void run_tile(const Job<T>& job, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+    const Problem<T>& p = job.p;
+    const Blocking& blk = job.blk;
+    T* b_packed = thread_buffer<T>(0, round_up(std::min(blk.nc, j1 - j0), blk.nr) * blk.kc);
+    for (int64_t jc = j0; jc < j1; jc += blk.nc) {
+        int64_t nc = std::min(blk.nc, j1 - jc);
+        for (int64_t pc = 0; pc < p.K; pc += blk.kc) {
+            int64_t kc = std::min(blk.kc, p.K - pc);
+            job.kernel.pack(p.b.p + pc * p.b.rs + jc * p.b.cs, p.b.cs, p.b.rs, nc, kc, blk.nr,
+                            b_packed);
+            for (int64_t ic = i0; ic < i1; ic += blk.mc)
+                run_block(job, ic, std::min(blk.mc, i1 - ic), jc, nc, pc, kc, b_packed);
+        }
+    }
+}
+
+// Splits C into one tile per thread along N panels (no duplicated B packing) or M slivers.
+template <class T>
+void run_parallel(const Job<T>& job) {
+    const Problem<T>& p = job.p;
+    const int64_t mr = job.blk.mr, nr = job.blk.nr;
+    int64_t threads = p.M * p.N * p.K < parallel_macs ? 1 : num_threads();
+    int64_t n_panels = (p.N + nr - 1) / nr, m_slivers = (p.M + mr - 1) / mr;
+    bool split_n = n_panels >= threads && (p.M <= p.N || m_slivers < threads);
+    int64_t units = split_n ? n_panels : m_slivers;
+    parallel_for(units, std::max<int64_t>(1, units / threads), [&](int64_t begin, int64_t end) {
+        if (split_n) {
+            run_tile(job, 0, p.M, begin * nr, std::min(p.N, end * nr));
+        } else {
+            run_tile(job, begin * mr, std::min(p.M, end * mr), 0, p.N);
+        }
+    });
+}
+
+// Padded tile area: how much of the register tiles an M×N output fills.
+int64_t padded_area(int64_t M, int64_t N, int64_t mr, int64_t nr) {
+    return round_up(M, mr) * round_up(N, nr);
+}
+
+// A narrow C (the N = 10 output layer) wastes most of an NR-wide tile, and Cᵀ may pad less; but Cᵀ
+// is stored an element at a time (~2 cycles each, the worth of ~64 multiply-adds).
+template <class T>
+bool better_transposed(const Problem<T>& p, const BlockKernel<T>& kernel) {
+    int64_t saved = padded_area(p.M, p.N, kernel.mr, kernel.nr) -
+                    padded_area(p.N, p.M, kernel.mr, kernel.nr);
+    return saved * p.K > 64 * p.M * p.N;
+}
+
+template <class T>
+void gemm_blocked(Problem<T> p) {
+    BlockKernel<T> kernel = block_kernel<T>(gemm_isa());
+    if (better_transposed(p, kernel)) p = transposed(p);
+    run_parallel(Job<T>{p, kernel, choose_blocking(p, kernel)});
+}
+
+}  // namespace
+
+template <class T>
+void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, const T* A, int64_t lda,
+          const T* B, int64_t ldb, T* C, int64_t ldc, bool accumulate) {
+    check_arguments(trans_a, trans_b, M, N, K, lda, ldb, ldc);
+    if (M == 0 || N == 0) return;
+    if (K == 0) {
+        if (!accumulate)
+            for (int64_t i = 0; i < M; ++i) std::fill(C + i * ldc, C + i * ldc + N, T(0));
+        return;
+    }
+    Problem<T> p{M, N, K,
+                 trans_a ? View<const T>{A, 1, lda} : View<const T>{A, lda, 1},
+                 trans_b ? View<const T>{B, 1, ldb} : View<const T>{B, ldb, 1},
+                 View<T>{C, ldc, 1}, accumulate};
+    if (M * N * K < tiny_macs) return gemm_tiny(p);
+    gemm_blocked(p);
+}
+
+template void gemm<float>(bool, bool, int64_t, int64_t, int64_t, const float*, int64_t,
+                          const float*, int64_t, float*, int64_t, bool);
+template void gemm<double>(bool, bool, int64_t, int64_t, int64_t, const double*, int64_t,
+                           const double*, int64_t, double*, int64_t, bool);
+
+}  // namespace potatolemon::kernels
