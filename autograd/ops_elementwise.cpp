@@ -24,17 +24,15 @@ Tensor scalar_like(double value, const Tensor& t) { return scalar_tensor(value, 
 
 Tensor add(const Tensor& a, const Tensor& b) {
     Tensor out = map_binary(a, b, binary_shape(a, b, "add"), [](auto x, auto y) { return x + y; });
-    return record(Op::add, out, {a, b}, [sa = a.shape(), sb = b.shape()](const Tensor& grad_out,
-                                                                         const Tensor&) {
-        return Grads{sum_to(grad_out, sa), sum_to(grad_out, sb)};
+    return record(Op::add, out, {a, b}, [a, b](const Tensor& grad_out, const Tensor&) {
+        return Grads{sum_to(grad_out, a.shape()), sum_to(grad_out, b.shape())};
     });
 }
 
 Tensor sub(const Tensor& a, const Tensor& b) {
     Tensor out = map_binary(a, b, binary_shape(a, b, "sub"), [](auto x, auto y) { return x - y; });
-    return record(Op::sub, out, {a, b}, [sa = a.shape(), sb = b.shape()](const Tensor& grad_out,
-                                                                         const Tensor&) {
-        return Grads{sum_to(grad_out, sa), sum_to(neg(grad_out), sb)};
+    return record(Op::sub, out, {a, b}, [a, b](const Tensor& grad_out, const Tensor&) {
+        return Grads{sum_to(grad_out, a.shape()), sum_to(neg(grad_out), b.shape())};
     });
 }
 

@@ -42,7 +42,10 @@ std::int64_t Shape::numel() const {
 }
 
 bool operator==(const Shape& a, const Shape& b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end());
+    if (a.rank_ != b.rank_) return false;
+    for (int i = 0; i < a.rank_; ++i)
+        if (a.dims_[i] != b.dims_[i]) return false;
+    return true;
 }
 
 std::string to_string(const Shape& shape) {

@@ -3,6 +3,7 @@
 #include "autograd/tape.hpp"
 
 #include <atomic>
+#include <span>
 #include <cmath>
 #include <string>
 
@@ -81,35 +82,64 @@ void check_forward_anomaly(Op op, const Tensor& out, const SmallVector<Tensor, 2
 
 namespace {
 
-// Nodes reachable from the roots, each after every node that consumes its output.
-std::vector<Node*> reverse_topological_order(const std::vector<Node*>& roots) {
-    std::uint64_t epoch = ++backward_epoch;
-    std::vector<Node*> post_order;
+// Nodes reachable from the roots in post-order (each before every node that consumes its output),
+// so walking `order` backwards visits a node only after all its consumers. The buffers persist per
+// thread so a backward on a small graph allocates nothing.
+struct TopologicalOrder {
+    std::vector<Node*> order;
     std::vector<std::pair<Node*, std::size_t>> stack;
-    for (Node* root : roots) {
-        if (!root || root->visit_epoch == epoch) continue;
-        root->visit_epoch = epoch;
-        stack.emplace_back(root, 0);
-        while (!stack.empty()) {
-            auto& [node, next] = stack.back();
-            if (next < node->inputs.size()) {
-                const Tensor& input = node->inputs[next++];
+
+    void build(std::span<Node* const> roots) {
+        std::uint64_t epoch = ++backward_epoch;
+        order.clear();
+        for (Node* root : roots) {
+            if (root->visit_epoch == epoch) continue;
+            root->visit_epoch = epoch;
+            stack.emplace_back(root, 0);
+            while (!stack.empty()) {
+                Node* node = stack.back().first;
+                std::size_t next = stack.back().second++;
+                if (next == node->inputs.size()) {
+                    order.push_back(node);
+                    stack.pop_back();
+                    continue;
+                }
+                const Tensor& input = node->inputs[next];
                 Node* child = input.defined() ? input.grad_fn() : nullptr;
                 if (child && child->visit_epoch != epoch) {
                     child->visit_epoch = epoch;
                     stack.emplace_back(child, 0);
                 }
-                continue;
             }
-            post_order.push_back(node);
-            stack.pop_back();
         }
     }
-    return {post_order.rbegin(), post_order.rend()};
-}
+};
 
 Tensor accumulate(const Tensor& sum, const Tensor& grad) {
     return sum.defined() ? add(sum, grad) : grad;
+}
+
+bool exclusively_owned(const detail::TensorImpl* impl) {
+    return impl->refs.load(std::memory_order_relaxed) == 1 && !impl->base && !impl->grad_fn;
+}
+
+// grad += g in place when nothing else can see grad's data (the common case from the second
+// backward on); a new tensor otherwise, since gradients may be shared between tensors.
+void accumulate_into_grad(detail::TensorImpl* impl, const Tensor& g, bool create_graph) {
+    detail::TensorImpl* current = impl->grad;
+    if (!create_graph && current && exclusively_owned(current) && current->shape == g.shape() &&
+        current->dtype == g.dtype()) {
+        dispatch(g.dtype(), [&]<class T>() {
+            T* dst = static_cast<T*>(current->data);
+            const T* src = g.data<T>();
+            for (std::int64_t i = 0, n = g.numel(); i < n; ++i) dst[i] += src[i];
+        });
+        return;
+    }
+    impl->retain();
+    Tensor target(impl);
+    Tensor stored = create_graph || !g.requires_grad() ? g : g.detach();
+    target.set_grad(current ? add(target.grad(), stored) : stored);
 }
 
 // Where gradients end up: leaves' (and retained non-leaves') .grad, or the slots of grad().
@@ -118,15 +148,9 @@ struct GradSink {
     std::vector<Tensor> results;
 
     void deliver(detail::TensorImpl* impl, const Tensor& grad, bool create_graph) {
-        if (captured) {
-            for (std::size_t i = 0; i < captured->size(); ++i)
-                if ((*captured)[i].impl() == impl) results[i] = accumulate(results[i], grad);
-            return;
-        }
-        impl->retain();
-        Tensor target(impl);
-        Tensor g = create_graph ? grad : grad.detach();
-        target.set_grad(accumulate(target.grad(), g));
+        if (!captured) return accumulate_into_grad(impl, grad, create_graph);
+        for (std::size_t i = 0; i < captured->size(); ++i)
+            if ((*captured)[i].impl() == impl) results[i] = accumulate(results[i], grad);
     }
 };
 
@@ -174,26 +198,39 @@ void run_node(Node* node, GradSink& sink, BackwardOptions options) {
     }
 }
 
-void run_backward(const std::vector<Tensor>& outputs, const std::vector<Tensor>& grad_outputs,
+void run_backward(std::span<const Tensor> outputs, std::span<const Tensor> grad_outputs,
                   GradSink& sink, BackwardOptions options) {
     // As PyTorch: a recorded backward may reference this graph (saved outputs), so keep it.
     options.retain_graph = options.retain_graph || options.create_graph;
-    std::vector<Node*> roots;
+    SmallVector<Node*, 2> roots;
     for (std::size_t i = 0; i < outputs.size(); ++i) {
         const Tensor& out = outputs[i];
         if (!out.requires_grad())
             throw GraphError("backward: tensor " + to_string(out.shape()) +
                              " does not require grad and has no grad_fn");
-        Tensor g = grad_outputs[i];
         if (Node* node = out.grad_fn()) {
-            node->pending_grad = accumulate(node->pending_grad, g);
+            node->pending_grad = accumulate(node->pending_grad, grad_outputs[i]);
             roots.push_back(node);
         } else {
-            sink.deliver(out.impl(), g, options.create_graph);
+            sink.deliver(out.impl(), grad_outputs[i], options.create_graph);
         }
     }
     GradModeGuard mode(options.create_graph);
-    for (Node* node : reverse_topological_order(roots)) run_node(node, sink, options);
+    // Reuse this thread's buffers unless a backward is already using them.
+    thread_local TopologicalOrder cached;
+    thread_local bool cached_in_use = false;
+    TopologicalOrder fresh;
+    TopologicalOrder& topo = cached_in_use ? fresh : cached;
+    bool owns_cache = !cached_in_use;
+    cached_in_use = true;
+    struct Release {
+        bool owns;
+        ~Release() {
+            if (owns) cached_in_use = false;
+        }
+    } release{owns_cache};
+    topo.build({roots.begin(), roots.end()});
+    for (std::size_t i = topo.order.size(); i-- > 0;) run_node(topo.order[i], sink, options);
 }
 
 Tensor seed_gradient(const Tensor& out, const Tensor& grad_out, const char* op) {
@@ -215,7 +252,8 @@ Tensor seed_gradient(const Tensor& out, const Tensor& grad_out, const char* op) 
 void Tensor::backward(const Tensor& grad_out, BackwardOptions options) const {
     check_defined(*this, "backward");
     GradSink sink;
-    run_backward({*this}, {seed_gradient(*this, grad_out, "backward")}, sink, options);
+    Tensor seed = seed_gradient(*this, grad_out, "backward");
+    run_backward({this, 1}, {&seed, 1}, sink, options);
 }
 
 std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<Tensor>& inputs,

@@ -18,11 +18,13 @@ constexpr std::size_t kHeader = (sizeof(TensorImpl) + kAlignment - 1) / kAlignme
 // One malloc holds the impl followed by its data, aligned by hand so small tensors take glibc's
 // fast path (aligned_alloc does not).
 TensorImpl* TensorImpl::allocate(const Shape& shape, Dtype dtype) {
-    std::size_t bytes = static_cast<std::size_t>(shape.numel()) * dtype_size(dtype);
+    std::int64_t numel = shape.numel();
+    std::size_t bytes = static_cast<std::size_t>(numel) * dtype_size(dtype);
     void* block = std::malloc(kHeader + bytes + kAlignment);
     if (!block) throw std::bad_alloc();
     auto* impl = new (block) TensorImpl();
     impl->shape = shape;
+    impl->numel = numel;
     impl->dtype = dtype;
     auto data = reinterpret_cast<std::uintptr_t>(block) + kHeader;
     impl->data = reinterpret_cast<void*>((data + kAlignment - 1) / kAlignment * kAlignment);
@@ -35,6 +37,7 @@ TensorImpl* TensorImpl::view_of(TensorImpl* base, const Shape& shape) {
     if (!block) throw std::bad_alloc();
     auto* impl = new (block) TensorImpl();
     impl->shape = shape;
+    impl->numel = shape.numel();
     impl->dtype = base->dtype;
     impl->data = base->data;
     impl->base = base;

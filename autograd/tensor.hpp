@@ -32,6 +32,7 @@ struct TensorImpl {
     bool requires_grad = false;
     bool retains_grad = false;
     Shape shape;
+    std::int64_t numel = 0;  // shape.numel(), cached: every kernel asks for it
     void* data = nullptr;
     TensorImpl* base = nullptr;  // owns `data` when this is a view
     std::unique_ptr<Node> grad_fn;
@@ -65,7 +66,7 @@ public:
     const Shape& shape() const { return impl_->shape; }
     int dim() const { return impl_->shape.rank(); }
     std::int64_t size(std::int64_t dim) const;  // throws IndexError
-    std::int64_t numel() const { return impl_->shape.numel(); }
+    std::int64_t numel() const { return impl_->numel; }
     Dtype dtype() const { return impl_->dtype; }
 
     // Typed access to the contiguous data; throws DtypeError if T does not match dtype().
