@@ -120,7 +120,7 @@ Tensor accumulate(const Tensor& sum, const Tensor& grad) {
 }
 
 bool exclusively_owned(const detail::TensorImpl* impl) {
-    return impl->refs.load(std::memory_order_relaxed) == 1 && !impl->base && !impl->grad_fn;
+    return impl->refs == 1 && !impl->base && !impl->grad_fn;
 }
 
 // grad += g in place when nothing else can see grad's data (the common case from the second

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "autograd/block_pool.hpp"
 #include "autograd/op.hpp"
 #include "autograd/small_vector.hpp"
 #include "autograd/tensor.hpp"
@@ -26,6 +27,10 @@ struct Node {
 
     virtual Grads backward(const Tensor& grad_out, const Tensor& out) = 0;
     virtual void release_saved() = 0;
+
+    // Tape entries come and go every step: keep them in the per-thread block pool.
+    static void* operator new(std::size_t bytes) { return detail::pool_allocate(bytes); }
+    static void operator delete(void* block, std::size_t bytes) { detail::pool_free(block, bytes); }
 
     Op op;
     SmallVector<Tensor, 2> inputs;

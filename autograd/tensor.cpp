@@ -5,6 +5,7 @@
 #include <cstring>
 #include <new>
 
+#include "autograd/block_pool.hpp"
 #include "autograd/tape.hpp"
 
 namespace potatolemon {
@@ -15,14 +16,14 @@ constexpr std::size_t kAlignment = 64;  // cache line; also what the vector kern
 constexpr std::size_t kHeader = (sizeof(TensorImpl) + kAlignment - 1) / kAlignment * kAlignment;
 }  // namespace
 
-// One malloc holds the impl followed by its data, aligned by hand so small tensors take glibc's
-// fast path (aligned_alloc does not).
+// One pool block holds the impl followed by its data, aligned by hand (the pool hands out
+// malloc's 16-byte-aligned blocks).
 TensorImpl* TensorImpl::allocate(const Shape& shape, Dtype dtype) {
     std::int64_t numel = shape.numel();
-    std::size_t bytes = static_cast<std::size_t>(numel) * dtype_size(dtype);
-    void* block = std::malloc(kHeader + bytes + kAlignment);
-    if (!block) throw std::bad_alloc();
+    std::size_t block_bytes = kHeader + static_cast<std::size_t>(numel) * dtype_size(dtype) + kAlignment;
+    void* block = pool_allocate(block_bytes);
     auto* impl = new (block) TensorImpl();
+    impl->block_bytes = block_bytes;
     impl->shape = shape;
     impl->numel = numel;
     impl->dtype = dtype;
@@ -33,9 +34,9 @@ TensorImpl* TensorImpl::allocate(const Shape& shape, Dtype dtype) {
 
 TensorImpl* TensorImpl::view_of(TensorImpl* base, const Shape& shape) {
     while (base->base) base = base->base;
-    void* block = std::malloc(sizeof(TensorImpl));
-    if (!block) throw std::bad_alloc();
+    void* block = pool_allocate(sizeof(TensorImpl));
     auto* impl = new (block) TensorImpl();
+    impl->block_bytes = sizeof(TensorImpl);
     impl->shape = shape;
     impl->numel = shape.numel();
     impl->dtype = base->dtype;
@@ -45,10 +46,10 @@ TensorImpl* TensorImpl::view_of(TensorImpl* base, const Shape& shape) {
     return impl;
 }
 
-void TensorImpl::release() {
-    if (refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+void TensorImpl::destroy() {
+    std::size_t bytes = block_bytes;
     this->~TensorImpl();
-    std::free(this);
+    pool_free(this, bytes);
 }
 
 TensorImpl::~TensorImpl() {

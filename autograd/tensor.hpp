@@ -2,7 +2,6 @@
 // float64, with the autograd state (requires_grad, grad, the tape entry that produced it).
 // Ops live in ops_*.hpp, factories in factories.hpp, the tape in tape.hpp.
 #pragma once
-#include <atomic>
 #include <cstdint>
 #include <initializer_list>
 #include <iosfwd>
@@ -26,8 +25,10 @@ struct BackwardOptions {
 namespace detail {
 // The shared state behind Tensor handles. Allocated in one block with its data when it owns it;
 // a view (reshape, detach) points into its base's data and keeps the base alive.
+// The count is not atomic: a handle may move between threads, but two threads must not copy or
+// drop handles to the same tensor at once (the thread pool's workers only touch raw data).
 struct TensorImpl {
-    std::atomic<std::int32_t> refs{1};
+    std::int32_t refs = 1;
     Dtype dtype = Dtype::float32;
     bool requires_grad = false;
     bool retains_grad = false;
@@ -37,11 +38,15 @@ struct TensorImpl {
     TensorImpl* base = nullptr;  // owns `data` when this is a view
     std::unique_ptr<Node> grad_fn;
     TensorImpl* grad = nullptr;  // accumulated gradient (a counted reference)
+    std::size_t block_bytes = 0;  // size of the pool block holding this impl (and its data)
 
     static TensorImpl* allocate(const Shape& shape, Dtype dtype);  // uninitialised data
     static TensorImpl* view_of(TensorImpl* base, const Shape& shape);
-    void retain() { refs.fetch_add(1, std::memory_order_relaxed); }
-    void release();
+    void retain() { ++refs; }
+    void release() {
+        if (--refs == 0) destroy();
+    }
+    void destroy();
     ~TensorImpl();
 };
 }  // namespace detail

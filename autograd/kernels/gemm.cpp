@@ -21,9 +21,10 @@ namespace {
 constexpr int64_t tiny_macs = 4096;
 // Below this many multiply-adds waking a second thread costs more than it saves.
 constexpr int64_t parallel_macs = 1 << 17;
-// Cache budgets (bytes): a KC×NR panel of B stays in L1, an MC×KC block of A and a KC×NC panel
-// of B in the 1 MiB L2 (PERFORMANCE.md: blocking is forgiving, KC 256-512 is the sweet spot).
-const int64_t l1_b_bytes = (std::getenv("PL_L1") ? std::atoi(std::getenv("PL_L1")) : 24) << 10, l2_a_bytes = 320 << 10, l2_b_bytes = 512 << 10;
+// Block sizes: KC 384 keeps a KC×NR panel of B in L1 (24-48 KiB) and MC×KC of A and KC×NC of B
+// in L2 (PERFORMANCE.md: blocking is forgiving, KC 256-512 is the sweet spot).
+const int64_t kc_max = std::getenv("PL_KC") ? std::atoi(std::getenv("PL_KC")) : 384;  // TUNING
+constexpr int64_t l2_a_bytes = 320 << 10, l2_b_bytes = 512 << 10;
 
 // Element (i, j) of a view is p[i * rs + j * cs]: op(A), op(B), C and their transposes alike.
 template <class T>
@@ -91,11 +92,13 @@ struct Blocking {
 template <class T>
 Blocking choose_blocking(const Problem<T>& p, const BlockKernel<T>& kernel) {
     Blocking b{kernel.mr, kernel.nr, 0, 0, 0, true};
-    int64_t kc_max = std::max<int64_t>(128, l1_b_bytes / int64_t(sizeof(T) * b.nr));
     int64_t k_blocks = (p.K + kc_max - 1) / kc_max;
     b.kc = (p.K + k_blocks - 1) / k_blocks;  // equal blocks: no short tail block
     b.mc = std::max(b.mr, l2_a_bytes / int64_t(sizeof(T) * b.kc) / b.mr * b.mr);
     b.nc = std::max(b.nr, l2_b_bytes / int64_t(sizeof(T) * b.kc) / b.nr * b.nr);
+    // Slivers of A whose k run contiguously are read in place: packing them is a transpose that
+    // costs more than it saves (5-25% on the MLP shapes). Column slivers (Aᵀ) pack as plain copies.
+    b.pack_a = p.a.cs != 1;
     if (const char* e = std::getenv("PL_PACK_A")) b.pack_a = std::atoi(e) != 0;  // TUNING
     return b;
 }

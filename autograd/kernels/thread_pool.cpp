@@ -18,21 +18,21 @@
 namespace potatolemon {
 namespace {
 
-int threads_from_env_or_hardware() {
-    if (const char* text = std::getenv("POTATOLEMON_NUM_THREADS")) {
-        char* end = nullptr;
-        long n = std::strtol(text, &end, 10);
-        if (end != text && *end == '\0' && n >= 1 && n <= 4096) return static_cast<int>(n);
-    }
-    return std::max(1u, std::thread::hardware_concurrency());
-}
-
 std::atomic<int>& thread_setting() {
-    static std::atomic<int> setting{threads_from_env_or_hardware()};
+    static std::atomic<int> setting{num_threads_from_env(std::getenv("POTATOLEMON_NUM_THREADS"))};
     return setting;
 }
 
 }  // namespace
+
+int num_threads_from_env(const char* value) {
+    if (value != nullptr) {
+        char* end = nullptr;
+        long n = std::strtol(value, &end, 10);
+        if (end != value && *end == '\0' && n >= 1 && n <= 4096) return static_cast<int>(n);
+    }
+    return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
 
 void set_num_threads(int n) {
     if (n < 1) {
@@ -77,7 +77,7 @@ public:
     void run(int64_t n, int chunks, const RangeFnRef& fn);
 
 private:
-    void worker_main();
+    void worker_main(uint32_t seen);
     bool wait_for_job(uint32_t& seen);
     void claim_and_run(uint32_t generation);
     void run_chunk(int chunk, int chunks);
@@ -106,12 +106,13 @@ void ThreadPool::resize(int workers) {
     for (std::thread& t : threads_) t.join();
     threads_.clear();
     stop_.store(false);
-    for (int i = 0; i < workers; ++i) threads_.emplace_back([this] { worker_main(); });
+    // A new worker waits for the generation after the current one, even if it starts late.
+    uint32_t seen = generation_.load();
+    for (int i = 0; i < workers; ++i) threads_.emplace_back([this, seen] { worker_main(seen); });
 }
 
-void ThreadPool::worker_main() {
+void ThreadPool::worker_main(uint32_t seen) {
     in_parallel_region = true;
-    uint32_t seen = generation_.load(std::memory_order_acquire);
     while (wait_for_job(seen)) claim_and_run(seen);
 }
 

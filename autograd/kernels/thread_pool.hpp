@@ -16,6 +16,10 @@ void set_num_threads(int n);
 // else std::thread::hardware_concurrency().
 int num_threads();
 
+// The default num_threads() for POTATOLEMON_NUM_THREADS = `value` (nullptr when unset): the value
+// when it is a whole integer in [1, 4096], else std::thread::hardware_concurrency() (at least 1).
+int num_threads_from_env(const char* value);
+
 }  // namespace potatolemon
 
 namespace potatolemon::kernels {
