@@ -9,8 +9,8 @@
 namespace potatolemon::detail {
 
 namespace {
-constexpr int kMinShift = 6;                            // 64-byte blocks
-constexpr int kMaxShift = 16;                           // 64 KiB; larger blocks use malloc
+constexpr int kMinShift = 6;   // 64-byte blocks
+constexpr int kMaxShift = 16;  // 64 KiB; larger blocks use malloc
 constexpr int kClasses = kMaxShift - kMinShift + 1;
 constexpr std::size_t kCachedBytesPerClass = 1 << 20;  // bound what a thread keeps per class
 

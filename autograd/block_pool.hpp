@@ -6,7 +6,7 @@
 
 namespace potatolemon::detail {
 
-void* pool_allocate(std::size_t bytes);         // throws std::bad_alloc
+void* pool_allocate(std::size_t bytes);          // throws std::bad_alloc
 void pool_free(void* block, std::size_t bytes);  // `bytes` as given to pool_allocate
 
 }  // namespace potatolemon::detail

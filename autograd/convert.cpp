@@ -16,12 +16,14 @@ Tensor Tensor::to(Dtype target) const {
         });
     });
     if (!is_floating(dtype()) || !is_floating(target)) return out;
-    return record(Op::to_dtype, out, {*this}, [source = dtype()](const Tensor& grad_out,
-                                                                 const Tensor&) {
-        return Grads{grad_out.to(source)};
-    });
+    return record(Op::to_dtype, out, {*this},
+                  [source = dtype()](const Tensor& grad_out, const Tensor&) {
+                      return Grads{grad_out.to(source)};
+                  });
 }
 
-Tensor Tensor::clone() const { return to(dtype()); }
+Tensor Tensor::clone() const {
+    return to(dtype());
+}
 
 }  // namespace potatolemon

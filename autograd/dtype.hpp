@@ -1,6 +1,6 @@
-// Element types. dtype is a run-time property of a Tensor; kernels are templates over the scalar type
-// and `dispatch` / `dispatch_any` are the one place that turns a Dtype into a type. int64 holds
-// indices (index_select, gather, max/min indices) and is never differentiated.
+// Element types. dtype is a run-time property of a Tensor; kernels are templates over the scalar
+// type and `dispatch` / `dispatch_any` are the one place that turns a Dtype into a type. int64
+// holds indices (index_select, gather, max/min indices) and is never differentiated.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -15,17 +15,27 @@ enum class Dtype : std::uint8_t { float32, float64, int64 };
 constexpr const char* dtype_name(Dtype dtype) {
     return dtype == Dtype::float32 ? "float32" : dtype == Dtype::float64 ? "float64" : "int64";
 }
-constexpr std::size_t dtype_size(Dtype dtype) { return dtype == Dtype::float32 ? 4 : 8; }
-constexpr bool is_floating(Dtype dtype) { return dtype != Dtype::int64; }
+constexpr std::size_t dtype_size(Dtype dtype) {
+    return dtype == Dtype::float32 ? 4 : 8;
+}
+constexpr bool is_floating(Dtype dtype) {
+    return dtype != Dtype::int64;
+}
 
 template <class T>
 constexpr Dtype dtype_of();
 template <>
-constexpr Dtype dtype_of<float>() { return Dtype::float32; }
+constexpr Dtype dtype_of<float>() {
+    return Dtype::float32;
+}
 template <>
-constexpr Dtype dtype_of<double>() { return Dtype::float64; }
+constexpr Dtype dtype_of<double>() {
+    return Dtype::float64;
+}
 template <>
-constexpr Dtype dtype_of<std::int64_t>() { return Dtype::int64; }
+constexpr Dtype dtype_of<std::int64_t>() {
+    return Dtype::int64;
+}
 
 // Calls fn.template operator()<T>() with T = float or double; ops check the dtype first, so the
 // throw here guards internal callers only.

@@ -1,12 +1,18 @@
 // Forward kernels for elementwise ops: a unary map and a broadcasting binary map, generic over the
 // scalar type through a generic lambda. No autograd here; ops_elementwise.cpp records the tape.
+// Large tensors are split across the thread pool; every element is computed the same way whatever
+// the thread count, so results are bitwise identical.
 #pragma once
 #include <cstdint>
 
 #include "autograd/factories.hpp"
+#include "autograd/kernels/thread_pool.hpp"
 #include "autograd/tensor.hpp"
 
 namespace potatolemon::detail {
+
+// Below this many elements a kernel runs on the calling thread: waking a worker costs more.
+inline constexpr std::int64_t kElementwiseGrain = 1 << 15;
 
 // out[i] = f(x[i]); f takes and returns the scalar type (float or double).
 template <class F>
@@ -15,13 +21,46 @@ Tensor map_unary(const Tensor& x, F f) {
     dispatch(x.dtype(), [&]<class T>() {
         const T* src = x.data<T>();
         T* dst = out.data<T>();
-        for (std::int64_t i = 0, n = x.numel(); i < n; ++i) dst[i] = f(src[i]);
+        kernels::parallel_for(x.numel(), kElementwiseGrain,
+                              [&](std::int64_t begin, std::int64_t end) {
+                                  for (std::int64_t i = begin; i < end; ++i) dst[i] = f(src[i]);
+                              });
     });
     return out;
 }
 
 // Strides of `shape` seen from the broadcast `out` shape: 0 along broadcast dims.
 std::array<std::int64_t, Shape::kMaxRank> broadcast_strides(const Shape& shape, const Shape& out);
+
+// po[i] = f(a at i, b at i) for output positions i in [begin, end) of a broadcast, walking the
+// output index like an odometer from its position at `begin`.
+template <class T, class F>
+void broadcast_range(const T* pa, const T* pb, T* po, const Shape& out_shape,
+                     const std::array<std::int64_t, Shape::kMaxRank>& sa,
+                     const std::array<std::int64_t, Shape::kMaxRank>& sb, std::int64_t begin,
+                     std::int64_t end, F f) {
+    int rank = out_shape.rank();
+    std::array<std::int64_t, Shape::kMaxRank> index{};
+    std::int64_t oa = 0, ob = 0;
+    std::int64_t position = begin;
+    for (int d = rank - 1; d >= 0; --d) {
+        index[d] = position % out_shape[d];
+        position /= out_shape[d];
+        oa += index[d] * sa[d];
+        ob += index[d] * sb[d];
+    }
+    for (std::int64_t i = begin; i < end; ++i) {
+        po[i] = f(pa[oa], pb[ob]);
+        for (int d = rank - 1; d >= 0; --d) {
+            oa += sa[d];
+            ob += sb[d];
+            if (++index[d] < out_shape[d]) break;
+            oa -= sa[d] * out_shape[d];
+            ob -= sb[d] * out_shape[d];
+            index[d] = 0;
+        }
+    }
+}
 
 // out = f(a, b) with numpy broadcasting to `out_shape` (already validated).
 template <class F>
@@ -31,31 +70,20 @@ Tensor map_binary(const Tensor& a, const Tensor& b, const Shape& out_shape, F f)
         const T* pa = a.data<T>();
         const T* pb = b.data<T>();
         T* po = out.data<T>();
-        std::int64_t n = out.numel();
-        if (a.shape() == out_shape && b.shape() == out_shape) {
-            for (std::int64_t i = 0; i < n; ++i) po[i] = f(pa[i], pb[i]);
-        } else if (b.numel() == 1 && a.shape() == out_shape) {
-            for (std::int64_t i = 0; i < n; ++i) po[i] = f(pa[i], pb[0]);
-        } else if (a.numel() == 1 && b.shape() == out_shape) {
-            for (std::int64_t i = 0; i < n; ++i) po[i] = f(pa[0], pb[i]);
-        } else {
-            auto sa = broadcast_strides(a.shape(), out_shape);
-            auto sb = broadcast_strides(b.shape(), out_shape);
-            int rank = out_shape.rank();
-            std::array<std::int64_t, Shape::kMaxRank> index{};
-            std::int64_t oa = 0, ob = 0;
-            for (std::int64_t i = 0; i < n; ++i) {
-                po[i] = f(pa[oa], pb[ob]);
-                for (int d = rank - 1; d >= 0; --d) {  // odometer step over the output index
-                    oa += sa[d];
-                    ob += sb[d];
-                    if (++index[d] < out_shape[d]) break;
-                    oa -= sa[d] * out_shape[d];
-                    ob -= sb[d] * out_shape[d];
-                    index[d] = 0;
+        bool a_full = a.shape() == out_shape, b_full = b.shape() == out_shape;
+        kernels::parallel_for(
+            out.numel(), kElementwiseGrain, [&](std::int64_t begin, std::int64_t end) {
+                if (a_full && b_full) {
+                    for (std::int64_t i = begin; i < end; ++i) po[i] = f(pa[i], pb[i]);
+                } else if (a_full && b.numel() == 1) {
+                    for (std::int64_t i = begin; i < end; ++i) po[i] = f(pa[i], pb[0]);
+                } else if (b_full && a.numel() == 1) {
+                    for (std::int64_t i = begin; i < end; ++i) po[i] = f(pa[0], pb[i]);
+                } else {
+                    broadcast_range(pa, pb, po, out_shape, broadcast_strides(a.shape(), out_shape),
+                                    broadcast_strides(b.shape(), out_shape), begin, end, f);
                 }
-            }
-        }
+            });
     });
     return out;
 }

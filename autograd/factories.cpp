@@ -12,15 +12,26 @@ Tensor empty(const Shape& shape, Dtype dtype) {
 
 Tensor full(const Shape& shape, double value, Dtype dtype) {
     Tensor t = empty(shape, dtype);
-    dispatch_any(dtype, [&]<class T>() { std::fill_n(t.data<T>(), t.numel(), static_cast<T>(value)); });
+    dispatch_any(dtype,
+                 [&]<class T>() { std::fill_n(t.data<T>(), t.numel(), static_cast<T>(value)); });
     return t;
 }
 
-Tensor zeros(const Shape& shape, Dtype dtype) { return full(shape, 0.0, dtype); }
-Tensor ones(const Shape& shape, Dtype dtype) { return full(shape, 1.0, dtype); }
-Tensor zeros_like(const Tensor& t) { return zeros(t.shape(), t.dtype()); }
-Tensor ones_like(const Tensor& t) { return ones(t.shape(), t.dtype()); }
-Tensor scalar_tensor(double value, Dtype dtype) { return full(Shape{}, value, dtype); }
+Tensor zeros(const Shape& shape, Dtype dtype) {
+    return full(shape, 0.0, dtype);
+}
+Tensor ones(const Shape& shape, Dtype dtype) {
+    return full(shape, 1.0, dtype);
+}
+Tensor zeros_like(const Tensor& t) {
+    return zeros(t.shape(), t.dtype());
+}
+Tensor ones_like(const Tensor& t) {
+    return ones(t.shape(), t.dtype());
+}
+Tensor scalar_tensor(double value, Dtype dtype) {
+    return full(Shape{}, value, dtype);
+}
 
 namespace {
 template <class V>
@@ -71,9 +82,8 @@ Tensor tensor(std::initializer_list<std::initializer_list<std::initializer_list<
         check_rectangular(plane, width);
         for (const auto& row : plane) flat.insert(flat.end(), row.begin(), row.end());
     }
-    return from_vector(flat,
-                       Shape{std::int64_t(planes.size()), std::int64_t(rows), std::int64_t(width)},
-                       dtype);
+    return from_vector(
+        flat, Shape{std::int64_t(planes.size()), std::int64_t(rows), std::int64_t(width)}, dtype);
 }
 
 Tensor arange(double start, double end, double step, Dtype dtype) {
@@ -87,7 +97,9 @@ Tensor arange(double start, double end, double step, Dtype dtype) {
     return t;
 }
 
-Tensor arange(std::int64_t n, Dtype dtype) { return arange(0.0, double(n), 1.0, dtype); }
+Tensor arange(std::int64_t n, Dtype dtype) {
+    return arange(0.0, double(n), 1.0, dtype);
+}
 
 Tensor uniform(const Shape& shape, double low, double high, Generator& gen, Dtype dtype) {
     if (!(low <= high))

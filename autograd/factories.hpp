@@ -40,8 +40,7 @@ Tensor arange(std::int64_t n, Dtype dtype = Dtype::float32);
 // Uniform on [low, high) and normal(mean, std) numbers; same seed, same numbers everywhere.
 Tensor uniform(const Shape& shape, double low, double high, Generator& gen = default_generator(),
                Dtype dtype = Dtype::float32);
-Tensor rand(const Shape& shape, Generator& gen = default_generator(),
-            Dtype dtype = Dtype::float32);
+Tensor rand(const Shape& shape, Generator& gen = default_generator(), Dtype dtype = Dtype::float32);
 Tensor normal(const Shape& shape, double mean, double std, Generator& gen = default_generator(),
               Dtype dtype = Dtype::float32);
 Tensor randn(const Shape& shape, Generator& gen = default_generator(),

@@ -12,7 +12,9 @@ std::uint64_t splitmix64(std::uint64_t& x) {
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
 }
-std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+std::uint64_t rotl(std::uint64_t x, int k) {
+    return (x << k) | (x >> (64 - k));
+}
 }  // namespace
 
 void Generator::seed_(std::uint64_t seed) {
@@ -32,9 +34,13 @@ std::uint64_t Generator::next_u64() {
     return result;
 }
 
-double Generator::uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+double Generator::uniform() {
+    return static_cast<double>(next_u64() >> 11) * 0x1.0p-53;
+}
 
-float Generator::uniform_float() { return static_cast<float>(next_u64() >> 40) * 0x1.0p-24f; }
+float Generator::uniform_float() {
+    return static_cast<float>(next_u64() >> 40) * 0x1.0p-24f;
+}
 
 double Generator::normal() {
     if (has_spare_) {
@@ -54,6 +60,8 @@ Generator& default_generator() {
     return generator;
 }
 
-void manual_seed(std::uint64_t seed) { default_generator().manual_seed(seed); }
+void manual_seed(std::uint64_t seed) {
+    default_generator().manual_seed(seed);
+}
 
 }  // namespace potatolemon

@@ -12,9 +12,9 @@ public:
     void manual_seed(std::uint64_t seed) { seed_(seed); }
 
     std::uint64_t next_u64();
-    double uniform();        // [0, 1), 53 random bits
-    float uniform_float();   // [0, 1), 24 random bits
-    double normal();         // standard normal (Box–Muller)
+    double uniform();       // [0, 1), 53 random bits
+    float uniform_float();  // [0, 1), 24 random bits
+    double normal();        // standard normal (Box–Muller)
 
 private:
     void seed_(std::uint64_t seed);

@@ -27,7 +27,7 @@ struct OpSample {
 };
 
 struct OpInfo {
-    Op op = Op::count;          // Op::count marks a missing row
+    Op op = Op::count;  // Op::count marks a missing row
     Domain domain = Domain::any;
     GradcheckOptions tolerance{};
     const char* tolerance_reason = "";  // why the tolerance differs from the default, if it does

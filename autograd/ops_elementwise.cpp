@@ -19,7 +19,9 @@ Shape binary_shape(const Tensor& a, const Tensor& b, const char* op) {
     check_same_dtype(a, b, op);
     return broadcast_shapes(a.shape(), b.shape(), op);
 }
-Tensor scalar_like(double value, const Tensor& t) { return scalar_tensor(value, t.dtype()); }
+Tensor scalar_like(double value, const Tensor& t) {
+    return scalar_tensor(value, t.dtype());
+}
 }  // namespace
 
 Tensor add(const Tensor& a, const Tensor& b) {
@@ -57,9 +59,8 @@ Tensor div(const Tensor& a, const Tensor& b) {
 Tensor neg(const Tensor& x) {
     check_floating(x, "neg");
     Tensor out = map_unary(x, [](auto v) { return -v; });
-    return record(Op::neg, out, {x}, [](const Tensor& grad_out, const Tensor&) {
-        return Grads{neg(grad_out)};
-    });
+    return record(Op::neg, out, {x},
+                  [](const Tensor& grad_out, const Tensor&) { return Grads{neg(grad_out)}; });
 }
 
 // (x^p)' = p x^(p-1)
@@ -75,17 +76,15 @@ Tensor pow(const Tensor& x, double p) {
 Tensor exp(const Tensor& x) {
     check_floating(x, "exp");
     Tensor out = map_unary(x, [](auto v) { return std::exp(v); });
-    return record(Op::exp, out, {x}, [](const Tensor& grad_out, const Tensor& out) {
-        return Grads{grad_out * out};
-    });
+    return record(Op::exp, out, {x},
+                  [](const Tensor& grad_out, const Tensor& out) { return Grads{grad_out * out}; });
 }
 
 Tensor log(const Tensor& x) {
     check_floating(x, "log");
     Tensor out = map_unary(x, [](auto v) { return std::log(v); });
-    return record(Op::log, out, {x}, [x](const Tensor& grad_out, const Tensor&) {
-        return Grads{grad_out / x};
-    });
+    return record(Op::log, out, {x},
+                  [x](const Tensor& grad_out, const Tensor&) { return Grads{grad_out / x}; });
 }
 
 // sqrt'(x) = 1 / (2 sqrt(x)), from the saved result
@@ -142,12 +141,13 @@ Tensor relu(const Tensor& x) {
 // The negative slope applies at 0 as in PyTorch (x > 0 selects the identity branch).
 Tensor leaky_relu(const Tensor& x, double negative_slope) {
     check_floating(x, "leaky_relu");
-    Tensor out = map_unary(x, [s = negative_slope](auto v) { return v > 0 ? v : decltype(v)(s * v); });
-    return record(Op::leaky_relu, out, {x}, [x, negative_slope](const Tensor& grad_out,
-                                                                const Tensor&) {
-        auto slope = [s = negative_slope](auto v) { return decltype(v)(v > 0 ? 1 : s); };
-        return Grads{grad_out * map_unary(x, slope)};
-    });
+    Tensor out =
+        map_unary(x, [s = negative_slope](auto v) { return v > 0 ? v : decltype(v)(s * v); });
+    return record(
+        Op::leaky_relu, out, {x}, [x, negative_slope](const Tensor& grad_out, const Tensor&) {
+            auto slope = [s = negative_slope](auto v) { return decltype(v)(v > 0 ? 1 : s); };
+            return Grads{grad_out * map_unary(x, slope)};
+        });
 }
 
 // Gradient 1 where min <= x <= max (bounds included, as PyTorch), else 0.
@@ -178,13 +178,27 @@ Tensor softplus(const Tensor& x) {
     });
 }
 
-Tensor log_sigmoid(const Tensor& x) { return neg(softplus(neg(x))); }
+Tensor log_sigmoid(const Tensor& x) {
+    return neg(softplus(neg(x)));
+}
 
-Tensor add(const Tensor& a, double b) { return add(a, scalar_like(b, a)); }
-Tensor sub(const Tensor& a, double b) { return sub(a, scalar_like(b, a)); }
-Tensor sub(double a, const Tensor& b) { return sub(scalar_like(a, b), b); }
-Tensor mul(const Tensor& a, double b) { return mul(a, scalar_like(b, a)); }
-Tensor div(const Tensor& a, double b) { return div(a, scalar_like(b, a)); }
-Tensor div(double a, const Tensor& b) { return div(scalar_like(a, b), b); }
+Tensor add(const Tensor& a, double b) {
+    return add(a, scalar_like(b, a));
+}
+Tensor sub(const Tensor& a, double b) {
+    return sub(a, scalar_like(b, a));
+}
+Tensor sub(double a, const Tensor& b) {
+    return sub(scalar_like(a, b), b);
+}
+Tensor mul(const Tensor& a, double b) {
+    return mul(a, scalar_like(b, a));
+}
+Tensor div(const Tensor& a, double b) {
+    return div(a, scalar_like(b, a));
+}
+Tensor div(double a, const Tensor& b) {
+    return div(scalar_like(a, b), b);
+}
 
 }  // namespace potatolemon

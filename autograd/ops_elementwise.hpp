@@ -14,13 +14,13 @@ Tensor pow(const Tensor& x, double exponent);  // x^p; for non-integer p keep x 
 Tensor exp(const Tensor& x);
 Tensor log(const Tensor& x);
 Tensor sqrt(const Tensor& x);
-Tensor abs(const Tensor& x);       // abs'(0) = 0
+Tensor abs(const Tensor& x);  // abs'(0) = 0
 Tensor tanh(const Tensor& x);
-Tensor sigmoid(const Tensor& x);   // 1/(1+e^-x), stable for large |x|
-Tensor relu(const Tensor& x);      // relu'(0) = 0
+Tensor sigmoid(const Tensor& x);  // 1/(1+e^-x), stable for large |x|
+Tensor relu(const Tensor& x);     // relu'(0) = 0
 Tensor leaky_relu(const Tensor& x, double negative_slope = 0.01);  // slope used at 0
 Tensor clamp(const Tensor& x, double min, double max);  // gradient 1 on [min, max], bounds included
-Tensor softplus(const Tensor& x);     // log(1 + e^x), finite for any x
+Tensor softplus(const Tensor& x);                       // log(1 + e^x), finite for any x
 Tensor log_sigmoid(const Tensor& x);  // log(sigmoid(x)) = -softplus(-x), finite for any x
 
 // Scalar forms: the scalar becomes a rank-0 tensor of the tensor's dtype.
@@ -31,18 +31,44 @@ Tensor mul(const Tensor& a, double b);
 Tensor div(const Tensor& a, double b);
 Tensor div(double a, const Tensor& b);
 
-inline Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
-inline Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
-inline Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
-inline Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
-inline Tensor operator-(const Tensor& x) { return neg(x); }
-inline Tensor operator+(const Tensor& a, double b) { return add(a, b); }
-inline Tensor operator+(double a, const Tensor& b) { return add(b, a); }
-inline Tensor operator-(const Tensor& a, double b) { return sub(a, b); }
-inline Tensor operator-(double a, const Tensor& b) { return sub(a, b); }
-inline Tensor operator*(const Tensor& a, double b) { return mul(a, b); }
-inline Tensor operator*(double a, const Tensor& b) { return mul(b, a); }
-inline Tensor operator/(const Tensor& a, double b) { return div(a, b); }
-inline Tensor operator/(double a, const Tensor& b) { return div(a, b); }
+inline Tensor operator+(const Tensor& a, const Tensor& b) {
+    return add(a, b);
+}
+inline Tensor operator-(const Tensor& a, const Tensor& b) {
+    return sub(a, b);
+}
+inline Tensor operator*(const Tensor& a, const Tensor& b) {
+    return mul(a, b);
+}
+inline Tensor operator/(const Tensor& a, const Tensor& b) {
+    return div(a, b);
+}
+inline Tensor operator-(const Tensor& x) {
+    return neg(x);
+}
+inline Tensor operator+(const Tensor& a, double b) {
+    return add(a, b);
+}
+inline Tensor operator+(double a, const Tensor& b) {
+    return add(b, a);
+}
+inline Tensor operator-(const Tensor& a, double b) {
+    return sub(a, b);
+}
+inline Tensor operator-(double a, const Tensor& b) {
+    return sub(a, b);
+}
+inline Tensor operator*(const Tensor& a, double b) {
+    return mul(a, b);
+}
+inline Tensor operator*(double a, const Tensor& b) {
+    return mul(b, a);
+}
+inline Tensor operator/(const Tensor& a, double b) {
+    return div(a, b);
+}
+inline Tensor operator/(double a, const Tensor& b) {
+    return div(a, b);
+}
 
 }  // namespace potatolemon

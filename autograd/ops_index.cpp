@@ -103,10 +103,10 @@ Tensor slice(const Tensor& x, std::int64_t dim, std::int64_t start, std::int64_t
     shape[d] = r.count;
     Tensor out = empty(shape, x.dtype());
     gather_rows(x, out, d, r);
-    return record(Op::slice, out, {x}, [in_shape = x.shape(), d, r](const Tensor& grad_out,
-                                                                    const Tensor&) {
-        return Grads{slice_backward(grad_out, in_shape, d, r.start, r(r.count), r.step)};
-    });
+    return record(
+        Op::slice, out, {x}, [in_shape = x.shape(), d, r](const Tensor& grad_out, const Tensor&) {
+            return Grads{slice_backward(grad_out, in_shape, d, r.start, r(r.count), r.step)};
+        });
 }
 
 Tensor slice_backward(const Tensor& grad, const Shape& input_shape, std::int64_t dim,
@@ -139,8 +139,7 @@ Tensor index_select(const Tensor& x, std::int64_t dim, const Tensor& index) {
     Tensor out = empty(shape, x.dtype());
     const std::int64_t* idx = index.data<std::int64_t>();
     gather_rows(x, out, d, [idx](std::int64_t k) { return idx[k]; });
-    return record(Op::index_select, out, {x}, [x, d, index](const Tensor& grad_out,
-                                                            const Tensor&) {
+    return record(Op::index_select, out, {x}, [x, d, index](const Tensor& grad_out, const Tensor&) {
         return Grads{index_add(zeros_like(x), d, index, grad_out)};
     });
 }
@@ -159,20 +158,19 @@ Tensor index_add(const Tensor& x, std::int64_t dim, const Tensor& index, const T
     Tensor out = copy_of(x);
     const std::int64_t* idx = index.data<std::int64_t>();
     add_rows(source, out, d, [idx](std::int64_t k) { return idx[k]; });
-    return record(Op::index_add, out, {x, source}, [d, index](const Tensor& grad_out,
-                                                              const Tensor&) {
-        return Grads{grad_out, index_select(grad_out, d, index)};
-    });
+    return record(Op::index_add, out, {x, source},
+                  [d, index](const Tensor& grad_out, const Tensor&) {
+                      return Grads{grad_out, index_select(grad_out, d, index)};
+                  });
 }
 
 namespace {
-// Checks index against x for gather/scatter_add, then calls f(i, offset) for every entry i of index,
-// where offset is x's element that entry addresses along dim.
+// Checks index against x for gather/scatter_add, then calls f(i, offset) for every entry i of
+// index, where offset is x's element that entry addresses along dim.
 template <class F>
 void for_each_indexed(const Tensor& x, int dim, const Tensor& index, const char* op, F f) {
     bool fits = index.dim() == x.dim();
-    for (int d = 0; fits && d < x.dim(); ++d)
-        fits = d == dim || index.shape()[d] <= x.shape()[d];
+    for (int d = 0; fits && d < x.dim(); ++d) fits = d == dim || index.shape()[d] <= x.shape()[d];
     if (!fits)
         throw ShapeError(std::string(op) + ": index " + to_string(index.shape()) +
                          " does not fit input " + to_string(x.shape()) + " along dim " +
@@ -204,7 +202,8 @@ Tensor gather(const Tensor& x, std::int64_t dim, const Tensor& index) {
     dispatch(x.dtype(), [&]<class T>() {
         const T* s = x.data<T>();
         T* o = out.data<T>();
-        for_each_indexed(x, d, index, "gather", [&](std::int64_t i, std::int64_t at) { o[i] = s[at]; });
+        for_each_indexed(x, d, index, "gather",
+                         [&](std::int64_t i, std::int64_t at) { o[i] = s[at]; });
     });
     return record(Op::gather, out, {x}, [x, d, index](const Tensor& grad_out, const Tensor&) {
         return Grads{scatter_add(zeros_like(x), d, index, grad_out)};
@@ -225,10 +224,10 @@ Tensor scatter_add(const Tensor& x, std::int64_t dim, const Tensor& index, const
         for_each_indexed(x, d, index, "scatter_add",
                          [&](std::int64_t i, std::int64_t at) { o[at] += s[i]; });
     });
-    return record(Op::scatter_add, out, {x, src}, [d, index](const Tensor& grad_out,
-                                                             const Tensor&) {
-        return Grads{grad_out, gather(grad_out, d, index)};
-    });
+    return record(Op::scatter_add, out, {x, src},
+                  [d, index](const Tensor& grad_out, const Tensor&) {
+                      return Grads{grad_out, gather(grad_out, d, index)};
+                  });
 }
 
 Tensor concat(const std::vector<Tensor>& xs, std::int64_t dim) {
@@ -255,13 +254,13 @@ Tensor concat(const std::vector<Tensor>& xs, std::int64_t dim) {
         add_rows(x, out, d, [start](std::int64_t k) { return start + k; });
         bounds.push_back(start + x.shape()[d]);
     }
-    return record(Op::concat, out, std::move(inputs), [d, bounds](const Tensor& grad_out,
-                                                                  const Tensor&) {
-        Grads grads;
-        for (std::size_t i = 0; i + 1 < bounds.size(); ++i)
-            grads.push_back(slice(grad_out, d, bounds[i], bounds[i + 1]));
-        return grads;
-    });
+    return record(Op::concat, out, std::move(inputs),
+                  [d, bounds](const Tensor& grad_out, const Tensor&) {
+                      Grads grads;
+                      for (std::size_t i = 0; i + 1 < bounds.size(); ++i)
+                          grads.push_back(slice(grad_out, d, bounds[i], bounds[i + 1]));
+                      return grads;
+                  });
 }
 
 Tensor stack(const std::vector<Tensor>& xs, std::int64_t dim) {

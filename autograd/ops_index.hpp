@@ -1,5 +1,5 @@
-// Indexing: slices, row selection by an int64 index tensor (mini-batches), gather/scatter_add along a
-// dim (picking class scores), concat and stack. Each differentiable op's backward is its partner:
+// Indexing: slices, row selection by an int64 index tensor (mini-batches), gather/scatter_add along
+// a dim (picking class scores), concat and stack. Each differentiable op's backward is its partner:
 // slice ↔ slice_backward, index_select ↔ index_add, gather ↔ scatter_add. Index tensors are int64;
 // out-of-range entries throw IndexError naming the op, the entry and the shapes.
 #pragma once
@@ -10,8 +10,8 @@
 
 namespace potatolemon {
 
-// Elements start, start+step, ... < end along dim (Python's rules: negative start/end count from the
-// end, both are clamped to the size). step >= 1.
+// Elements start, start+step, ... < end along dim (Python's rules: negative start/end count from
+// the end, both are clamped to the size). step >= 1.
 Tensor slice(const Tensor& x, std::int64_t dim, std::int64_t start, std::int64_t end,
              std::int64_t step = 1);
 // Zeros of `input_shape` with grad written at the slice positions (the transpose of slice).

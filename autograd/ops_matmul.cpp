@@ -74,10 +74,8 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb) {
     Tensor out = batched_gemm(a, b, ta, tb);
     return record(Op::matmul, out, {a, b}, [a, b, ta, tb](const Tensor& g, const Tensor&) {
         Tensor grad_a, grad_b;
-        if (a.requires_grad())
-            grad_a = ta ? matmul(b, g, tb, true) : matmul(g, b, false, !tb);
-        if (b.requires_grad())
-            grad_b = tb ? matmul(g, a, true, ta) : matmul(a, g, !ta, false);
+        if (a.requires_grad()) grad_a = ta ? matmul(b, g, tb, true) : matmul(g, b, false, !tb);
+        if (b.requires_grad()) grad_b = tb ? matmul(g, a, true, ta) : matmul(a, g, !ta, false);
         return Grads{grad_a.defined() ? sum_to(grad_a, a.shape()) : grad_a,
                      grad_b.defined() ? sum_to(grad_b, b.shape()) : grad_b};
     });
@@ -86,8 +84,8 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb) {
 Tensor matmul(const Tensor& a, const Tensor& b) {
     check_same_dtype(a, b, "matmul");
     if (a.dim() == 0 || b.dim() == 0)
-        throw ShapeError("matmul: needs rank >= 1 operands, got " + to_string(a.shape()) +
-                         " and " + to_string(b.shape()));
+        throw ShapeError("matmul: needs rank >= 1 operands, got " + to_string(a.shape()) + " and " +
+                         to_string(b.shape()));
     Tensor a2 = a.dim() == 1 ? unsqueeze(a, 0) : a;
     Tensor b2 = b.dim() == 1 ? unsqueeze(b, 1) : b;
     Tensor out = matmul(a2, b2, false, false);

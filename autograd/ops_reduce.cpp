@@ -16,7 +16,8 @@ using detail::block_view;
 
 namespace {
 // Sorted, unique, normalised dims; an empty list means every dim.
-std::vector<int> reduced_dims(const Tensor& x, const std::vector<std::int64_t>& dims, const char* op) {
+std::vector<int> reduced_dims(const Tensor& x, const std::vector<std::int64_t>& dims,
+                              const char* op) {
     std::vector<int> out;
     for (std::int64_t d : dims) out.push_back(normalize_dim(d, x.dim(), op));
     if (dims.empty())
@@ -59,14 +60,17 @@ Tensor sum_kernel(const Tensor& x, const std::vector<int>& dims) {
 Tensor sum_impl(const Tensor& x, const std::vector<int>& dims, const Shape& out_shape) {
     Tensor kept = sum_kernel(x, dims);
     Tensor out(detail::TensorImpl::view_of(kept.impl(), out_shape));
-    return record(Op::sum, out, {x}, [in_shape = x.shape(), kept_shape = kept.shape()](
-                                         const Tensor& grad_out, const Tensor&) {
-        return Grads{expand(view(grad_out, kept_shape), in_shape)};
-    });
+    return record(
+        Op::sum, out, {x},
+        [in_shape = x.shape(), kept_shape = kept.shape()](const Tensor& grad_out, const Tensor&) {
+            return Grads{expand(view(grad_out, kept_shape), in_shape)};
+        });
 }
 }  // namespace
 
-Tensor sum(const Tensor& x) { return sum(x, {}, false); }
+Tensor sum(const Tensor& x) {
+    return sum(x, {}, false);
+}
 
 Tensor sum(const Tensor& x, const std::vector<std::int64_t>& dims, bool keepdim) {
     check_floating(x, "sum");
@@ -74,14 +78,15 @@ Tensor sum(const Tensor& x, const std::vector<std::int64_t>& dims, bool keepdim)
     return sum_impl(x, ds, keepdim ? keepdim_shape(x.shape(), ds) : dropped_shape(x.shape(), ds));
 }
 
-Tensor mean(const Tensor& x) { return mean(x, {}, false); }
+Tensor mean(const Tensor& x) {
+    return mean(x, {}, false);
+}
 
 Tensor mean(const Tensor& x, const std::vector<std::int64_t>& dims, bool keepdim) {
     check_floating(x, "mean");
     std::int64_t count = 1;
     for (int d : reduced_dims(x, dims, "mean")) count *= x.shape()[d];
-    if (count == 0)
-        throw ShapeError("mean: no elements to average in " + to_string(x.shape()));
+    if (count == 0) throw ShapeError("mean: no elements to average in " + to_string(x.shape()));
     return sum(x, dims, keepdim) * (1.0 / static_cast<double>(count));
 }
 
@@ -97,10 +102,10 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
         if (d < lead || (shape[d - lead] == 1 && x.shape()[d] != 1)) dims.push_back(d);
     Tensor kept = sum_kernel(x, dims);
     Tensor out(detail::TensorImpl::view_of(kept.impl(), shape));
-    return record(Op::sum_to, out, {x}, [in_shape = x.shape()](const Tensor& grad_out,
-                                                              const Tensor&) {
-        return Grads{expand(grad_out, in_shape)};
-    });
+    return record(Op::sum_to, out, {x},
+                  [in_shape = x.shape()](const Tensor& grad_out, const Tensor&) {
+                      return Grads{expand(grad_out, in_shape)};
+                  });
 }
 
 namespace {
@@ -124,8 +129,7 @@ ValuesIndices extreme(const Tensor& x, std::int64_t dim, bool keepdim, bool is_m
     if (keepdim) return {values, indices};
     Shape dropped = x.shape();
     dropped.erase(d);
-    return {view(values, dropped),
-            Tensor(detail::TensorImpl::view_of(indices.impl(), dropped))};
+    return {view(values, dropped), Tensor(detail::TensorImpl::view_of(indices.impl(), dropped))};
 }
 }  // namespace
 

@@ -42,10 +42,10 @@ Tensor view(const Tensor& x, const Shape& shape) {
         throw ShapeError("view: cannot view " + to_string(x.shape()) + " (" +
                          std::to_string(x.numel()) + " elements) to " + to_string(shape));
     Tensor out(detail::TensorImpl::view_of(x.impl(), shape));
-    return record(Op::reshape, out, {x}, [in_shape = x.shape()](const Tensor& grad_out,
-                                                                const Tensor&) {
-        return Grads{view(grad_out, in_shape)};
-    });
+    return record(Op::reshape, out, {x},
+                  [in_shape = x.shape()](const Tensor& grad_out, const Tensor&) {
+                      return Grads{view(grad_out, in_shape)};
+                  });
 }
 
 Tensor reshape(const Tensor& x, const std::vector<std::int64_t>& shape) {
@@ -162,8 +162,7 @@ Tensor transpose(const Tensor& x, std::int64_t dim0, std::int64_t dim1) {
 
 Tensor mT(const Tensor& x) {
     check_floating(x, "mT");
-    if (x.dim() < 2)
-        throw ShapeError("mT: needs rank >= 2, got " + to_string(x.shape()));
+    if (x.dim() < 2) throw ShapeError("mT: needs rank >= 2, got " + to_string(x.shape()));
     return transpose(x, -2, -1);
 }
 
@@ -175,10 +174,10 @@ Tensor expand(const Tensor& x, const Shape& shape) {
     if (x.shape() == shape) return x;
     Tensor zero = zeros(Shape{}, x.dtype());
     Tensor out = detail::map_binary(x, zero, shape, [](auto v, auto) { return v; });
-    return record(Op::expand, out, {x}, [in_shape = x.shape()](const Tensor& grad_out,
-                                                              const Tensor&) {
-        return Grads{sum_to(grad_out, in_shape)};
-    });
+    return record(Op::expand, out, {x},
+                  [in_shape = x.shape()](const Tensor& grad_out, const Tensor&) {
+                      return Grads{sum_to(grad_out, in_shape)};
+                  });
 }
 
 }  // namespace potatolemon

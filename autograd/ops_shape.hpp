@@ -1,6 +1,6 @@
-// Shape ops: reshape (a view sharing data), permute/transpose (a copy, since storage is contiguous),
-// expand (broadcasting copy), and the composites flatten, squeeze, unsqueeze, broadcast_to.
-// Bad dims throw IndexError; impossible shapes throw ShapeError.
+// Shape ops: reshape (a view sharing data), permute/transpose (a copy, since storage is
+// contiguous), expand (broadcasting copy), and the composites flatten, squeeze, unsqueeze,
+// broadcast_to. Bad dims throw IndexError; impossible shapes throw ShapeError.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -27,6 +27,8 @@ Tensor mT(const Tensor& x);
 
 // Broadcasts x to `shape` (numpy rules: size-1 dims stretch, leading dims are added).
 Tensor expand(const Tensor& x, const Shape& shape);
-inline Tensor broadcast_to(const Tensor& x, const Shape& shape) { return expand(x, shape); }
+inline Tensor broadcast_to(const Tensor& x, const Shape& shape) {
+    return expand(x, shape);
+}
 
 }  // namespace potatolemon

@@ -40,8 +40,10 @@ Format choose_format(const std::vector<double>& values, bool is_int) {
         integral = integral && v == std::nearbyint(v);
         if (v != 0) lo = std::min(lo, std::abs(v)), hi = std::max(hi, std::abs(v));
     }
-    if (!integral) f.kind = (hi / lo > 1000 || hi >= 1e8 || lo < 1e-4) ? Format::scientific : Format::fixed;
-    else if (hi >= 1e8) f.kind = Format::scientific;
+    if (!integral)
+        f.kind = (hi / lo > 1000 || hi >= 1e8 || lo < 1e-4) ? Format::scientific : Format::fixed;
+    else if (hi >= 1e8)
+        f.kind = Format::scientific;
     for (double v : values) {
         std::string s = is_int ? std::to_string(static_cast<long long>(v)) : f(v);
         f.width = std::max<int>(f.width, static_cast<int>(s.size()));
@@ -67,11 +69,14 @@ struct Printer {
         out << '[';
         for (std::int64_t i = 0; i < n; ++i) {
             if (summarize && n > 2 * kEdgeItems && i == kEdgeItems) {
-                out << (dim + 1 == shape.rank() ? "..., " : "...,\n" + std::string(indent + 1, ' '));
+                out << (dim + 1 == shape.rank() ? "..., "
+                                                : "...,\n" + std::string(indent + 1, ' '));
                 i = n - kEdgeItems;
             }
-            if (dim + 1 == shape.rank()) out << item(values[offset + i]);
-            else print(dim + 1, offset + i * inner, inner, indent + 1);
+            if (dim + 1 == shape.rank())
+                out << item(values[offset + i]);
+            else
+                print(dim + 1, offset + i * inner, inner, indent + 1);
             if (i + 1 < n)
                 out << (dim + 1 == shape.rank() ? ", "
                                                 : "," + std::string(shape.rank() - dim - 1, '\n') +
@@ -88,16 +93,24 @@ std::string Tensor::str() const {
     bool is_int = dtype() == Dtype::int64;
     Printer p{all, shape(), choose_format(all, is_int), is_int, numel() > kSummarizeAbove, {}};
     p.out << "tensor(";
-    if (dim() == 0) p.out << p.item(all[0]);
-    else p.print(0, 0, numel(), 7);
+    if (dim() == 0)
+        p.out << p.item(all[0]);
+    else
+        p.print(0, 0, numel(), 7);
     if (dtype() != Dtype::float32) p.out << ", dtype=" << dtype_name(dtype());
-    if (grad_fn()) p.out << ", grad_fn=<" << op_name(grad_fn()->op) << '>';
-    else if (requires_grad()) p.out << ", requires_grad=True";
+    if (grad_fn())
+        p.out << ", grad_fn=<" << op_name(grad_fn()->op) << '>';
+    else if (requires_grad())
+        p.out << ", requires_grad=True";
     p.out << ')';
     return p.out.str();
 }
 
-std::ostream& operator<<(std::ostream& os, const Tensor& t) { return os << t.str(); }
-std::ostream& operator<<(std::ostream& os, const Shape& shape) { return os << to_string(shape); }
+std::ostream& operator<<(std::ostream& os, const Tensor& t) {
+    return os << t.str();
+}
+std::ostream& operator<<(std::ostream& os, const Shape& shape) {
+    return os << to_string(shape);
+}
 
 }  // namespace potatolemon

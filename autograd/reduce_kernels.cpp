@@ -1,9 +1,11 @@
 #include "autograd/reduce_kernels.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include "autograd/factories.hpp"
+#include "autograd/kernels/thread_pool.hpp"
 
 namespace potatolemon::detail {
 
@@ -16,19 +18,45 @@ BlockView block_view(const Shape& shape, int first, int last) {
     return view;
 }
 
+namespace {
+constexpr std::int64_t kGrain = 1 << 15;  // elements per thread-pool chunk, as elementwise
+
+// Runs body(o0, o1, i0, i1) over blocks of the (outer, inner) output grid on the thread pool,
+// splitting whichever axis is longer; each output element is computed by one chunk alone.
+template <class Body>
+void for_outputs(const BlockView& v, Body body) {
+    std::int64_t per_output = std::max<std::int64_t>(v.n, 1);
+    if (v.outer >= v.inner) {
+        std::int64_t grain = std::max<std::int64_t>(1, kGrain / (per_output * v.inner + 1));
+        kernels::parallel_for(v.outer, grain, [&](std::int64_t o0, std::int64_t o1) {
+            body(o0, o1, std::int64_t(0), v.inner);
+        });
+    } else {
+        std::int64_t grain = std::max<std::int64_t>(1, kGrain / (per_output * v.outer + 1));
+        kernels::parallel_for(v.inner, grain, [&](std::int64_t i0, std::int64_t i1) {
+            body(std::int64_t(0), v.outer, i0, i1);
+        });
+    }
+}
+}  // namespace
+
 Tensor sum_block(const Tensor& x, const BlockView& v, const Shape& out_shape) {
     Tensor out = empty(out_shape, x.dtype());
     dispatch(x.dtype(), [&]<class T>() {
         const T* src = x.data<T>();
         T* dst = out.data<T>();
-        std::vector<double> acc(static_cast<std::size_t>(v.inner));
-        for (std::int64_t o = 0; o < v.outer; ++o) {
-            std::fill(acc.begin(), acc.end(), 0.0);
-            const T* block = src + o * v.n * v.inner;
-            for (std::int64_t k = 0; k < v.n; ++k)
-                for (std::int64_t i = 0; i < v.inner; ++i) acc[i] += block[k * v.inner + i];
-            for (std::int64_t i = 0; i < v.inner; ++i) dst[o * v.inner + i] = static_cast<T>(acc[i]);
-        }
+        for_outputs(v, [&](std::int64_t o0, std::int64_t o1, std::int64_t i0, std::int64_t i1) {
+            thread_local std::vector<double> acc;  // per worker: no allocation per call
+            acc.resize(static_cast<std::size_t>(i1 - i0));
+            for (std::int64_t o = o0; o < o1; ++o) {
+                std::fill(acc.begin(), acc.end(), 0.0);
+                const T* block = src + o * v.n * v.inner;
+                for (std::int64_t k = 0; k < v.n; ++k)
+                    for (std::int64_t i = i0; i < i1; ++i) acc[i - i0] += block[k * v.inner + i];
+                for (std::int64_t i = i0; i < i1; ++i)
+                    dst[o * v.inner + i] = static_cast<T>(acc[i - i0]);
+            }
+        });
     });
     return out;
 }
@@ -39,21 +67,24 @@ void extreme_block(const Tensor& x, const BlockView& v, bool is_max, Tensor& val
     dispatch(x.dtype(), [&]<class T>() {
         const T* src = x.data<T>();
         T* dst = values.data<T>();
-        for (std::int64_t o = 0; o < v.outer; ++o) {
-            for (std::int64_t i = 0; i < v.inner; ++i) {
-                const T* p = src + o * v.n * v.inner + i;
-                std::int64_t best = 0;
-                for (std::int64_t k = 1; k < v.n; ++k) {
-                    T candidate = p[k * v.inner], current = p[best * v.inner];
-                    // NaN propagates as in PyTorch: once found it stays the answer.
-                    if (std::isnan(current)) break;
-                    if (std::isnan(candidate) || (is_max ? candidate > current : candidate < current))
-                        best = k;
+        for_outputs(v, [&](std::int64_t o0, std::int64_t o1, std::int64_t i0, std::int64_t i1) {
+            for (std::int64_t o = o0; o < o1; ++o) {
+                for (std::int64_t i = i0; i < i1; ++i) {
+                    const T* p = src + o * v.n * v.inner + i;
+                    std::int64_t best = 0;
+                    for (std::int64_t k = 1; k < v.n; ++k) {
+                        T candidate = p[k * v.inner], current = p[best * v.inner];
+                        // NaN propagates as in PyTorch: once found it stays the answer.
+                        if (std::isnan(current)) break;
+                        if (std::isnan(candidate) ||
+                            (is_max ? candidate > current : candidate < current))
+                            best = k;
+                    }
+                    dst[o * v.inner + i] = p[best * v.inner];
+                    idx[o * v.inner + i] = best;
                 }
-                dst[o * v.inner + i] = p[best * v.inner];
-                idx[o * v.inner + i] = best;
             }
-        }
+        });
     });
 }
 
@@ -62,23 +93,27 @@ Tensor softmax_block(const Tensor& x, const BlockView& v, bool log) {
     dispatch(x.dtype(), [&]<class T>() {
         const T* src = x.data<T>();
         T* dst = out.data<T>();
-        for (std::int64_t o = 0; o < v.outer; ++o) {
-            for (std::int64_t i = 0; i < v.inner; ++i) {
-                const T* p = src + o * v.n * v.inner + i;
-                T* q = dst + o * v.n * v.inner + i;
-                T m = -INFINITY;
-                for (std::int64_t k = 0; k < v.n; ++k) m = std::max(m, p[k * v.inner]);
-                if (!std::isfinite(m)) m = 0;  // all -inf (or inf): let exp give the IEEE answer
-                double total = 0;
-                for (std::int64_t k = 0; k < v.n; ++k) total += std::exp(double(p[k * v.inner] - m));
-                T log_total = static_cast<T>(std::log(total));
-                for (std::int64_t k = 0; k < v.n; ++k) {
-                    T shifted = p[k * v.inner] - m;
-                    q[k * v.inner] = log ? shifted - log_total
-                                         : static_cast<T>(std::exp(double(shifted)) / total);
+        for_outputs(v, [&](std::int64_t o0, std::int64_t o1, std::int64_t i0, std::int64_t i1) {
+            for (std::int64_t o = o0; o < o1; ++o) {
+                for (std::int64_t i = i0; i < i1; ++i) {
+                    const T* p = src + o * v.n * v.inner + i;
+                    T* q = dst + o * v.n * v.inner + i;
+                    T m = -INFINITY;
+                    for (std::int64_t k = 0; k < v.n; ++k) m = std::max(m, p[k * v.inner]);
+                    if (!std::isfinite(m))
+                        m = 0;  // all -inf (or inf): let exp give the IEEE answer
+                    double total = 0;
+                    for (std::int64_t k = 0; k < v.n; ++k)
+                        total += std::exp(double(p[k * v.inner] - m));
+                    T log_total = static_cast<T>(std::log(total));
+                    for (std::int64_t k = 0; k < v.n; ++k) {
+                        T shifted = p[k * v.inner] - m;
+                        q[k * v.inner] = log ? shifted - log_total
+                                             : static_cast<T>(std::exp(double(shifted)) / total);
+                    }
                 }
             }
-        }
+        });
     });
     return out;
 }

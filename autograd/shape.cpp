@@ -41,13 +41,6 @@ std::int64_t Shape::numel() const {
     return n;
 }
 
-bool operator==(const Shape& a, const Shape& b) {
-    if (a.rank_ != b.rank_) return false;
-    for (int i = 0; i < a.rank_; ++i)
-        if (a.dims_[i] != b.dims_[i]) return false;
-    return true;
-}
-
 std::string to_string(const Shape& shape) {
     std::string s = "[";
     for (int i = 0; i < shape.rank(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);

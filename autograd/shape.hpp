@@ -27,7 +27,12 @@ public:
     void erase(int i);
     void insert(int i, std::int64_t dim);
 
-    friend bool operator==(const Shape& a, const Shape& b);
+    friend bool operator==(const Shape& a, const Shape& b) {
+        if (a.rank_ != b.rank_) return false;
+        for (int i = 0; i < a.rank_; ++i)
+            if (a.dims_[i] != b.dims_[i]) return false;
+        return true;
+    }
 
 private:
     std::array<std::int64_t, kMaxRank> dims_{};

@@ -1,6 +1,7 @@
 // SmallVector: a vector that keeps up to N elements inline, so a tape entry with one or two inputs
 // costs no extra allocation (the common case on the hot path of small models).
 #pragma once
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <initializer_list>
@@ -14,7 +15,12 @@ class SmallVector {
 public:
     SmallVector() = default;
     SmallVector(std::initializer_list<T> items) {
-        for (const T& item : items) push_back(item);
+        if (items.size() > N) {
+            heap_.assign(items.begin(), items.end());
+        } else {
+            std::copy(items.begin(), items.end(), inline_.begin());
+        }
+        size_ = items.size();
     }
     explicit SmallVector(std::size_t n) {
         for (std::size_t i = 0; i < n; ++i) push_back(T{});

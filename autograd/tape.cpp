@@ -1,10 +1,10 @@
-// The backward engine: topological order of the reachable Nodes, gradient accumulation, graph release,
-// and the grad/anomaly modes.
+// The backward engine: topological order of the reachable Nodes, gradient accumulation, graph
+// release, and the grad/anomaly modes.
 #include "autograd/tape.hpp"
 
 #include <atomic>
-#include <span>
 #include <cmath>
+#include <span>
 #include <string>
 
 #include "autograd/factories.hpp"
@@ -43,20 +43,40 @@ bool all_finite(const Tensor& t) {
 }
 }  // namespace
 
-bool grad_mode_enabled() { return grad_mode; }
-bool anomaly_mode_enabled() { return anomaly_mode; }
-NoGradGuard::NoGradGuard() : previous_(grad_mode) { grad_mode = false; }
-NoGradGuard::~NoGradGuard() { grad_mode = previous_; }
-GradModeGuard::GradModeGuard(bool enabled) : previous_(grad_mode) { grad_mode = enabled; }
-GradModeGuard::~GradModeGuard() { grad_mode = previous_; }
-DetectAnomalyGuard::DetectAnomalyGuard() : previous_(anomaly_mode) { anomaly_mode = true; }
-DetectAnomalyGuard::~DetectAnomalyGuard() { anomaly_mode = previous_; }
-std::int64_t tape_live_entries() { return live_entries.load(std::memory_order_relaxed); }
+bool grad_mode_enabled() {
+    return grad_mode;
+}
+bool anomaly_mode_enabled() {
+    return anomaly_mode;
+}
+NoGradGuard::NoGradGuard() : previous_(grad_mode) {
+    grad_mode = false;
+}
+NoGradGuard::~NoGradGuard() {
+    grad_mode = previous_;
+}
+GradModeGuard::GradModeGuard(bool enabled) : previous_(grad_mode) {
+    grad_mode = enabled;
+}
+GradModeGuard::~GradModeGuard() {
+    grad_mode = previous_;
+}
+DetectAnomalyGuard::DetectAnomalyGuard() : previous_(anomaly_mode) {
+    anomaly_mode = true;
+}
+DetectAnomalyGuard::~DetectAnomalyGuard() {
+    anomaly_mode = previous_;
+}
+std::int64_t tape_live_entries() {
+    return live_entries.load(std::memory_order_relaxed);
+}
 
 Node::Node(Op op_, SmallVector<Tensor, 2> inputs_) : op(op_), inputs(std::move(inputs_)) {
     live_entries.fetch_add(1, std::memory_order_relaxed);
 }
-Node::~Node() { live_entries.fetch_sub(1, std::memory_order_relaxed); }
+Node::~Node() {
+    live_entries.fetch_sub(1, std::memory_order_relaxed);
+}
 
 namespace detail {
 bool needs_recording(const SmallVector<Tensor, 2>& inputs) {
@@ -159,8 +179,8 @@ void check_anomaly_backward(const Node& node, const Grads& grads) {
         if (grads[i].defined() && !all_finite(grads[i]))
             throw AnomalyError(std::string("anomaly: backward of ") + op_name(node.op) +
                                " produced NaN or Inf in the gradient of input " +
-                               std::to_string(i) + " (input shapes " +
-                               input_shapes(node.inputs) + ")");
+                               std::to_string(i) + " (input shapes " + input_shapes(node.inputs) +
+                               ")");
 }
 
 void run_node(Node* node, GradSink& sink, BackwardOptions options) {
@@ -264,8 +284,8 @@ std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<T
     std::vector<Tensor> seeds;
     for (std::size_t i = 0; i < outputs.size(); ++i) {
         check_defined(outputs[i], "grad");
-        seeds.push_back(seed_gradient(outputs[i], grad_outputs.empty() ? Tensor() : grad_outputs[i],
-                                      "grad"));
+        seeds.push_back(
+            seed_gradient(outputs[i], grad_outputs.empty() ? Tensor() : grad_outputs[i], "grad"));
     }
     for (const Tensor& input : inputs) {
         check_defined(input, "grad");

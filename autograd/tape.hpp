@@ -1,7 +1,8 @@
 // The tape: each op on inputs that need gradients records one Node (inputs, op, backward closure);
 // the output tensor owns its Node, so the graph is freed as soon as no tensor reaches it.
 // Reverse-mode autodiff (`backward`, `grad`) walks the Nodes reachable from the outputs in reverse
-// topological order. Grad mode and anomaly mode are per thread; a graph is not shared across threads.
+// topological order. Grad mode and anomaly mode are per thread; a graph is not shared across
+// threads.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -109,9 +110,8 @@ template <class F>
 Tensor record(Op op, Tensor out, SmallVector<Tensor, 2> inputs, F&& backward_fn) {
     if (anomaly_mode_enabled()) detail::check_forward_anomaly(op, out, inputs);
     if (!detail::needs_recording(inputs)) return out;
-    detail::attach(new LambdaNode<std::decay_t<F>>(op, std::move(inputs),
-                                                   std::forward<F>(backward_fn)),
-                   out);
+    detail::attach(
+        new LambdaNode<std::decay_t<F>>(op, std::move(inputs), std::forward<F>(backward_fn)), out);
     return out;
 }
 

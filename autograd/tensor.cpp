@@ -20,7 +20,8 @@ constexpr std::size_t kHeader = (sizeof(TensorImpl) + kAlignment - 1) / kAlignme
 // malloc's 16-byte-aligned blocks).
 TensorImpl* TensorImpl::allocate(const Shape& shape, Dtype dtype) {
     std::int64_t numel = shape.numel();
-    std::size_t block_bytes = kHeader + static_cast<std::size_t>(numel) * dtype_size(dtype) + kAlignment;
+    std::size_t block_bytes =
+        kHeader + static_cast<std::size_t>(numel) * dtype_size(dtype) + kAlignment;
     void* block = pool_allocate(block_bytes);
     auto* impl = new (block) TensorImpl();
     impl->block_bytes = block_bytes;
@@ -82,8 +83,7 @@ double Tensor::at(std::initializer_list<std::int64_t> index) const {
                              std::to_string(i - 1) + " of shape " + to_string(shape()));
         offset = offset * n + (idx < 0 ? idx + n : idx);
     }
-    return dispatch_any(dtype(),
-                        [&]<class T>() { return static_cast<double>(data<T>()[offset]); });
+    return dispatch_any(dtype(), [&]<class T>() { return static_cast<double>(data<T>()[offset]); });
 }
 
 std::vector<double> Tensor::values() const {
@@ -99,8 +99,10 @@ Tensor Tensor::detach() const {
 
 Tensor& Tensor::requires_grad_(bool on) {
     if (!is_leaf())
-        throw GraphError("requires_grad_: only leaf tensors can change requires_grad; use "
-                         "detach() to make a leaf from " + to_string(shape()));
+        throw GraphError(
+            "requires_grad_: only leaf tensors can change requires_grad; use "
+            "detach() to make a leaf from " +
+            to_string(shape()));
     if (on && !is_floating(dtype()))
         throw DtypeError("requires_grad_: int64 tensors cannot require grad");
     impl_->requires_grad = on;
@@ -116,37 +118,36 @@ Tensor Tensor::grad() const {
 void Tensor::set_grad(const Tensor& grad) {
     if (grad.defined() && (grad.shape() != shape() || grad.dtype() != dtype()))
         throw ShapeError("set_grad: gradient " + to_string(grad.shape()) + " " +
-                         dtype_name(grad.dtype()) + " does not match tensor " +
-                         to_string(shape()) + " " + dtype_name(dtype()));
+                         dtype_name(grad.dtype()) + " does not match tensor " + to_string(shape()) +
+                         " " + dtype_name(dtype()));
     if (grad.defined()) grad.impl_->retain();
     if (impl_->grad) impl_->grad->release();
     impl_->grad = grad.impl_;
 }
 
-void Tensor::zero_grad() { set_grad(Tensor()); }
+void Tensor::zero_grad() {
+    set_grad(Tensor());
+}
 
 void Tensor::retain_grad() {
     if (!is_leaf()) impl_->retains_grad = true;
 }
 
-void check_defined(const Tensor& t, const char* op) {
-    if (!t.defined()) throw GraphError(std::string(op) + ": undefined tensor");
+namespace detail {
+void throw_undefined(const char* op) {
+    throw GraphError(std::string(op) + ": undefined tensor");
 }
 
-void check_floating(const Tensor& t, const char* op) {
-    check_defined(t, op);
-    if (!is_floating(t.dtype()))
-        throw DtypeError(std::string(op) + ": expected a float32 or float64 tensor, got int64 " +
-                         to_string(t.shape()));
+void throw_not_floating(const Tensor& t, const char* op) {
+    throw DtypeError(std::string(op) + ": expected a float32 or float64 tensor, got int64 " +
+                     to_string(t.shape()));
 }
 
-void check_same_dtype(const Tensor& a, const Tensor& b, const char* op) {
-    check_floating(a, op);
-    check_floating(b, op);
-    if (a.dtype() != b.dtype())
-        throw DtypeError(std::string(op) + ": mixed dtypes " + dtype_name(a.dtype()) + " " +
-                         to_string(a.shape()) + " and " + dtype_name(b.dtype()) + " " +
-                         to_string(b.shape()) + "; convert one with .to()");
+void throw_mixed_dtypes(const Tensor& a, const Tensor& b, const char* op) {
+    throw DtypeError(std::string(op) + ": mixed dtypes " + dtype_name(a.dtype()) + " " +
+                     to_string(a.shape()) + " and " + dtype_name(b.dtype()) + " " +
+                     to_string(b.shape()) + "; convert one with .to()");
 }
+}  // namespace detail
 
 }  // namespace potatolemon

@@ -37,7 +37,7 @@ struct TensorImpl {
     void* data = nullptr;
     TensorImpl* base = nullptr;  // owns `data` when this is a view
     std::unique_ptr<Node> grad_fn;
-    TensorImpl* grad = nullptr;  // accumulated gradient (a counted reference)
+    TensorImpl* grad = nullptr;   // accumulated gradient (a counted reference)
     std::size_t block_bytes = 0;  // size of the pool block holding this impl (and its data)
 
     static TensorImpl* allocate(const Shape& shape, Dtype dtype);  // uninitialised data
@@ -77,7 +77,7 @@ public:
     // Typed access to the contiguous data; throws DtypeError if T does not match dtype().
     template <class T>
     T* data() const;
-    double item() const;                                        // throws ShapeError unless numel 1
+    double item() const;                                         // throws ShapeError unless numel 1
     double at(std::initializer_list<std::int64_t> index) const;  // throws IndexError
     std::vector<double> values() const;                          // all elements, row-major
 
@@ -93,10 +93,10 @@ public:
     Tensor& requires_grad_(bool on = true);  // leaves only; throws GraphError on a non-leaf
     bool is_leaf() const { return impl_->grad_fn == nullptr; }
     Node* grad_fn() const { return impl_->grad_fn.get(); }
-    Tensor grad() const;       // undefined until a backward reaches this tensor
+    Tensor grad() const;  // undefined until a backward reaches this tensor
     void set_grad(const Tensor& grad);
-    void zero_grad();          // drops the gradient (as PyTorch's set_to_none)
-    void retain_grad();        // keep the gradient of a non-leaf at the next backward
+    void zero_grad();    // drops the gradient (as PyTorch's set_to_none)
+    void retain_grad();  // keep the gradient of a non-leaf at the next backward
     // Reverse-mode autodiff from this tensor. A non-scalar needs `grad_out` of its shape.
     void backward(const Tensor& grad_out = {}, BackwardOptions options = {}) const;
 
@@ -110,11 +110,32 @@ private:
 std::ostream& operator<<(std::ostream& os, const Tensor& t);
 std::ostream& operator<<(std::ostream& os, const Shape& shape);
 
-// Throws DtypeError unless both are floating and their dtypes agree: `op: mixed dtypes float32 and float64`.
-void check_same_dtype(const Tensor& a, const Tensor& b, const char* op);
-void check_defined(const Tensor& t, const char* op);
+namespace detail {
+[[noreturn]] void throw_undefined(const char* op);
+[[noreturn]] void throw_not_floating(const Tensor& t, const char* op);
+[[noreturn]] void throw_mixed_dtypes(const Tensor& a, const Tensor& b, const char* op);
+}  // namespace detail
+
+// Input checks every op makes first; inline because they run on every op of every step.
+// Throws GraphError for an undefined tensor.
+inline void check_defined(const Tensor& t, const char* op) {
+    if (!t.defined()) [[unlikely]]
+        detail::throw_undefined(op);
+}
 // Throws DtypeError unless t is float32 or float64.
-void check_floating(const Tensor& t, const char* op);
+inline void check_floating(const Tensor& t, const char* op) {
+    check_defined(t, op);
+    if (!is_floating(t.dtype())) [[unlikely]]
+        detail::throw_not_floating(t, op);
+}
+// Throws DtypeError unless both are floating and their dtypes agree:
+// `op: mixed dtypes float32 [2] and float64 [2]`.
+inline void check_same_dtype(const Tensor& a, const Tensor& b, const char* op) {
+    check_floating(a, op);
+    check_floating(b, op);
+    if (a.dtype() != b.dtype()) [[unlikely]]
+        detail::throw_mixed_dtypes(a, b, op);
+}
 
 template <class T>
 T* Tensor::data() const {

@@ -17,8 +17,9 @@
 namespace potatolemon::kernels {
 namespace {
 
-// Products with fewer multiply-adds than this are all call overhead: plain loops, one thread.
-constexpr int64_t tiny_macs = 4096;
+// Below this many multiply-adds packing and tiling cost more than they save (measured crossover
+// 8×8×8, ~140 ns either way): plain loops, one thread. The XOR net's 4×3·3×3 takes ~25 ns.
+constexpr int64_t tiny_macs = 512;
 // Below this many multiply-adds waking a second thread costs more than it saves.
 constexpr int64_t parallel_macs = 1 << 17;
 // Block sizes: KC 384 keeps a KC×NR panel of B in L1 (24-48 KiB) and MC×KC of A and KC×NC of B
@@ -62,15 +63,22 @@ void check_arguments(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K
     check_stride("ldc", ldc, M, N);
 }
 
+// Four dot products at a time, so that their additions overlap; columns past N repeat the last
+// one (computed, never stored) rather than branch.
 template <class T>
 void gemm_tiny(const Problem<T>& p) {
     for (int64_t i = 0; i < p.M; ++i)
-        for (int64_t j = 0; j < p.N; ++j) {
-            T sum = 0;
-            for (int64_t k = 0; k < p.K; ++k)
-                sum += p.a.p[i * p.a.rs + k * p.a.cs] * p.b.p[k * p.b.rs + j * p.b.cs];
-            T& out = p.c.p[i * p.c.rs + j * p.c.cs];
-            out = p.accumulate ? out + sum : sum;
+        for (int64_t j0 = 0; j0 < p.N; j0 += 4) {
+            const T* b[4];
+            for (int64_t u = 0; u < 4; ++u) b[u] = p.b.p + std::min(j0 + u, p.N - 1) * p.b.cs;
+            const T* a = p.a.p + i * p.a.rs;
+            T sum[4] = {};
+            for (int64_t k = 0; k < p.K; ++k, a += p.a.cs)
+                for (int64_t u = 0; u < 4; ++u) sum[u] += *a * b[u][k * p.b.rs];
+            for (int64_t u = 0; u < 4 && j0 + u < p.N; ++u) {
+                T& out = p.c.p[i * p.c.rs + (j0 + u) * p.c.cs];
+                out = p.accumulate ? out + sum[u] : sum[u];
+            }
         }
 }
 

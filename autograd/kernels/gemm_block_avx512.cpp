@@ -27,7 +27,7 @@ namespace potatolemon::kernels {
 
 template <>
 BlockKernel<float> block_kernel_avx512<float>() {
-    return make_block_kernel<float, 16, PL_MR, PL_NV>();
+    return make_block_kernel<float, 16, 8, 2>();
 }
 template <>
 BlockKernel<double> block_kernel_avx512<double>() {

@@ -1,7 +1,8 @@
 // The fixed cost of one tiny autograd op: `c = a + b` on 4×3 float32 tensors that require grad,
 // recorded only, and recorded then backward with gradients accumulating into a and b (the same
-// work as benchmarks/reference/op_overhead_libtorch.cpp). Also the throughput of elementwise kernels
-// on 1M floats. One line per figure: `<figure> <value> <unit>`, medians of repeated batches.
+// work as benchmarks/reference/op_overhead_libtorch.cpp). Also the throughput of elementwise
+// kernels on 1M floats. One line per figure: `<figure> <value> <unit>`, medians of repeated
+// batches.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>

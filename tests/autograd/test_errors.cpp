@@ -7,8 +7,8 @@ using namespace potatolemon;
 
 TEST_SUITE("errors") {
     TEST_CASE("shape mismatch names the op and both shapes") {
-        CHECK_THROWS_WITH_AS(add(ones({2, 3}), ones({4})),
-                             "add: cannot broadcast [2, 3] with [4]", ShapeError);
+        CHECK_THROWS_WITH_AS(add(ones({2, 3}), ones({4})), "add: cannot broadcast [2, 3] with [4]",
+                             ShapeError);
         CHECK_THROWS_WITH_AS(matmul(ones({2, 3}), ones({4, 5})),
                              "matmul: cannot multiply [2, 3] by [4, 5] (inner dims 3 != 4)",
                              ShapeError);
@@ -41,11 +41,13 @@ TEST_SUITE("errors") {
 
     TEST_CASE("an index out of range is an IndexError naming the entry and the shape") {
         Tensor bad = tensor({0, 5}).to(Dtype::int64);
-        CHECK_THROWS_WITH_AS(index_select(ones({4, 3}), 0, bad),
-                             "index_select: index 5 out of range for dim 0 of size 4 (input [4, 3])",
-                             IndexError);
-        CHECK_THROWS_AS(gather(ones({2, 3}), 1, reshape(tensor({3, 0}), {2, 1}).to(Dtype::int64)), IndexError);
-        CHECK_THROWS_AS(gather(ones({2, 3}), 1, reshape(tensor({-1, 0}), {2, 1}).to(Dtype::int64)), IndexError);
+        CHECK_THROWS_WITH_AS(
+            index_select(ones({4, 3}), 0, bad),
+            "index_select: index 5 out of range for dim 0 of size 4 (input [4, 3])", IndexError);
+        CHECK_THROWS_AS(gather(ones({2, 3}), 1, reshape(tensor({3, 0}), {2, 1}).to(Dtype::int64)),
+                        IndexError);
+        CHECK_THROWS_AS(gather(ones({2, 3}), 1, reshape(tensor({-1, 0}), {2, 1}).to(Dtype::int64)),
+                        IndexError);
         CHECK_THROWS_AS(ones({2}).at({2}), IndexError);
         CHECK_THROWS_AS(slice(ones({2}), 0, 0, 1, 0), IndexError);
     }

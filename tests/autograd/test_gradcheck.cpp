@@ -9,16 +9,16 @@ namespace {
 // x^2 with a deliberately wrong backward (3x instead of 2x), recorded like any op.
 Tensor square_with_wrong_backward(const Tensor& x) {
     Tensor out = (x * x).detach();
-    return record(Op::mul, out, {x}, [x](const Tensor& grad_out, const Tensor&) {
-        return Grads{grad_out * x * 3.0};
-    });
+    return record(Op::mul, out, {x},
+                  [x](const Tensor& grad_out, const Tensor&) { return Grads{grad_out * x * 3.0}; });
 }
 }  // namespace
 
 TEST_SUITE("gradcheck") {
     TEST_CASE("passes a correct gradient and reports tiny errors") {
         Tensor x = tensor({0.5, -1.5, 2}, Dtype::float64).requires_grad_();
-        GradcheckReport r = gradcheck([](const std::vector<Tensor>& in) { return tanh(in[0]) * in[0]; }, {x});
+        GradcheckReport r =
+            gradcheck([](const std::vector<Tensor>& in) { return tanh(in[0]) * in[0]; }, {x});
         CHECK(r.passed);
         CHECK(r.max_abs_error < 1e-8);
         CHECK(r.failing_input == -1);

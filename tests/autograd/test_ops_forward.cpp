@@ -58,9 +58,9 @@ TEST_SUITE("ops_forward") {
         Tensor batch = stack({a, b}, 0);  // [2, 2, 2]
         Tensor out = matmul(batch, a);
         CHECK(out.shape() == Shape{2, 2, 2});
-        CHECK(out.values() == V{7, 10, 15, 22, 23, 34, 31, 46});  // a·a, then b·a
+        CHECK(out.values() == V{7, 10, 15, 22, 23, 34, 31, 46});         // a·a, then b·a
         CHECK(matmul(a, b, true, false).values() == V{26, 30, 38, 44});  // aᵀ b
-        CHECK(linear(v, a, tensor({1, -1})).values() == V{4, 6});       // a v + bias
+        CHECK(linear(v, a, tensor({1, -1})).values() == V{4, 6});        // a v + bias
     }
 
     TEST_CASE("shape ops") {

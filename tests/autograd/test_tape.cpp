@@ -154,7 +154,8 @@ TEST_SUITE("tape") {
         Tensor x = tensor({0, 1}).requires_grad_();
         Tensor y = sqrt(x);  // finite forward, infinite derivative at 0
         DetectAnomalyGuard anomaly;
-        CHECK_THROWS_WITH_AS(sum(y).backward(), doctest::Contains("backward of sqrt"), AnomalyError);
+        CHECK_THROWS_WITH_AS(sum(y).backward(), doctest::Contains("backward of sqrt"),
+                             AnomalyError);
     }
 
     TEST_CASE("requires_grad_ is for leaves only") {

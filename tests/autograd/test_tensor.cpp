@@ -19,7 +19,8 @@ TEST_SUITE("tensor") {
         CHECK(full({}, 2.5).item() == 2.5);
         CHECK(scalar_tensor(3).dim() == 0);
         CHECK(arange(4).values() == std::vector<double>{0, 1, 2, 3});
-        CHECK(arange(1, 2, 0.25, Dtype::float64).values() == std::vector<double>{1, 1.25, 1.5, 1.75});
+        CHECK(arange(1, 2, 0.25, Dtype::float64).values() ==
+              std::vector<double>{1, 1.25, 1.5, 1.75});
         CHECK(arange(3, 0, -1).values() == std::vector<double>{3, 2, 1});
     }
 
@@ -74,7 +75,8 @@ TEST_SUITE("tensor") {
 
     TEST_CASE("printing follows PyTorch's repr") {
         CHECK(tensor({{1, 2}, {3, 4}}).str() == "tensor([[1., 2.],\n        [3., 4.]])");
-        CHECK(tensor({1.5, -2}, Dtype::float64).str() == "tensor([ 1.5000, -2.0000], dtype=float64)");
+        CHECK(tensor({1.5, -2}, Dtype::float64).str() ==
+              "tensor([ 1.5000, -2.0000], dtype=float64)");
         CHECK(scalar_tensor(3).str() == "tensor(3.)");
         Tensor a = tensor({1}).requires_grad_();
         CHECK(a.str() == "tensor([1.], requires_grad=True)");
