@@ -18,16 +18,16 @@ struct FreeBlock {
     FreeBlock* next;
 };
 
-// Trivially destructible, so still readable while other thread_local objects are destroyed.
+// Plain data, so the hot path reads it without the guard a thread_local object with a destructor
+// needs; CacheCleanup frees the blocks at thread exit.
+thread_local FreeBlock* heads[kClasses];
+thread_local std::size_t counts[kClasses];
 thread_local bool cache_destroyed = false;
 
-struct ThreadCache {
-    std::array<FreeBlock*, kClasses> heads{};
-    std::array<std::size_t, kClasses> counts{};
-
-    ~ThreadCache() {
+struct CacheCleanup {
+    ~CacheCleanup() {
         cache_destroyed = true;
-        for (FreeBlock* head : heads)
+        for (FreeBlock*& head : heads)
             while (head) {
                 FreeBlock* next = head->next;
                 std::free(head);
@@ -36,7 +36,11 @@ struct ThreadCache {
     }
 };
 
-thread_local ThreadCache cache;
+// Constructs this thread's CacheCleanup (registering its destructor) on first use.
+void register_cleanup() {
+    thread_local CacheCleanup cleanup;
+    (void)cleanup;
+}
 
 int size_class(std::size_t bytes) {
     int shift = std::max(kMinShift, static_cast<int>(std::bit_width(bytes - 1)));
@@ -46,10 +50,10 @@ int size_class(std::size_t bytes) {
 
 void* pool_allocate(std::size_t bytes) {
     int c = cache_destroyed ? -1 : size_class(bytes);
-    if (c >= 0 && cache.heads[c]) {
-        FreeBlock* block = cache.heads[c];
-        cache.heads[c] = block->next;
-        --cache.counts[c];
+    if (c >= 0 && heads[c]) {
+        FreeBlock* block = heads[c];
+        heads[c] = block->next;
+        --counts[c];
         return block;
     }
     void* block = std::malloc(c >= 0 ? std::size_t(1) << (c + kMinShift) : bytes);
@@ -59,14 +63,15 @@ void* pool_allocate(std::size_t bytes) {
 
 void pool_free(void* block, std::size_t bytes) {
     int c = cache_destroyed ? -1 : size_class(bytes);
-    if (c < 0 || cache.counts[c] << (c + kMinShift) >= kCachedBytesPerClass) {
+    if (c < 0 || counts[c] << (c + kMinShift) >= kCachedBytesPerClass) {
         std::free(block);
         return;
     }
+    if (!heads[c]) register_cleanup();
     auto* free_block = static_cast<FreeBlock*>(block);
-    free_block->next = cache.heads[c];
-    cache.heads[c] = free_block;
-    ++cache.counts[c];
+    free_block->next = heads[c];
+    heads[c] = free_block;
+    ++counts[c];
 }
 
 }  // namespace potatolemon::detail

@@ -136,6 +136,11 @@ std::vector<OpInfo> build_table() {
     add_row(t, Op::sub, any, binary_samples(sub));
     add_row(t, Op::mul, any, binary_samples(mul));
     add_row(t, Op::div, positive, binary_samples(div));
+    auto affine_samples = unary_samples([](const Inputs& x) { return affine(x[0], -1.5, 0.25); });
+    affine_samples.push_back({"scalar forms x + 2, 3 - x, x * 0.5", {{2, 3}}, [](const Inputs& x) {
+                                  return (x[0] + 2.0) * (3.0 - x[0]) * 0.5 - 1.0;
+                              }});
+    add_row(t, Op::affine, any, affine_samples);
     add_row(t, Op::neg, any, unary_samples([](const Inputs& x) { return -x[0]; }));
     auto pow_samples = unary_samples([](const Inputs& x) { return pow(x[0], 3); });
     for (double p : {2.0, 0.5, -1.0, 0.0})
@@ -163,6 +168,14 @@ std::vector<OpInfo> build_table() {
                                 {{2, 3}},
                                 [](const Inputs& x) { return softplus(x[0] * 20.0); }});
     add_row(t, Op::softplus, any, softplus_samples);
+    add_row(t, Op::binary_cross_entropy, probability,
+            {{"[4, 1] against [4, 1]",
+              {{4, 1}, {4, 1}},
+              [](const Inputs& x) { return binary_cross_entropy(x[0], x[1]); }},
+             {"rank 0", {{}, {}}, [](const Inputs& x) { return binary_cross_entropy(x[0], x[1]); }},
+             {"[2, 3], target a constant", {{2, 3}}, [](const Inputs& x) {
+                  return binary_cross_entropy(x[0], full({2, 3}, 0.25, Dtype::float64));
+              }}});
     add_row(t, Op::matmul, any, matmul_samples());
     add_row(t, Op::permute, any,
             {{"permute [2, 3, 4] by (2, 0, 1)",

@@ -18,6 +18,7 @@ enum class Domain {
     positive,         // uniform in [0.5, 2]: log, sqrt, fractional powers, denominators
     away_from_kinks,  // |x| in [0.2, 2], random sign: abs, relu, clamp at ±0.1
     distinct,         // a shuffled grid with spacing 0.1: max and min have no ties
+    probability,      // uniform in [0.05, 0.95]: binary cross-entropy's inputs and targets
 };
 
 struct OpSample {

@@ -182,17 +182,30 @@ Tensor log_sigmoid(const Tensor& x) {
     return neg(softplus(neg(x)));
 }
 
+// A primitive for speed: the scalar forms below record one entry and allocate no rank-0 tensor.
+// (x s + t)' = s
+Tensor affine(const Tensor& x, double scale, double shift) {
+    check_floating(x, "affine");
+    Tensor out = map_unary(x, [scale, shift](auto v) {
+        using T = decltype(v);
+        return v * T(scale) + T(shift);
+    });
+    return record(Op::affine, out, {x}, [scale](const Tensor& grad_out, const Tensor&) {
+        return Grads{affine(grad_out, scale, 0.0)};
+    });
+}
+
 Tensor add(const Tensor& a, double b) {
-    return add(a, scalar_like(b, a));
+    return affine(a, 1.0, b);
 }
 Tensor sub(const Tensor& a, double b) {
-    return sub(a, scalar_like(b, a));
+    return affine(a, 1.0, -b);
 }
 Tensor sub(double a, const Tensor& b) {
-    return sub(scalar_like(a, b), b);
+    return affine(b, -1.0, a);
 }
 Tensor mul(const Tensor& a, double b) {
-    return mul(a, scalar_like(b, a));
+    return affine(a, b, 0.0);
 }
 Tensor div(const Tensor& a, double b) {
     return div(a, scalar_like(b, a));

@@ -23,7 +23,11 @@ Tensor clamp(const Tensor& x, double min, double max);  // gradient 1 on [min, m
 Tensor softplus(const Tensor& x);                       // log(1 + e^x), finite for any x
 Tensor log_sigmoid(const Tensor& x);  // log(sigmoid(x)) = -softplus(-x), finite for any x
 
-// Scalar forms: the scalar becomes a rank-0 tensor of the tensor's dtype.
+// x * scale + shift, elementwise, in the tensor's dtype.
+Tensor affine(const Tensor& x, double scale, double shift);
+
+// Scalar forms: +, - and * go through affine; / divides by a rank-0 tensor of the tensor's dtype
+// (true division, as PyTorch, not multiplication by a rounded reciprocal).
 Tensor add(const Tensor& a, double b);
 Tensor sub(const Tensor& a, double b);
 Tensor sub(double a, const Tensor& b);

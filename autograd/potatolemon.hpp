@@ -4,6 +4,7 @@
 #include "autograd/gradcheck.hpp"
 #include "autograd/ops_elementwise.hpp"
 #include "autograd/ops_index.hpp"
+#include "autograd/ops_loss.hpp"
 #include "autograd/ops_matmul.hpp"
 #include "autograd/ops_reduce.hpp"
 #include "autograd/ops_shape.hpp"

@@ -33,11 +33,9 @@ void Shape::insert(int i, std::int64_t dim) {
 
 std::int64_t Shape::numel() const {
     std::int64_t n = 1;
-    for (std::int64_t d : *this) {
-        if (d != 0 && n > std::numeric_limits<std::int64_t>::max() / d)
+    for (std::int64_t d : *this)
+        if (__builtin_mul_overflow(n, d, &n)) [[unlikely]]
             throw ShapeError("shape: element count of " + to_string(*this) + " overflows");
-        n *= d;
-    }
     return n;
 }
 
@@ -48,6 +46,7 @@ std::string to_string(const Shape& shape) {
 }
 
 Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
+    if (a == b) return a;
     const Shape& longer = a.rank() >= b.rank() ? a : b;
     const Shape& shorter = a.rank() >= b.rank() ? b : a;
     Shape out = longer;

@@ -13,9 +13,18 @@ class Shape {
 public:
     static constexpr int kMaxRank = 16;
 
-    Shape() = default;
+    Shape() {}
     Shape(std::initializer_list<std::int64_t> dims);  // throws ShapeError on negative dims
     explicit Shape(std::span<const std::int64_t> dims);
+    // Copies move only the dims in use: shapes are copied on every op.
+    Shape(const Shape& other) : rank_(other.rank_) {
+        for (int i = 0; i < rank_; ++i) dims_[i] = other.dims_[i];
+    }
+    Shape& operator=(const Shape& other) {
+        rank_ = other.rank_;
+        for (int i = 0; i < rank_; ++i) dims_[i] = other.dims_[i];
+        return *this;
+    }
 
     int rank() const { return rank_; }
     std::int64_t operator[](int i) const { return dims_[i]; }
@@ -35,7 +44,7 @@ public:
     }
 
 private:
-    std::array<std::int64_t, kMaxRank> dims_{};
+    std::array<std::int64_t, kMaxRank> dims_;  // only the first rank_ are meaningful
     int rank_ = 0;
 };
 

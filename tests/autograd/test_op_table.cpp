@@ -25,6 +25,9 @@ Tensor sample_input(const Shape& shape, Domain domain, Generator& gen) {
             for (std::int64_t i = 0; i < n; ++i)
                 p[i] = (p[i] < 0 ? -1 : 1) * (0.2 + 0.45 * std::abs(p[i]));
             break;
+        case Domain::probability:
+            for (std::int64_t i = 0; i < n; ++i) p[i] = 0.05 + 0.225 * (p[i] + 2);
+            break;
         case Domain::distinct: {
             std::vector<std::int64_t> order(n);
             std::iota(order.begin(), order.end(), 0);

@@ -45,6 +45,21 @@ TEST_SUITE("ops_forward") {
         CHECK(log_sigmoid(big).values() == V{-1000, 0});
     }
 
+    TEST_CASE("affine and binary cross-entropy") {
+        CHECK(affine(tensor({1, 2}), 3, -1).values() == V{2, 5});
+        Tensor p = tensor({0.5, 0, 1, 0.25}, Dtype::float64).requires_grad_();
+        Tensor y = tensor({1, 0, 0, 1}, Dtype::float64);
+        Tensor loss = binary_cross_entropy(p, y);
+        // -log 0.5; 0 (log 1); -log(1 - 1) clamped to 100; -log 0.25
+        CHECK(loss.at({0}) == doctest::Approx(std::log(2.0)));
+        CHECK(loss.at({1}) == 0);
+        CHECK(loss.at({2}) == 100);
+        CHECK(loss.at({3}) == doctest::Approx(std::log(4.0)));
+        sum(loss).backward();
+        // (p - y) / max(p (1 - p), 1e-12): -2; 0; 1e12 at the clamp; -0.75 / 0.1875 = -4
+        CHECK(p.grad().values() == V{-2, 0, 1e12, -4});
+    }
+
     TEST_CASE("matmul follows numpy's rules for 1-D, 2-D and batched operands") {
         Tensor a = tensor({{1, 2}, {3, 4}});
         Tensor b = tensor({{5, 6}, {7, 8}});
