@@ -41,30 +41,31 @@ Shape dropped_shape(const Shape& shape, const std::vector<int>& dims) {
     return out;
 }
 
-// Sums the dims (sorted) with keepdim, one contiguous run at a time from the last.
-Tensor sum_kernel(const Tensor& x, const std::vector<int>& dims) {
+// Sums the dims (sorted), one contiguous run at a time from the last; the final run writes its
+// result straight into a tensor of `out_shape` (same element count as keeping the dims).
+Tensor sum_kernel(const Tensor& x, const std::vector<int>& dims, const Shape& out_shape) {
+    if (dims.empty()) return detail::sum_block(x, block_view(x.shape(), 0, -1), out_shape);
     Tensor out = x;
     for (std::size_t end = dims.size(); end > 0;) {
         std::size_t begin = end - 1;
         while (begin > 0 && dims[begin - 1] + 1 == dims[begin]) --begin;
         Shape shape = out.shape();
         for (std::size_t i = begin; i < end; ++i) shape[dims[i]] = 1;
-        out = detail::sum_block(out, block_view(out.shape(), dims[begin], dims[end - 1]), shape);
+        out = detail::sum_block(out, block_view(out.shape(), dims[begin], dims[end - 1]),
+                                begin == 0 ? out_shape : shape);
         end = begin;
     }
-    return out.impl() == x.impl() ? detail::sum_block(x, block_view(x.shape(), 0, -1), x.shape())
-                                  : out;
+    return out;
 }
 
 // The forward of sum: reduce `dims` of x, result shaped `out_shape`.
 Tensor sum_impl(const Tensor& x, const std::vector<int>& dims, const Shape& out_shape) {
-    Tensor kept = sum_kernel(x, dims);
-    Tensor out(detail::TensorImpl::view_of(kept.impl(), out_shape));
-    return record(
-        Op::sum, out, {x},
-        [in_shape = x.shape(), kept_shape = kept.shape()](const Tensor& grad_out, const Tensor&) {
-            return Grads{expand(view(grad_out, kept_shape), in_shape)};
-        });
+    Tensor out = sum_kernel(x, dims, out_shape);
+    return record(Op::sum, out, {x},
+                  [x_shape = x.shape(), kept = keepdim_shape(x.shape(), dims)](
+                      const Tensor& grad_out, const Tensor&) {
+                      return Grads{expand(view(grad_out, kept), x_shape)};
+                  });
 }
 }  // namespace
 
@@ -100,8 +101,7 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
     std::vector<int> dims;
     for (int d = 0; d < x.dim(); ++d)
         if (d < lead || (shape[d - lead] == 1 && x.shape()[d] != 1)) dims.push_back(d);
-    Tensor kept = sum_kernel(x, dims);
-    Tensor out(detail::TensorImpl::view_of(kept.impl(), shape));
+    Tensor out = sum_kernel(x, dims, shape);
     return record(Op::sum_to, out, {x},
                   [in_shape = x.shape()](const Tensor& grad_out, const Tensor&) {
                       return Grads{expand(grad_out, in_shape)};

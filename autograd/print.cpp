@@ -67,20 +67,30 @@ struct Printer {
         std::int64_t n = shape[dim];
         std::int64_t inner = stride / std::max<std::int64_t>(n, 1);
         out << '[';
+        bool innermost = dim + 1 == shape.rank();
+        // Streamed piece by piece: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string.
+        auto break_line = [&](int newlines) {
+            out << ',' << std::string(newlines, '\n') << std::string(indent + 1, ' ');
+        };
         for (std::int64_t i = 0; i < n; ++i) {
             if (summarize && n > 2 * kEdgeItems && i == kEdgeItems) {
-                out << (dim + 1 == shape.rank() ? "..., "
-                                                : "...,\n" + std::string(indent + 1, ' '));
+                out << "...";
+                if (innermost)
+                    out << ", ";
+                else
+                    break_line(1);
                 i = n - kEdgeItems;
             }
-            if (dim + 1 == shape.rank())
+            if (innermost)
                 out << item(values[offset + i]);
             else
                 print(dim + 1, offset + i * inner, inner, indent + 1);
-            if (i + 1 < n)
-                out << (dim + 1 == shape.rank() ? ", "
-                                                : "," + std::string(shape.rank() - dim - 1, '\n') +
-                                                      std::string(indent + 1, ' '));
+            if (i + 1 < n) {
+                if (innermost)
+                    out << ", ";
+                else
+                    break_line(shape.rank() - dim - 1);
+            }
         }
         out << ']';
     }

@@ -25,7 +25,8 @@ constexpr int64_t parallel_macs = 1 << 17;
 // Block sizes: KC 384 keeps a KC×NR panel of B in L1 (24-48 KiB) and MC×KC of A and KC×NC of B
 // in L2 (PERFORMANCE.md: blocking is forgiving, KC 256-512 is the sweet spot).
 const int64_t kc_max = std::getenv("PL_KC") ? std::atoi(std::getenv("PL_KC")) : 384;  // TUNING
-constexpr int64_t l2_a_bytes = 320 << 10, l2_b_bytes = 512 << 10;
+const int64_t l2_a_bytes = (std::getenv("PL_L2A") ? std::atoi(std::getenv("PL_L2A")) : 320) << 10;  // TUNING
+const int64_t l2_b_bytes = (std::getenv("PL_L2B") ? std::atoi(std::getenv("PL_L2B")) : 512) << 10;  // TUNING
 
 // Element (i, j) of a view is p[i * rs + j * cs]: op(A), op(B), C and their transposes alike.
 template <class T>

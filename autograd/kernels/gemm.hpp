@@ -1,6 +1,6 @@
 // General matrix multiply for float and double: C (+)= op(A)·op(B), all row-major, each operand
-// optionally transposed. Cache-blocked and packed, with a register-tiled micro-kernel chosen for the
-// CPU at start-up (gemm_isa.hpp); no BLAS. Threads split the output, never K, so the result is
+// optionally transposed. Cache-blocked and packed, with a register-tiled micro-kernel chosen for
+// the CPU at start-up (gemm_isa.hpp); no BLAS. Threads split the output, never K, so the result is
 // bitwise the same whatever num_threads() is.
 #pragma once
 #include <cstdint>

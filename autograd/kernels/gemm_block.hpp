@@ -1,6 +1,6 @@
-// Internal to gemm: the block kernels, one per instruction set, that multiply a packed panel of B by
-// a block of A into C, MR×NR output tile at a time; their packing routines; the lookup of the one
-// to use.
+// Internal to gemm: the block kernels, one per instruction set, that multiply a packed panel of B
+// by a block of A into C, MR×NR output tile at a time; their packing routines; the lookup of the
+// one to use.
 #pragma once
 #include <cstdint>
 
@@ -26,8 +26,8 @@ struct GemmBlock {
 };
 
 // dst[p][k][x] = src[(p·width + x)·stride_x + k·stride_k] for k < kc and the `rows` rows x, in
-// panels of `width` rows (the last zero-padded to width): A slivers (width MR, x = row of op(A)) and
-// B panels (width NR, x = column of op(B)). dst holds ceil(rows / width)·width·kc elements.
+// panels of `width` rows (the last zero-padded to width): A slivers (width MR, x = row of op(A))
+// and B panels (width NR, x = column of op(B)). dst holds ceil(rows / width)·width·kc elements.
 template <class T>
 using PackFn = void (*)(const T* src, int64_t stride_x, int64_t stride_k, int64_t rows, int64_t kc,
                         int64_t width, T* dst);

