@@ -1,0 +1,209 @@
+// serialize_safetensors and save_safetensors: the header is built as a Json value and dumped, so
+// it is deterministic; the file appears under its name only once it is complete (rename).
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <numeric>
+#include <random>
+#include <system_error>
+#include <unordered_set>
+
+#include "nn/io/json.hpp"
+#include "nn/io/safetensors.hpp"
+#include "nn/io/safetensors_detail.hpp"
+#include "nn/io/utf8.hpp"
+
+#if __has_include(<unistd.h>)
+#include <unistd.h>  // fsync: the data must be on disk before the rename makes it visible
+#define POTATOLEMON_HAVE_FSYNC 1
+#endif
+
+namespace potatolemon::io {
+
+namespace {
+
+void check_utf8(const std::string& text, const std::string& what) {
+    if (const auto bad = utf8_find_invalid(text); bad != std::string_view::npos) {
+        throw std::invalid_argument("save_safetensors: " + what + " is not valid UTF-8 at byte " +
+                                    std::to_string(bad));
+    }
+}
+
+// Returns the entry's byte size after checking it against its dtype and shape.
+std::uint64_t check_entry(const SafetensorsEntry& entry) {
+    const std::string quoted = "tensor \"" + entry.name + "\"";
+    check_utf8(entry.name, "tensor name");
+    if (entry.name == "__metadata__") {
+        throw std::invalid_argument("save_safetensors: \"__metadata__\" is reserved, not a name");
+    }
+    const std::size_t element_size = safetensors_dtype_size(entry.dtype);
+    if (element_size == 0) {
+        throw DtypeError("save_safetensors: " + quoted + ": unknown dtype \"" + entry.dtype + "\"");
+    }
+    const auto nbytes = detail::checked_nbytes(entry.shape, element_size);
+    const std::string described = entry.dtype + " " + detail::dims_string(entry.shape);
+    if (!nbytes) {
+        throw ShapeError("save_safetensors: " + quoted + ": " + described +
+                         " has a negative dim or more than 2^63 - 1 bytes");
+    }
+    if (*nbytes != entry.data.size()) {
+        throw ShapeError("save_safetensors: " + quoted + ": " + described + " needs " +
+                         std::to_string(*nbytes) + " bytes, data has " +
+                         std::to_string(entry.data.size()));
+    }
+    return *nbytes;
+}
+
+struct Layout {
+    std::string header;              // JSON padded with spaces to a multiple of 8 bytes
+    std::vector<std::size_t> order;  // the order in which the entries' data follow the header
+};
+
+Json entry_json(const SafetensorsEntry& entry, std::uint64_t begin, std::uint64_t end) {
+    Json::Array shape(entry.shape.begin(), entry.shape.end());
+    Json::Array offsets{Json(static_cast<std::int64_t>(begin)),
+                        Json(static_cast<std::int64_t>(end))};
+    return Json(Json::Object{{"dtype", Json(entry.dtype)},
+                             {"shape", Json(std::move(shape))},
+                             {"data_offsets", Json(std::move(offsets))}});
+}
+
+Layout make_layout(const std::vector<SafetensorsEntry>& entries,
+                   const std::map<std::string, std::string>& metadata) {
+    std::vector<std::uint64_t> sizes;
+    std::unordered_set<std::string_view> names;
+    for (const SafetensorsEntry& entry : entries) {
+        sizes.push_back(check_entry(entry));
+        if (!names.insert(entry.name).second) {
+            throw std::invalid_argument("save_safetensors: duplicate tensor name \"" + entry.name +
+                                        "\"");
+        }
+    }
+    Layout layout;
+    layout.order.resize(entries.size());
+    std::iota(layout.order.begin(), layout.order.end(), std::size_t{0});
+    std::stable_sort(layout.order.begin(), layout.order.end(), [&](std::size_t a, std::size_t b) {
+        return safetensors_dtype_size(entries[a].dtype) > safetensors_dtype_size(entries[b].dtype);
+    });
+    std::vector<std::uint64_t> begins(entries.size());
+    std::uint64_t cursor = 0;
+    for (const std::size_t i : layout.order) {
+        begins[i] = cursor;
+        cursor += sizes[i];
+    }
+    Json::Object root;
+    if (!metadata.empty()) {
+        Json::Object pairs;
+        for (const auto& [key, value] : metadata) {
+            check_utf8(key, "metadata key");
+            check_utf8(value, "metadata value");
+            pairs.emplace_back(key, Json(value));
+        }
+        root.emplace_back("__metadata__", Json(std::move(pairs)));
+    }
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        root.emplace_back(entries[i].name, entry_json(entries[i], begins[i], begins[i] + sizes[i]));
+    }
+    layout.header = dump_json(Json(std::move(root)));
+    layout.header.append((8 - layout.header.size() % 8) % 8, ' ');
+    return layout;
+}
+
+std::array<std::byte, 8> le_u64(std::uint64_t value) {
+    std::array<std::byte, 8> bytes{};
+    for (std::size_t k = 0; k < 8; ++k) bytes[k] = static_cast<std::byte>(value >> (8 * k));
+    return bytes;
+}
+
+// Reads errno first: building the message may allocate, and allocation may change errno.
+[[noreturn]] void throw_errno(const char* verb, const std::string& path,
+                              const std::string& to = {}) {
+    const int error = errno;
+    std::string what = std::string("save_safetensors: cannot ") + verb + " '" + path + "'";
+    if (!to.empty()) what += " to '" + to + "'";
+    throw std::system_error(error, std::generic_category(), what);
+}
+
+// A file created next to its target under a fresh name, removed again unless commit() succeeds.
+class TempFile {
+public:
+    explicit TempFile(const std::string& target) {
+        std::random_device random;
+        const char* digits = "0123456789abcdef";
+        for (int attempt = 0; attempt < 16 && file_ == nullptr; ++attempt) {
+            std::string suffix;
+            for (std::uint32_t bits = random(), k = 0; k < 8; ++k, bits >>= 4) {
+                suffix.push_back(digits[bits & 0xF]);
+            }
+            path_ = target + ".tmp-" + suffix;
+            file_ = std::fopen(path_.c_str(), "wbx");  // 'x': fail rather than reuse a name
+            if (file_ == nullptr && errno != EEXIST) break;
+        }
+        if (file_ == nullptr) throw_errno("create", path_);
+    }
+    TempFile(const TempFile&) = delete;
+    TempFile& operator=(const TempFile&) = delete;
+    ~TempFile() {
+        if (file_ != nullptr) std::fclose(file_);
+        if (!committed_) std::remove(path_.c_str());
+    }
+
+    void write(const std::byte* data, std::size_t size) {
+        if (size > 0 && std::fwrite(data, 1, size, file_) != size) {
+            throw_errno("write", path_);
+        }
+    }
+
+    void commit(const std::string& target) {
+        if (std::fflush(file_) != 0) throw_errno("write", path_);
+#ifdef POTATOLEMON_HAVE_FSYNC
+        if (::fsync(fileno(file_)) != 0) throw_errno("sync", path_);
+#endif
+        const int closed = std::fclose(file_);
+        file_ = nullptr;
+        if (closed != 0) throw_errno("close", path_);
+        if (std::rename(path_.c_str(), target.c_str()) != 0) {
+            throw_errno("rename", path_, target);
+        }
+        committed_ = true;
+    }
+
+private:
+    std::string path_;
+    std::FILE* file_ = nullptr;
+    bool committed_ = false;
+};
+
+}  // namespace
+
+std::vector<std::byte> serialize_safetensors(const std::vector<SafetensorsEntry>& entries,
+                                             const std::map<std::string, std::string>& metadata) {
+    const Layout layout = make_layout(entries, metadata);
+    std::size_t total = 8 + layout.header.size();
+    for (const SafetensorsEntry& entry : entries) total += entry.data.size();
+    std::vector<std::byte> out;
+    out.reserve(total);
+    const auto length = le_u64(layout.header.size());
+    out.insert(out.end(), length.begin(), length.end());
+    const auto* header = reinterpret_cast<const std::byte*>(layout.header.data());
+    out.insert(out.end(), header, header + layout.header.size());
+    for (const std::size_t i : layout.order) {
+        out.insert(out.end(), entries[i].data.begin(), entries[i].data.end());
+    }
+    return out;
+}
+
+void save_safetensors(const std::string& path, const std::vector<SafetensorsEntry>& entries,
+                      const std::map<std::string, std::string>& metadata) {
+    const Layout layout = make_layout(entries, metadata);  // throws before any file is touched
+    TempFile file(path);
+    file.write(le_u64(layout.header.size()).data(), 8);
+    file.write(reinterpret_cast<const std::byte*>(layout.header.data()), layout.header.size());
+    for (const std::size_t i : layout.order) {
+        file.write(entries[i].data.data(), entries[i].data.size());
+    }
+    file.commit(path);
+}
+
+}  // namespace potatolemon::io
