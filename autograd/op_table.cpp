@@ -153,6 +153,16 @@ std::vector<OpInfo> build_table() {
     add_row(t, Op::sqrt, positive, unary_samples([](const Inputs& x) { return sqrt(x[0]); }));
     add_row(t, Op::abs, away_from_kinks, unary_samples([](const Inputs& x) { return abs(x[0]); }));
     add_row(t, Op::tanh, any, unary_samples([](const Inputs& x) { return tanh(x[0]); }));
+    add_row(t, Op::tanh_backward, any,
+            {{"[2, 3] with [2, 3]",
+              {{2, 3}, {2, 3}},
+              [](const Inputs& x) { return tanh_backward(x[0], x[1]); }},
+             {"rank 0", {{}, {}}, [](const Inputs& x) { return tanh_backward(x[0], x[1]); }}});
+    add_row(t, Op::sigmoid_backward, any,
+            {{"[2, 3] with [2, 3]",
+              {{2, 3}, {2, 3}},
+              [](const Inputs& x) { return sigmoid_backward(x[0], x[1]); }},
+             {"rank 0", {{}, {}}, [](const Inputs& x) { return sigmoid_backward(x[0], x[1]); }}});
     add_row(t, Op::sigmoid, any, unary_samples([](const Inputs& x) { return sigmoid(x[0]); }));
     add_row(t, Op::relu, away_from_kinks,
             unary_samples([](const Inputs& x) { return relu(x[0]); }));

@@ -22,6 +22,13 @@ Shape binary_shape(const Tensor& a, const Tensor& b, const char* op) {
 Tensor scalar_like(double value, const Tensor& t) {
     return scalar_tensor(value, t.dtype());
 }
+const Shape& same_shape(const Tensor& a, const Tensor& b, const char* op) {
+    check_same_dtype(a, b, op);
+    if (a.shape() != b.shape())
+        throw ShapeError(std::string(op) + ": shapes " + to_string(a.shape()) + " and " +
+                         to_string(b.shape()) + " differ");
+    return a.shape();
+}
 }  // namespace
 
 Tensor add(const Tensor& a, const Tensor& b) {
@@ -111,8 +118,20 @@ Tensor tanh(const Tensor& x) {
     check_floating(x, "tanh");
     Tensor out = map_unary(x, [](auto v) { return std::tanh(v); });
     return record(Op::tanh, out, {x}, [](const Tensor& grad_out, const Tensor& out) {
-        return Grads{grad_out * (1.0 - out * out)};
+        return Grads{tanh_backward(grad_out, out)};
     });
+}
+
+// A primitive for speed (one op where the formula takes three); its own backward:
+// d/dg = 1 - y^2, d/dy = -2 g y.
+Tensor tanh_backward(const Tensor& grad, const Tensor& y) {
+    Tensor out = map_binary(grad, y, same_shape(grad, y, "tanh_backward"),
+                            [](auto g, auto t) { return g * (decltype(g)(1) - t * t); });
+    return record(Op::tanh_backward, out, {grad, y},
+                  [grad, y](const Tensor& grad_out, const Tensor&) {
+                      return Grads{tanh_backward(grad_out, y),
+                                   y.requires_grad() ? grad_out * grad * y * -2.0 : Tensor()};
+                  });
 }
 
 // Two branches so exp never overflows: e^x/(1+e^x) for x < 0. sigmoid' = s (1 - s).
@@ -125,8 +144,19 @@ Tensor sigmoid(const Tensor& x) {
         return e / (T(1) + e);
     });
     return record(Op::sigmoid, out, {x}, [](const Tensor& grad_out, const Tensor& out) {
-        return Grads{grad_out * (out * (1.0 - out))};
+        return Grads{sigmoid_backward(grad_out, out)};
     });
+}
+
+// A primitive for speed, as tanh_backward: d/dg = s (1 - s), d/ds = g (1 - 2 s).
+Tensor sigmoid_backward(const Tensor& grad, const Tensor& s) {
+    Tensor out = map_binary(grad, s, same_shape(grad, s, "sigmoid_backward"),
+                            [](auto g, auto v) { return g * (v * (decltype(g)(1) - v)); });
+    return record(
+        Op::sigmoid_backward, out, {grad, s}, [grad, s](const Tensor& grad_out, const Tensor&) {
+            return Grads{sigmoid_backward(grad_out, s),
+                         s.requires_grad() ? grad_out * grad * (1.0 - s * 2.0) : Tensor()};
+        });
 }
 
 // relu'(0) = 0 (PyTorch's convention); the mask is a constant of the graph.

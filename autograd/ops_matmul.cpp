@@ -34,6 +34,14 @@ Tensor batched_gemm(const Tensor& a, const Tensor& b, bool ta, bool tb) {
     if (Ka != Kb)
         throw ShapeError("matmul: cannot multiply " + describe(a, ta) + " by " + describe(b, tb) +
                          " (inner dims " + std::to_string(Ka) + " != " + std::to_string(Kb) + ")");
+    if (sa.rank() == 2 && sb.rank() == 2) {  // the common case, without the batch bookkeeping
+        Tensor out = empty(Shape{M, N}, a.dtype());
+        dispatch(a.dtype(), [&]<class T>() {
+            kernels::gemm<T>(ta, tb, M, N, Ka, a.data<T>(), sa[1], b.data<T>(), sb[1],
+                             out.data<T>(), N);
+        });
+        return out;
+    }
     Shape batch = broadcast_shapes(batch_of(sa), batch_of(sb), "matmul");
     Shape out_shape = batch;
     out_shape.push_back(M);

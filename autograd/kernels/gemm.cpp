@@ -166,7 +166,9 @@ void run_tile(const Job<T>& job, int64_t i0, int64_t i1, int64_t j0, int64_t j1)
     }
 }
 
-// Splits C into one tile per thread along N panels (no duplicated B packing) or M slivers.
+// Splits C into tiles along N panels, which share no packing (parallel_for then balances up to
+// four tiles per thread), or, when C is tall and narrow, into one tile of M slivers per thread
+// (each packs all of B).
 template <class T>
 void run_parallel(const Job<T>& job) {
     const Problem<T>& p = job.p;
@@ -175,7 +177,9 @@ void run_parallel(const Job<T>& job) {
     int64_t n_panels = (p.N + nr - 1) / nr, m_slivers = (p.M + mr - 1) / mr;
     bool split_n = n_panels >= threads && (p.M <= p.N || m_slivers < threads);
     int64_t units = split_n ? n_panels : m_slivers;
-    parallel_for(units, std::max<int64_t>(1, units / threads), [&](int64_t begin, int64_t end) {
+    int64_t grain = split_n ? 1 : std::max<int64_t>(1, units / threads);
+    if (threads == 1) grain = units;
+    parallel_for(units, grain, [&](int64_t begin, int64_t end) {
         if (split_n) {
             run_tile(job, 0, p.M, begin * nr, std::min(p.N, end * nr));
         } else {

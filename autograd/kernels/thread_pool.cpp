@@ -50,7 +50,12 @@ namespace {
 
 // How long an idle worker polls for the next job before sleeping. Waking a sleeping thread costs
 // tens of microseconds on this VM, so back-to-back kernels should find the workers still polling.
+// After the first few polls it yields between polls: a woken worker is often placed on its
+// waker's CPU, and a pure spin there would take that CPU from the caller.
 constexpr auto spin_time = std::chrono::microseconds(200);
+constexpr int pause_polls = 256;
+// Chunks per thread: claimed dynamically, so a descheduled or late thread holds up less work.
+constexpr int64_t chunks_per_thread = 4;
 
 inline void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -126,8 +131,12 @@ bool ThreadPool::wait_for_job(uint32_t& seen) {
             seen = now;
             return true;
         }
-        cpu_relax();
-        if (polls % 64 == 0 && std::chrono::steady_clock::now() > deadline) break;
+        if (polls < pause_polls) {
+            cpu_relax();
+        } else {
+            std::this_thread::yield();
+            if (std::chrono::steady_clock::now() > deadline) break;
+        }
     }
     std::unique_lock<std::mutex> lock(mutex_);
     wake_.wait(lock, [&] { return stop_.load() || generation_.load() != seen; });
@@ -197,7 +206,8 @@ ThreadPool& pool() {
 
 void parallel_for_ref(int64_t n, int64_t grain, RangeFnRef fn) {
     int threads = num_threads();
-    int64_t chunks = std::min<int64_t>({threads, n / std::max<int64_t>(grain, 1), 0xffff});
+    int64_t chunks = std::min<int64_t>(
+            {threads * chunks_per_thread, n / std::max<int64_t>(grain, 1), 0xffff});
     if (chunks <= 1 || in_parallel_region) return fn(0, n);
     std::unique_lock<std::mutex> lock(pool_mutex(), std::try_to_lock);
     if (!lock.owns_lock()) return fn(0, n);  // another thread's job is running: don't queue

@@ -42,9 +42,9 @@ private:
     void (*call_)(void*, int64_t, int64_t);
 };
 
-// Runs fn(begin, end) over [0, n) split into at most num_threads() contiguous chunks of at least
-// `grain` items, one per thread; returns when all are done and rethrows the first exception a chunk
-// threw. Inline when n <= grain or the pool has one thread.
+// Runs fn(begin, end) over [0, n) split into near-equal contiguous chunks of at least `grain`
+// items, at most four per thread, which the threads claim as they go; returns when all are done
+// and rethrows the first exception a chunk threw. Inline when n <= grain or num_threads() is 1.
 void parallel_for_ref(int64_t n, int64_t grain, RangeFnRef fn);
 
 // parallel_for_ref for any callable `void(int64_t, int64_t)`; cheap for small n (no allocation,
