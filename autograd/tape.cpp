@@ -250,7 +250,12 @@ void run_backward(std::span<const Tensor> outputs, std::span<const Tensor> grad_
         }
     } release{owns_cache};
     topo.build({roots.begin(), roots.end()});
-    for (std::size_t i = topo.order.size(); i-- > 0;) run_node(topo.order[i], sink, options);
+    try {
+        for (std::size_t i = topo.order.size(); i-- > 0;) run_node(topo.order[i], sink, options);
+    } catch (...) {  // leave no half-summed gradient behind for the next backward
+        for (Node* node : topo.order) node->pending_grad = Tensor();
+        throw;
+    }
 }
 
 Tensor seed_gradient(const Tensor& out, const Tensor& grad_out, const char* op) {
