@@ -6,7 +6,6 @@
 #include "autograd/kernels/gemm.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <string>
 
 #include "autograd/errors.hpp"
@@ -20,13 +19,13 @@ namespace {
 // Below this many multiply-adds packing and tiling cost more than they save (measured crossover
 // 8×8×8, ~140 ns either way): plain loops, one thread. The XOR net's 4×3·3×3 takes ~25 ns.
 constexpr int64_t tiny_macs = 512;
-// Below this many multiply-adds waking a second thread costs more than it saves.
-constexpr int64_t parallel_macs = 1 << 17;
-// Block sizes: KC 384 keeps a KC×NR panel of B in L1 (24-48 KiB) and MC×KC of A and KC×NC of B
-// in L2 (PERFORMANCE.md: blocking is forgiving, KC 256-512 is the sweet spot).
-const int64_t kc_max = std::getenv("PL_KC") ? std::atoi(std::getenv("PL_KC")) : 384;  // TUNING
-const int64_t l2_a_bytes = (std::getenv("PL_L2A") ? std::atoi(std::getenv("PL_L2A")) : 320) << 10;  // TUNING
-const int64_t l2_b_bytes = (std::getenv("PL_L2B") ? std::atoi(std::getenv("PL_L2B")) : 512) << 10;  // TUNING
+// Below this many multiply-adds (~3 µs on one core) a second thread saves less than it costs.
+constexpr int64_t parallel_macs = 1 << 19;
+// Block sizes: KC 384 keeps a KC×NR panel of B in L1 (24-48 KiB), an MC×KC block of A and a KC×NC
+// panel of B in L2. Blocking is forgiving (PERFORMANCE.md); KC 256-512 and the L2 budgets halved
+// or doubled measured within noise of these on the MLP shapes and 1024³.
+constexpr int64_t kc_max = 384;
+constexpr int64_t l2_a_bytes = 320 << 10, l2_b_bytes = 512 << 10, l2_bytes = 1 << 20;
 
 // Element (i, j) of a view is p[i * rs + j * cs]: op(A), op(B), C and their transposes alike.
 template <class T>
@@ -108,7 +107,6 @@ Blocking choose_blocking(const Problem<T>& p, const BlockKernel<T>& kernel) {
     // Slivers of A whose k run contiguously are read in place: packing them is a transpose that
     // costs more than it saves (5-25% on the MLP shapes). Column slivers (Aᵀ) pack as plain copies.
     b.pack_a = p.a.cs != 1;
-    if (const char* e = std::getenv("PL_PACK_A")) b.pack_a = std::atoi(e) != 0;  // TUNING
     return b;
 }
 
@@ -153,9 +151,11 @@ template <class T>
 void run_tile(const Job<T>& job, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
     const Problem<T>& p = job.p;
     const Blocking& blk = job.blk;
-    T* b_packed = thread_buffer<T>(0, round_up(std::min(blk.nc, j1 - j0), blk.nr) * blk.kc);
-    for (int64_t jc = j0; jc < j1; jc += blk.nc) {
-        int64_t nc = std::min(blk.nc, j1 - jc);
+    int64_t n_blocks = (j1 - j0 + blk.nc - 1) / blk.nc;  // of equal width, not NC and a tail
+    int64_t nc_step = round_up((j1 - j0 + n_blocks - 1) / n_blocks, blk.nr);
+    T* b_packed = thread_buffer<T>(0, round_up(std::min(nc_step, j1 - j0), blk.nr) * blk.kc);
+    for (int64_t jc = j0; jc < j1; jc += nc_step) {
+        int64_t nc = std::min(nc_step, j1 - jc);
         for (int64_t pc = 0; pc < p.K; pc += blk.kc) {
             int64_t kc = std::min(blk.kc, p.K - pc);
             job.kernel.pack(p.b.p + pc * p.b.rs + jc * p.b.cs, p.b.cs, p.b.rs, nc, kc, blk.nr,
@@ -166,9 +166,10 @@ void run_tile(const Job<T>& job, int64_t i0, int64_t i1, int64_t j0, int64_t j1)
     }
 }
 
-// Splits C into tiles along N panels, which share no packing (parallel_for then balances up to
-// four tiles per thread), or, when C is tall and narrow, into one tile of M slivers per thread
-// (each packs all of B).
+// Splits C into tiles along N panels, which share no packing, or, when C is tall and narrow, along
+// M slivers (each tile then packs all of B). Small tiles balance better (parallel_for hands out up
+// to four per thread as threads come free), but each tile reads all of A: one tile per thread when
+// A is packed (per tile) or too big for L2.
 template <class T>
 void run_parallel(const Job<T>& job) {
     const Problem<T>& p = job.p;
@@ -176,8 +177,9 @@ void run_parallel(const Job<T>& job) {
     int64_t threads = p.M * p.N * p.K < parallel_macs ? 1 : num_threads();
     int64_t n_panels = (p.N + nr - 1) / nr, m_slivers = (p.M + mr - 1) / mr;
     bool split_n = n_panels >= threads && (p.M <= p.N || m_slivers < threads);
+    bool small_a = !job.blk.pack_a && p.M * p.K * int64_t(sizeof(T)) <= l2_bytes;
     int64_t units = split_n ? n_panels : m_slivers;
-    int64_t grain = split_n ? 1 : std::max<int64_t>(1, units / threads);
+    int64_t grain = split_n && small_a ? 1 : std::max<int64_t>(1, units / threads);
     if (threads == 1) grain = units;
     parallel_for(units, grain, [&](int64_t begin, int64_t end) {
         if (split_n) {

@@ -185,9 +185,13 @@ void ThreadPool::run(int64_t n, int chunks, const RangeFnRef& fn) {
     in_parallel_region = true;
     claim_and_run(generation);
     in_parallel_region = false;
+    // The last chunks may be running on a worker that shares this CPU: yield to it soon.
     for (int polls = 1; chunks_done_.load(std::memory_order_acquire) < chunks; ++polls) {
-        cpu_relax();
-        if (polls % 1024 == 0) std::this_thread::yield();
+        if (polls < pause_polls) {
+            cpu_relax();
+        } else {
+            std::this_thread::yield();
+        }
     }
     if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
 }
