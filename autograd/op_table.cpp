@@ -104,12 +104,6 @@ std::vector<OpSample> matmul_samples() {
         {"[3, 2]ᵀ @ [4, 3]ᵀ",
          {{3, 2}, {4, 3}},
          [](const Inputs& x) { return matmul(x[0], x[1], true, true); }},
-        {"linear [2, 3] with weight [4, 3], bias [4]",
-         {{2, 3}, {4, 3}, {4}},
-         [](const Inputs& x) { return linear(x[0], x[1], x[2]); }},
-        {"linear [3] with weight [2, 3], no bias",
-         {{3}, {2, 3}},
-         [](const Inputs& x) { return linear(x[0], x[1]); }},
     };
 }
 
@@ -187,6 +181,14 @@ std::vector<OpInfo> build_table() {
                   return binary_cross_entropy(x[0], full({2, 3}, 0.25, Dtype::float64));
               }}});
     add_row(t, Op::matmul, any, matmul_samples());
+    auto lin = [](const Inputs& x) { return linear(x[0], x[1], x[2]); };
+    add_row(t, Op::linear, any,
+            {{"[2, 3] with weight [4, 3], bias [4]", {{2, 3}, {4, 3}, {4}}, lin},
+             {"[3] with weight [2, 3], bias [2]", {{3}, {2, 3}, {2}}, lin},
+             {"[2, 2, 3] with weight [1, 3], bias [1]", {{2, 2, 3}, {1, 3}, {1}}, lin},
+             {"[2, 3] with weight [4, 3], no bias", {{2, 3}, {4, 3}}, [](const Inputs& x) {
+                  return linear(x[0], x[1]);
+              }}});
     add_row(t, Op::permute, any,
             {{"permute [2, 3, 4] by (2, 0, 1)",
               {{2, 3, 4}},

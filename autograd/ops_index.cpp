@@ -236,7 +236,7 @@ Tensor concat(const std::vector<Tensor>& xs, std::int64_t dim) {
     int d = normalize_dim(dim, xs[0].dim(), "concat");
     Shape shape = xs[0].shape();
     shape[d] = 0;
-    SmallVector<Tensor, 2> inputs;
+    SmallVector<Tensor, 3> inputs;
     for (const Tensor& x : xs) {
         check_same_dtype(xs[0], x, "concat");
         Shape expected = xs[0].shape();

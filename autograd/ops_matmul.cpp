@@ -1,6 +1,7 @@
 // Dimension letters: M rows of the result, N its columns, K the inner (summed) dim.
 #include "autograd/ops_matmul.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "autograd/factories.hpp"
@@ -102,21 +103,55 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     return out;
 }
 
-Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
+namespace {
+void check_linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
     check_same_dtype(x, weight, "linear");
     if (weight.dim() != 2 || x.dim() < 1 || x.shape()[x.dim() - 1] != weight.shape()[1])
         throw ShapeError("linear: input " + to_string(x.shape()) + " does not fit weight " +
                          to_string(weight.shape()) + " (expected [..., in] and [out, in])");
-    Tensor x2 = x.dim() == 1 ? unsqueeze(x, 0) : x;
-    Tensor out = matmul(x2, weight, false, true);
-    if (bias.defined()) {
-        check_same_dtype(x, bias, "linear");
-        if (bias.shape() != Shape{weight.shape()[0]})
-            throw ShapeError("linear: bias " + to_string(bias.shape()) + " does not fit weight " +
-                             to_string(weight.shape()));
-        out = out + bias;
+    if (!bias.defined()) return;
+    check_same_dtype(x, bias, "linear");
+    if (bias.shape() != Shape{weight.shape()[0]})
+        throw ShapeError("linear: bias " + to_string(bias.shape()) + " does not fit weight " +
+                         to_string(weight.shape()));
+}
+
+// out[N, out] = bias (broadcast over rows) + x[N, in] weightᵀ, in one output buffer.
+Tensor linear_kernel(const Tensor& x, const Tensor& weight, const Tensor& bias) {
+    std::int64_t N = x.shape()[0], in = x.shape()[1], out_features = weight.shape()[0];
+    Tensor out = empty(Shape{N, out_features}, x.dtype());
+    dispatch(x.dtype(), [&]<class T>() {
+        T* o = out.data<T>();
+        if (bias.defined())
+            for (std::int64_t n = 0; n < N; ++n)
+                std::copy_n(bias.data<T>(), out_features, o + n * out_features);
+        kernels::gemm<T>(false, true, N, out_features, in, x.data<T>(), in, weight.data<T>(), in, o,
+                         out_features, bias.defined());
+    });
+    return out;
+}
+}  // namespace
+
+// A primitive for speed (one entry and one buffer where matmul + add take two). For y = x Wᵀ + b:
+// grad x = G W, grad W = Gᵀ x, grad b = G summed over rows; inputs of rank != 2 go through views.
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
+    check_linear(x, weight, bias);
+    if (x.dim() != 2) {
+        Shape out_shape = x.shape();
+        out_shape[x.dim() - 1] = weight.shape()[0];
+        Tensor rows = view(x, Shape{x.numel() / x.shape()[x.dim() - 1], x.shape()[x.dim() - 1]});
+        return view(linear(rows, weight, bias), out_shape);
     }
-    return x.dim() == 1 ? squeeze(out, 0) : out;
+    Tensor out = linear_kernel(x, weight, bias);
+    SmallVector<Tensor, 3> inputs{x, weight};
+    if (bias.defined()) inputs.push_back(bias);
+    return record(Op::linear, out, std::move(inputs),
+                  [x, weight, with_bias = bias.defined()](const Tensor& g, const Tensor&) {
+                      Grads grads{x.requires_grad() ? matmul(g, weight, false, false) : Tensor(),
+                                  weight.requires_grad() ? matmul(g, x, true, false) : Tensor()};
+                      if (with_bias) grads.push_back(sum_to(g, Shape{g.shape()[1]}));
+                      return grads;
+                  });
 }
 
 }  // namespace potatolemon

@@ -15,10 +15,11 @@ namespace potatolemon {
 using detail::block_view;
 
 namespace {
+using DimList = SmallVector<int, 6>;  // reduced dims, without a heap allocation
+
 // Sorted, unique, normalised dims; an empty list means every dim.
-std::vector<int> reduced_dims(const Tensor& x, const std::vector<std::int64_t>& dims,
-                              const char* op) {
-    std::vector<int> out;
+DimList reduced_dims(const Tensor& x, const std::vector<std::int64_t>& dims, const char* op) {
+    DimList out;
     for (std::int64_t d : dims) out.push_back(normalize_dim(d, x.dim(), op));
     if (dims.empty())
         for (int d = 0; d < x.dim(); ++d) out.push_back(d);
@@ -28,13 +29,13 @@ std::vector<int> reduced_dims(const Tensor& x, const std::vector<std::int64_t>& 
     return out;
 }
 
-Shape keepdim_shape(const Shape& shape, const std::vector<int>& dims) {
+Shape keepdim_shape(const Shape& shape, const DimList& dims) {
     Shape out = shape;
     for (int d : dims) out[d] = 1;
     return out;
 }
 
-Shape dropped_shape(const Shape& shape, const std::vector<int>& dims) {
+Shape dropped_shape(const Shape& shape, const DimList& dims) {
     Shape out;
     for (int d = 0; d < shape.rank(); ++d)
         if (!std::binary_search(dims.begin(), dims.end(), d)) out.push_back(shape[d]);
@@ -43,7 +44,7 @@ Shape dropped_shape(const Shape& shape, const std::vector<int>& dims) {
 
 // Sums the dims (sorted), one contiguous run at a time from the last; the final run writes its
 // result straight into a tensor of `out_shape` (same element count as keeping the dims).
-Tensor sum_kernel(const Tensor& x, const std::vector<int>& dims, const Shape& out_shape) {
+Tensor sum_kernel(const Tensor& x, const DimList& dims, const Shape& out_shape) {
     if (dims.empty()) return detail::sum_block(x, block_view(x.shape(), 0, -1), out_shape);
     Tensor out = x;
     for (std::size_t end = dims.size(); end > 0;) {
@@ -59,7 +60,7 @@ Tensor sum_kernel(const Tensor& x, const std::vector<int>& dims, const Shape& ou
 }
 
 // The forward of sum: reduce `dims` of x, result shaped `out_shape`.
-Tensor sum_impl(const Tensor& x, const std::vector<int>& dims, const Shape& out_shape) {
+Tensor sum_impl(const Tensor& x, const DimList& dims, const Shape& out_shape) {
     Tensor out = sum_kernel(x, dims, out_shape);
     return record(Op::sum, out, {x},
                   [x_shape = x.shape(), kept = keepdim_shape(x.shape(), dims)](
@@ -75,7 +76,7 @@ Tensor sum(const Tensor& x) {
 
 Tensor sum(const Tensor& x, const std::vector<std::int64_t>& dims, bool keepdim) {
     check_floating(x, "sum");
-    std::vector<int> ds = reduced_dims(x, dims, "sum");
+    DimList ds = reduced_dims(x, dims, "sum");
     return sum_impl(x, ds, keepdim ? keepdim_shape(x.shape(), ds) : dropped_shape(x.shape(), ds));
 }
 
@@ -98,7 +99,7 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
     if (shape.rank() > x.dim() || broadcast_shapes(shape, x.shape(), "sum_to") != x.shape())
         throw ShapeError("sum_to: cannot sum " + to_string(x.shape()) + " to " + to_string(shape));
     int lead = x.dim() - shape.rank();
-    std::vector<int> dims;
+    DimList dims;
     for (int d = 0; d < x.dim(); ++d)
         if (d < lead || (shape[d - lead] == 1 && x.shape()[d] != 1)) dims.push_back(d);
     Tensor out = sum_kernel(x, dims, shape);

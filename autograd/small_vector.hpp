@@ -38,6 +38,7 @@ public:
         ++size_;
     }
     std::size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
     T* begin() { return heap_.empty() ? inline_.data() : heap_.data(); }
     T* end() { return begin() + size_; }
     const T* begin() const { return heap_.empty() ? inline_.data() : heap_.data(); }

@@ -27,7 +27,7 @@ thread_local bool anomaly_mode = false;
 std::atomic<std::int64_t> live_entries{0};
 thread_local std::uint64_t backward_epoch = 0;
 
-std::string input_shapes(const SmallVector<Tensor, 2>& inputs) {
+std::string input_shapes(const SmallVector<Tensor, 3>& inputs) {
     std::string s;
     for (const Tensor& t : inputs) s += (s.empty() ? "" : ", ") + to_string(t.shape());
     return s;
@@ -71,7 +71,7 @@ std::int64_t tape_live_entries() {
     return live_entries.load(std::memory_order_relaxed);
 }
 
-Node::Node(Op op_, SmallVector<Tensor, 2> inputs_) : op(op_), inputs(std::move(inputs_)) {
+Node::Node(Op op_, SmallVector<Tensor, 3> inputs_) : op(op_), inputs(std::move(inputs_)) {
     live_entries.fetch_add(1, std::memory_order_relaxed);
 }
 Node::~Node() {
@@ -79,7 +79,7 @@ Node::~Node() {
 }
 
 namespace detail {
-bool needs_recording(const SmallVector<Tensor, 2>& inputs) {
+bool needs_recording(const SmallVector<Tensor, 3>& inputs) {
     if (!grad_mode) return false;
     for (const Tensor& t : inputs)
         if (t.defined() && t.requires_grad()) return true;
@@ -92,7 +92,7 @@ void attach(Node* node, const Tensor& out) {
     node->output = out.impl();
 }
 
-void check_forward_anomaly(Op op, const Tensor& out, const SmallVector<Tensor, 2>& inputs) {
+void check_forward_anomaly(Op op, const Tensor& out, const SmallVector<Tensor, 3>& inputs) {
     if (!all_finite(out))
         throw AnomalyError(std::string("anomaly: ") + op_name(op) +
                            " produced NaN or Inf in its result from inputs " +

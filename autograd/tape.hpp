@@ -16,12 +16,12 @@
 
 namespace potatolemon {
 
-using Grads = SmallVector<Tensor, 2>;  // one gradient per input; undefined where not needed
+using Grads = SmallVector<Tensor, 3>;  // one gradient per input; undefined where not needed
 
 // One tape entry. Backward closures never capture their own output (that would be a cycle
 // output → node → closure → output); the engine passes the output back in as `out` instead.
 struct Node {
-    Node(Op op, SmallVector<Tensor, 2> inputs);
+    Node(Op op, SmallVector<Tensor, 3> inputs);
     virtual ~Node();
     Node(const Node&) = delete;
     Node& operator=(const Node&) = delete;
@@ -34,7 +34,7 @@ struct Node {
     static void operator delete(void* block, std::size_t bytes) { detail::pool_free(block, bytes); }
 
     Op op;
-    SmallVector<Tensor, 2> inputs;
+    SmallVector<Tensor, 3> inputs;
     detail::TensorImpl* output = nullptr;  // not owned: the output owns this node
     bool released = false;
     // Scratch for one backward pass.
@@ -44,7 +44,7 @@ struct Node {
 
 template <class F>
 struct LambdaNode final : Node {
-    LambdaNode(Op op, SmallVector<Tensor, 2> inputs, F fn)
+    LambdaNode(Op op, SmallVector<Tensor, 3> inputs, F fn)
         : Node(op, std::move(inputs)), fn_(std::move(fn)) {}
     Grads backward(const Tensor& grad_out, const Tensor& out) override {
         return (*fn_)(grad_out, out);
@@ -99,15 +99,15 @@ private:
 std::int64_t tape_live_entries();
 
 namespace detail {
-bool needs_recording(const SmallVector<Tensor, 2>& inputs);
+bool needs_recording(const SmallVector<Tensor, 3>& inputs);
 void attach(Node* node, const Tensor& out);
-void check_forward_anomaly(Op op, const Tensor& out, const SmallVector<Tensor, 2>& inputs);
+void check_forward_anomaly(Op op, const Tensor& out, const SmallVector<Tensor, 3>& inputs);
 }  // namespace detail
 
 // Records `out = op(inputs)` with its backward when grad mode is on and an input requires grad.
 // backward_fn(grad_out, out) returns one gradient per input, each of that input's shape.
 template <class F>
-Tensor record(Op op, Tensor out, SmallVector<Tensor, 2> inputs, F&& backward_fn) {
+Tensor record(Op op, Tensor out, SmallVector<Tensor, 3> inputs, F&& backward_fn) {
     if (anomaly_mode_enabled()) detail::check_forward_anomaly(op, out, inputs);
     if (!detail::needs_recording(inputs)) return out;
     detail::attach(
