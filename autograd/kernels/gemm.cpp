@@ -63,22 +63,18 @@ void check_arguments(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K
     check_stride("ldc", ldc, M, N);
 }
 
-// Four dot products at a time, so that their additions overlap; columns past N repeat the last
-// one (computed, never stored) rather than branch.
+// One dot product per output element: for the XOR-sized products that take this path the loop
+// overhead of anything cleverer costs more than the arithmetic.
 template <class T>
 void gemm_tiny(const Problem<T>& p) {
     for (int64_t i = 0; i < p.M; ++i)
-        for (int64_t j0 = 0; j0 < p.N; j0 += 4) {
-            const T* b[4];
-            for (int64_t u = 0; u < 4; ++u) b[u] = p.b.p + std::min(j0 + u, p.N - 1) * p.b.cs;
+        for (int64_t j = 0; j < p.N; ++j) {
             const T* a = p.a.p + i * p.a.rs;
-            T sum[4] = {};
-            for (int64_t k = 0; k < p.K; ++k, a += p.a.cs)
-                for (int64_t u = 0; u < 4; ++u) sum[u] += *a * b[u][k * p.b.rs];
-            for (int64_t u = 0; u < 4 && j0 + u < p.N; ++u) {
-                T& out = p.c.p[i * p.c.rs + (j0 + u) * p.c.cs];
-                out = p.accumulate ? out + sum[u] : sum[u];
-            }
+            const T* b = p.b.p + j * p.b.cs;
+            T sum = 0;
+            for (int64_t k = 0; k < p.K; ++k) sum += a[k * p.a.cs] * b[k * p.b.rs];
+            T& out = p.c.p[i * p.c.rs + j * p.c.cs];
+            out = p.accumulate ? out + sum : sum;
         }
 }
 
