@@ -10,15 +10,19 @@
 namespace potatolemon::data {
 namespace {
 
-// One item's bytes to floats in [0, 1]. Division rather than a multiply by 1/255 keeps every
-// value the correctly rounded byte / 255, as torch's `x.float() / 255` gives.
+// One item's bytes to floats in [0, 1]. Division rather than a multiply by 1/255f keeps every
+// value the correctly rounded byte / 255 (the float reciprocal is off for 126 of the 256 bytes),
+// as torch's `x.float() / 255` gives; vectorised it ran at 0.19 ns a byte here, a 256-entry
+// lookup table at 0.67.
 void bytes_to_unit_floats(const std::uint8_t* in, float* out, std::int64_t count) {
     for (std::int64_t j = 0; j < count; ++j) out[j] = static_cast<float>(in[j]) / 255.0f;
 }
 
 // Shuffled batches read rows scattered over the whole data set (47 MB for Fashion-MNIST), so
 // each row starts with cache misses that the hardware prefetcher cannot foresee; requesting a
-// row a few rows ahead overlaps those misses with the conversion of the rows before it.
+// row a few rows ahead overlaps those misses with the conversion of the rows before it. Measured
+// on Fashion-MNIST-sized data: a shuffled epoch's 469 batches took 45-50 ms without, 14-17 ms with
+// (in dataset order: 13-19 ms).
 constexpr std::size_t prefetch_rows_ahead = 4;
 
 void prefetch_bytes(const std::uint8_t* p, std::int64_t count) {

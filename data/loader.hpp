@@ -35,7 +35,7 @@ public:
     DataLoader(const Dataset& dataset, DataLoaderOptions options);
     DataLoader(Dataset&&, DataLoaderOptions) = delete;  // would dangle
 
-    // Starts the next epoch, reshuffling first when shuffle is on, and returns its first batch.
+    // Starts the next epoch, reshuffling first when shuffle is on; points at its first batch.
     Iterator begin();
     Iterator end() const;
 

@@ -117,6 +117,20 @@ TEST_SUITE("loader") {
         CHECK(small_dataset(1).get_batch(Indices{0}).data.at({0, 2}) == 1.0);  // byte 255 → 1
     }
 
+    TEST_CASE("get_batch: every byte value b becomes exactly the float b / 255") {
+        Bytes inputs(256);
+        std::iota(inputs.begin(), inputs.end(), std::uint8_t{0});
+        Dataset dataset(std::move(inputs), Shape{}, Bytes(256, 0));
+        Indices all(256);
+        std::iota(all.begin(), all.end(), 0);
+        const Batch batch = dataset.get_batch(all);
+        const float* d = batch.data.data<float>();
+        int exact = 0;
+        for (int b = 0; b < 256; ++b) exact += d[b] == static_cast<float>(b) / 255.0f;
+        CHECK(exact == 256);
+        CHECK(batch.data.shape() == Shape{256});  // rank-0 items make a [B] batch
+    }
+
     TEST_CASE("get_batch keeps the item shape after the batch dim") {
         Dataset dataset(Bytes(3 * 6, 1), Shape{2, 3}, Bytes(3, 0));
         CHECK(dataset.get_batch(Indices{2, 1}).data.shape() == Shape{2, 2, 3});
@@ -220,10 +234,11 @@ TEST_SUITE("loader") {
             ++counts[order];
         }
         CHECK(counts.size() == 6);
-        for (const auto& [order, count] : counts) {
-            INFO(order[0], order[1], order[2], ": ", count);
-            CHECK(count > 850);  // expected 1000, standard deviation ≈ 29
-            CHECK(count < 1150);
+        for (const auto& entry : counts) {  // no structured binding: clang 14's INFO can't see one
+            const Indices& order = entry.first;
+            INFO(order[0], order[1], order[2], ": ", entry.second);
+            CHECK(entry.second > 850);  // expected 1000, standard deviation ≈ 29
+            CHECK(entry.second < 1150);
         }
     }
 

@@ -1,0 +1,333 @@
+// Fashion-MNIST (issue 4): an MLP 784-256-128-10 with ReLU, cross-entropy on logits, SGD with
+// momentum 0.9 and batch 128, trained from the four IDX files Debian's dataset-fashion-mnist
+// installs. One line per epoch (a progress bar while it runs on a terminal), then
+// `epochs=<E> test_accuracy=<A> seconds_per_epoch=<S>`. Run with --help for the flags.
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <numbers>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "autograd/kernels/thread_pool.hpp"
+#include "autograd/potatolemon.hpp"
+#include "data/loader.hpp"
+#include "nn/nn.hpp"
+
+using namespace potatolemon;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// ---- Flags -------------------------------------------------------------------------------------
+
+struct Options {
+    std::string data_dir = "/usr/share/datasets/fashion-mnist";
+    std::int64_t epochs = 10;
+    std::int64_t batch = 128;
+    // A constant lr reached only 87.1-87.6% by epoch 10 (0.01 to 0.1; LibTorch at 0.01: 86.6%);
+    // cosine annealing from 0.05 reached 88.8-88.9% (seeds 0 and 1).
+    double lr = 0.05;
+    int threads = 0;  // 0: the library default (POTATOLEMON_NUM_THREADS or all cores)
+    std::string schedule = "cosine";  // of the learning rate: cosine | constant
+    std::uint64_t seed = 0;           // initial weights and shuffling
+    std::string save_path;            // --save: parameters as safetensors
+    std::string plot_path;            // --plot: SVG of train loss and test accuracy per epoch
+    bool help = false;
+};
+
+const char* const usage =
+    "usage: fashion_mnist [--data DIR] [--epochs N] [--batch N] [--lr X]\n"
+    "                     [--schedule cosine|constant] [--threads N] [--seed N]\n"
+    "                     [--save FILE] [--plot FILE] [--help]\n"
+    "Trains an MLP 784-256-128-10 (ReLU, cross-entropy, SGD momentum 0.9) on Fashion-MNIST.\n"
+    "Defaults: --data /usr/share/datasets/fashion-mnist --epochs 10 --batch 128 --lr 0.05\n"
+    "--schedule cosine (lr annealed to 0 over the run) --seed 0, threads from\n"
+    "POTATOLEMON_NUM_THREADS or all cores. --save writes the trained parameters as\n"
+    "safetensors; --plot writes an SVG of train loss and test accuracy per epoch.\n";
+
+struct UsageError : std::invalid_argument {
+    using std::invalid_argument::invalid_argument;
+};
+
+template <class T>
+T parse_number(const std::string& flag, const std::string& text) {
+    T value{};
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size())
+        throw UsageError(flag + ": '" + text + "' is not a valid number");
+    return value;
+}
+
+template <class T>
+T parse_positive(const std::string& flag, const std::string& text) {
+    const T value = parse_number<T>(flag, text);
+    if (!(value > 0)) throw UsageError(flag + ": must be positive, got " + text);
+    return value;
+}
+
+Options parse_options(int argc, char** argv) {
+    Options o;
+    using Setter = std::function<void(const std::string&, const std::string&)>;
+    const std::map<std::string, Setter> flags = {
+        {"--data", [&](auto&, auto& v) { o.data_dir = v; }},
+        {"--epochs", [&](auto& f, auto& v) { o.epochs = parse_positive<std::int64_t>(f, v); }},
+        {"--batch", [&](auto& f, auto& v) { o.batch = parse_positive<std::int64_t>(f, v); }},
+        {"--lr", [&](auto& f, auto& v) { o.lr = parse_positive<double>(f, v); }},
+        {"--threads", [&](auto& f, auto& v) { o.threads = parse_positive<int>(f, v); }},
+        {"--schedule",
+         [&](auto& f, auto& v) {
+             if (v != "cosine" && v != "constant")
+                 throw UsageError(f + ": '" + v + "' is not one of cosine, constant");
+             o.schedule = v;
+         }},
+        {"--seed", [&](auto& f, auto& v) { o.seed = parse_number<std::uint64_t>(f, v); }},
+        {"--save", [&](auto&, auto& v) { o.save_path = v; }},
+        {"--plot", [&](auto&, auto& v) { o.plot_path = v; }},
+    };
+    for (int i = 1; i < argc; ++i) {
+        const std::string flag = argv[i];
+        if (flag == "--help" || flag == "-h") {
+            o.help = true;
+            continue;
+        }
+        auto found = flags.find(flag);
+        if (found == flags.end()) throw UsageError("unknown flag '" + flag + "'");
+        if (i + 1 >= argc) throw UsageError(flag + ": missing value");
+        found->second(flag, argv[++i]);
+    }
+    return o;
+}
+
+// ---- Data --------------------------------------------------------------------------------------
+
+// `dir/name.gz`, or `dir/name` when only the uncompressed file is there; empty when neither is.
+std::string find_file(const std::string& dir, const std::string& name) {
+    for (const std::string& path : {dir + "/" + name + ".gz", dir + "/" + name})
+        if (std::filesystem::exists(path)) return path;
+    return {};
+}
+
+data::Dataset load_split(const std::string& dir, const std::string& prefix) {
+    const std::string images = find_file(dir, prefix + "-images-idx3-ubyte");
+    const std::string labels = find_file(dir, prefix + "-labels-idx1-ubyte");
+    if (images.empty() || labels.empty())
+        throw std::runtime_error("no Fashion-MNIST " + prefix + " files in '" + dir +
+                                 "'; install them with `apt-get install dataset-fashion-mnist` "
+                                 "or pass --data DIR");
+    return data::load_mnist_dataset(images, labels);
+}
+
+// ---- Progress ----------------------------------------------------------------------------------
+
+// A one-line progress bar redrawn in place at most ten times a second; silent when stdout is
+// not a terminal, so logs get only the per-epoch lines.
+class ProgressBar {
+public:
+    ProgressBar(std::int64_t epoch, std::int64_t epochs, std::int64_t batches)
+        : epoch_(epoch), epochs_(epochs), batches_(batches), tty_(isatty(fileno(stdout))) {}
+
+    void update(std::int64_t done, std::int64_t samples, double mean_loss) {
+        const Clock::time_point now = Clock::now();
+        if (!tty_ || (now - last_draw_ < std::chrono::milliseconds(100) && done < batches_)) return;
+        last_draw_ = now;
+        const double elapsed = std::chrono::duration<double>(now - start_).count();
+        const int width = 30, filled = static_cast<int>(width * done / batches_);
+        std::printf("\repoch %lld/%lld [%s%s] %lld/%lld loss %.4f %.0f samples/s ETA %.0fs ",
+                    static_cast<long long>(epoch_), static_cast<long long>(epochs_),
+                    std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                    std::string(static_cast<std::size_t>(width - filled), '.').c_str(),
+                    static_cast<long long>(done), static_cast<long long>(batches_), mean_loss,
+                    static_cast<double>(samples) / elapsed,
+                    elapsed / static_cast<double>(done) * static_cast<double>(batches_ - done));
+        std::fflush(stdout);
+    }
+    void clear() const {
+        if (tty_) std::printf("\r\033[K");
+    }
+
+private:
+    std::int64_t epoch_, epochs_, batches_;
+    bool tty_;
+    Clock::time_point start_ = Clock::now(), last_draw_{};
+};
+
+// ---- Training ----------------------------------------------------------------------------------
+
+// The learning rate at each step: constant, or cosine annealing from `base` to 0 over the run
+// (torch's CosineAnnealingLR with T_max = all steps, stepped per batch).
+struct LrSchedule {
+    double base;
+    std::int64_t total_steps;
+    bool cosine;
+    double at(std::int64_t step) const {
+        if (!cosine) return base;
+        const double progress = static_cast<double>(step) / static_cast<double>(total_steps);
+        return 0.5 * base * (1 + std::cos(std::numbers::pi * progress));
+    }
+};
+
+struct EpochResult {
+    double train_loss;     // mean over the epoch's samples
+    double test_accuracy;  // fraction of the test set classified right
+    double seconds;        // training only, not the test pass
+};
+
+// One pass over the shuffled training set; returns the mean loss per sample.
+double train_epoch(nn::Sequential& model, nn::SGD& sgd, data::DataLoader& loader,
+                   const LrSchedule& schedule, ProgressBar& progress) {
+    double loss_sum = 0;
+    std::int64_t samples = 0, done = 0;
+    const std::int64_t first_step = loader.epoch() * loader.size();
+    for (const data::Batch& batch : loader) {
+        sgd.set_lr(schedule.at(first_step + done));
+        sgd.zero_grad();
+        Tensor loss = nn::cross_entropy(model(batch.data), batch.target);
+        loss.backward();
+        sgd.step();
+        const std::int64_t b = batch.target.numel();
+        loss_sum += loss.item() * static_cast<double>(b);
+        samples += b;
+        progress.update(++done, samples, loss_sum / static_cast<double>(samples));
+    }
+    return loss_sum / static_cast<double>(samples);
+}
+
+double accuracy(nn::Sequential& model, const data::Dataset& test) {
+    NoGradGuard no_grad;
+    std::int64_t correct = 0;
+    // Batches of 1000 keep the activations small (a single [10000, 784] batch would be 31 MB).
+    for (const data::Batch& batch : data::DataLoader(test, {.batch_size = 1000})) {
+        const Tensor predicted = max(model(batch.data), 1).indices;
+        const std::int64_t* p = predicted.data<std::int64_t>();
+        const std::int64_t* t = batch.target.data<std::int64_t>();
+        for (std::int64_t i = 0; i < predicted.numel(); ++i) correct += p[i] == t[i];
+    }
+    return static_cast<double>(correct) / static_cast<double>(test.size());
+}
+
+// ---- Plot --------------------------------------------------------------------------------------
+
+std::string tick_label(double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.4g", v);
+    return text;
+}
+
+// One line chart of `values` (epoch 1, 2, ...) in a w × h box at (x, y) of an SVG.
+void svg_panel(std::ofstream& svg, int x, int y, const std::string& title,
+               const std::vector<double>& values) {
+    const int w = 400, h = 280, left = 60, bottom = 40, top = 30;
+    double lo = *std::min_element(values.begin(), values.end());
+    double hi = *std::max_element(values.begin(), values.end());
+    const double pad = hi > lo ? 0.05 * (hi - lo) : 0.05 * std::max(1e-3, std::abs(hi));
+    lo -= pad, hi += pad;
+    const std::size_t n = values.size();
+    auto px = [&](std::size_t i) {
+        return x + left + (w - left - 10) * (n > 1 ? double(i) / double(n - 1) : 0.5);
+    };
+    auto py = [&](double v) { return y + top + (h - top - bottom) * (hi - v) / (hi - lo); };
+    svg << "<text x='" << x + w / 2 << "' y='" << y + 18 << "' text-anchor='middle'>" << title
+        << "</text>\n<rect x='" << x + left << "' y='" << y + top << "' width='" << w - left - 10
+        << "' height='" << h - top - bottom << "' fill='none' stroke='#888'/>\n";
+    for (int t = 0; t <= 4; ++t) {
+        const double v = lo + (hi - lo) * t / 4;
+        svg << "<text x='" << x + left - 5 << "' y='" << py(v) + 4
+            << "' text-anchor='end' font-size='11'>" << tick_label(v) << "</text>\n";
+    }
+    svg << "<polyline fill='none' stroke='#1f77b4' stroke-width='2' points='";
+    for (std::size_t i = 0; i < n; ++i) svg << px(i) << "," << py(values[i]) << " ";
+    svg << "'/>\n";
+    const std::size_t label_every = std::max<std::size_t>(1, n / 10);
+    for (std::size_t i = 0; i < n; ++i) {
+        svg << "<circle cx='" << px(i) << "' cy='" << py(values[i]) << "' r='3' fill='#1f77b4'/>\n";
+        if ((i + 1) % label_every == 0 || i == 0)
+            svg << "<text x='" << px(i) << "' y='" << y + h - bottom + 15
+                << "' text-anchor='middle' font-size='11'>" << i + 1 << "</text>\n";
+    }
+    svg << "<text x='" << x + left + (w - left) / 2 << "' y='" << y + h - 5
+        << "' text-anchor='middle' font-size='12'>epoch</text>\n";
+}
+
+void write_plot(const std::string& path, const std::vector<EpochResult>& epochs) {
+    std::vector<double> losses, accuracies;
+    for (const EpochResult& e : epochs) {
+        losses.push_back(e.train_loss);
+        accuracies.push_back(e.test_accuracy);
+    }
+    std::ofstream svg(path);
+    svg << "<svg xmlns='http://www.w3.org/2000/svg' width='820' height='300' "
+           "font-family='sans-serif' font-size='14'>\n<rect width='820' height='300' "
+           "fill='white'/>\n";
+    svg_panel(svg, 0, 10, "Fashion-MNIST train loss", losses);
+    svg_panel(svg, 410, 10, "Fashion-MNIST test accuracy", accuracies);
+    svg << "</svg>\n";
+    if (!svg.flush()) throw std::runtime_error("cannot write the plot to '" + path + "'");
+}
+
+// ---- Main --------------------------------------------------------------------------------------
+
+std::vector<EpochResult> run(const Options& o, nn::Sequential& model) {
+    const data::Dataset train = load_split(o.data_dir, "train");
+    const data::Dataset test = load_split(o.data_dir, "t10k");
+    Generator init(o.seed);  // braced list: the layers draw their weights in order
+    model =
+        nn::Sequential{std::make_shared<nn::Linear>(784, 256, init), std::make_shared<nn::ReLU>(),
+                       std::make_shared<nn::Linear>(256, 128, init), std::make_shared<nn::ReLU>(),
+                       std::make_shared<nn::Linear>(128, 10, init)};
+    nn::SGD sgd(model.parameters(), {.lr = o.lr, .momentum = 0.9});
+    data::DataLoader loader(train, {.batch_size = o.batch, .shuffle = true, .seed = o.seed});
+    const LrSchedule schedule{o.lr, o.epochs * loader.size(), o.schedule == "cosine"};
+    std::vector<EpochResult> results;
+    for (std::int64_t epoch = 1; epoch <= o.epochs; ++epoch) {
+        ProgressBar progress(epoch, o.epochs, loader.size());
+        const Clock::time_point start = Clock::now();
+        const double loss = train_epoch(model, sgd, loader, schedule, progress);
+        const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        results.push_back({loss, accuracy(model, test), seconds});
+        progress.clear();
+        std::printf("epoch %lld/%lld train_loss=%.4f test_accuracy=%.4f seconds=%.2f\n",
+                    static_cast<long long>(epoch), static_cast<long long>(o.epochs), loss,
+                    results.back().test_accuracy, seconds);
+        std::fflush(stdout);
+    }
+    return results;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options o;
+    try {
+        o = parse_options(argc, argv);
+    } catch (const UsageError& e) {
+        std::fprintf(stderr, "fashion_mnist: %s\n%s", e.what(), usage);
+        return 2;
+    }
+    if (o.help) return std::printf("%s", usage), 0;
+    if (o.threads > 0) set_num_threads(o.threads);
+    try {
+        nn::Sequential model;
+        const std::vector<EpochResult> epochs = run(o, model);
+        if (!o.save_path.empty()) nn::save(model, o.save_path);
+        if (!o.plot_path.empty()) write_plot(o.plot_path, epochs);
+        double seconds = 0;
+        for (const EpochResult& e : epochs) seconds += e.seconds;
+        std::printf("epochs=%zu test_accuracy=%.4f seconds_per_epoch=%.3f\n", epochs.size(),
+                    epochs.back().test_accuracy, seconds / static_cast<double>(epochs.size()));
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "fashion_mnist: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}
