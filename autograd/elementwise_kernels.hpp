@@ -3,6 +3,7 @@
 // Large tensors are split across the thread pool; every element is computed the same way whatever
 // the thread count, so results are bitwise identical.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 
 #include "autograd/factories.hpp"
@@ -79,6 +80,13 @@ Tensor map_binary(const Tensor& a, const Tensor& b, const Shape& out_shape, F f)
                     for (std::int64_t i = begin; i < end; ++i) po[i] = f(pa[i], pb[0]);
                 } else if (b_full && a.numel() == 1) {
                     for (std::int64_t i = begin; i < end; ++i) po[i] = f(pa[0], pb[i]);
+                } else if (a_full && b.dim() == 1 && b.numel() == out_shape[out_shape.rank() - 1]) {
+                    std::int64_t n = b.numel();  // one row combined with every row, as a bias
+                    for (std::int64_t i = begin; i < end;) {
+                        std::int64_t j = i % n, len = std::min(n - j, end - i);
+                        for (std::int64_t k = 0; k < len; ++k) po[i + k] = f(pa[i + k], pb[j + k]);
+                        i += len;
+                    }
                 } else {
                     broadcast_range(pa, pb, po, out_shape, broadcast_strides(a.shape(), out_shape),
                                     broadcast_strides(b.shape(), out_shape), begin, end, f);
