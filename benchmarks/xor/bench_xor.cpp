@@ -1,0 +1,69 @@
+// The original XOR experiment timed end to end, as reference/xor_torch.py and xor_libtorch.cpp
+// do: 2-3-3-1 (Tanh, Tanh, Sigmoid), binary cross-entropy, SGD lr 0.01, 25,000 full-batch
+// epochs, float32, seed 0, one thread. Prints the median of --runs runs (default 5):
+//   xor_25000_epochs <s> s, xor_epoch <us> us, xor_final_loss <loss in the last epoch> loss
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "autograd/potatolemon.hpp"
+#include "nn/nn.hpp"
+
+using namespace potatolemon;
+
+namespace {
+struct Timing {
+    double seconds;
+    double final_loss;
+};
+
+Timing run_once(long epochs) {
+    Generator gen(0);
+    nn::Sequential model{std::make_shared<nn::Linear>(2, 3, gen), std::make_shared<nn::Tanh>(),
+                         std::make_shared<nn::Linear>(3, 3, gen), std::make_shared<nn::Tanh>(),
+                         std::make_shared<nn::Linear>(3, 1, gen),
+                         std::make_shared<nn::Sigmoid>()};
+    const Tensor x = tensor({{0, 0}, {0, 1}, {1, 0}, {1, 1}});
+    const Tensor y = from_vector(std::vector<double>{0, 1, 1, 0}, Shape{4, 1});
+    nn::SGD optimizer(model.parameters(), {.lr = 0.01});
+    Tensor loss;
+    auto start = std::chrono::steady_clock::now();
+    for (long epoch = 0; epoch < epochs; ++epoch) {
+        optimizer.zero_grad();
+        loss = nn::binary_cross_entropy(model(x), y);
+        loss.backward();
+        optimizer.step();
+    }
+    std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    return {elapsed.count(), loss.item()};
+}
+
+// --epochs N, --runs N, --threads N (accepted for compare.sh; XOR runs on one thread).
+long flag(int argc, char** argv, const std::string& name, long fallback) {
+    for (int i = 1; i + 1 < argc; ++i)
+        if (argv[i] == name) return std::strtol(argv[i + 1], nullptr, 10);
+    return fallback;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+    const long epochs = flag(argc, argv, "--epochs", 25'000);
+    const long runs = flag(argc, argv, "--runs", 5);
+    if (epochs <= 0 || runs <= 0) {
+        std::fprintf(stderr, "usage: bench_xor [--epochs N] [--runs N] [--threads 1]\n");
+        return 2;
+    }
+    std::vector<Timing> timings;
+    for (long r = 0; r < runs; ++r) timings.push_back(run_once(epochs));
+    std::sort(timings.begin(), timings.end(),
+              [](const Timing& a, const Timing& b) { return a.seconds < b.seconds; });
+    const Timing median = timings[timings.size() / 2];
+    std::printf("xor_%ld_epochs %.4f s\n", epochs, median.seconds);
+    std::printf("xor_epoch %.3f us\n", median.seconds / static_cast<double>(epochs) * 1e6);
+    std::printf("xor_final_loss %.6f loss\n", median.final_loss);
+    return 0;
+}

@@ -1,0 +1,14 @@
+// A loss curve as a standalone SVG line chart (axes, ticks, labels), written with the standard
+// library only. The loss axis is logarithmic: training losses span several decades.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace potatolemon::examples {
+
+// losses[i] is the loss at epoch i + 1; non-positive values are drawn at the smallest positive
+// one. Throws std::runtime_error when the file cannot be written.
+void write_loss_chart(const std::string& path, const std::vector<double>& losses,
+                      const std::string& title);
+
+}  // namespace potatolemon::examples

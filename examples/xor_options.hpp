@@ -1,0 +1,32 @@
+// The xor example's command line: every flag, its default (the original potatolemon run) and the
+// one parser that reads them.
+#pragma once
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace potatolemon::examples {
+
+struct XorOptions {
+    std::int64_t epochs = 25'000;
+    double lr = 0.01;
+    std::int64_t hidden = 3;           // width of both hidden layers
+    std::string activation = "tanh";   // of the hidden layers: tanh | sigmoid | relu
+    std::string optimizer = "sgd";     // sgd | adam
+    std::uint64_t seed = 0;            // initial weights
+    std::string save_path;             // --save: the trained parameters as safetensors
+    std::string csv_path;              // --csv: epoch,loss per line
+    std::string plot_path;             // --plot: the loss curve as SVG
+    std::int64_t sweep = 0;            // --sweep N: train seeds 0..N-1, count the converged
+    bool help = false;
+};
+
+// A bad flag or value; main prints it with the usage and exits with status 2.
+struct UsageError : std::invalid_argument {
+    using std::invalid_argument::invalid_argument;
+};
+
+XorOptions parse_xor_options(int argc, char** argv);  // throws UsageError
+const char* xor_usage();
+
+}  // namespace potatolemon::examples

@@ -1,0 +1,82 @@
+// Module's walks over parameters and children.
+#include "nn/module.hpp"
+
+#include <stdexcept>
+
+#include "autograd/tape.hpp"
+
+namespace potatolemon::nn {
+
+std::vector<Tensor> Module::parameters() const {
+    std::vector<Tensor> out;
+    for (NamedParameter& p : named_parameters()) out.push_back(std::move(p.tensor));
+    return out;
+}
+
+std::vector<NamedParameter> Module::named_parameters() const {
+    std::vector<NamedParameter> out;
+    collect("", out);
+    return out;
+}
+
+std::int64_t Module::parameter_count() const {
+    std::int64_t count = 0;
+    for (const Tensor& p : parameters()) count += p.numel();
+    return count;
+}
+
+void Module::collect(const std::string& prefix, std::vector<NamedParameter>& out) const {
+    for (const NamedParameter& p : params_) out.push_back({prefix + p.name, p.tensor});
+    for (const auto& [name, module] : children_) module->collect(prefix + name + ".", out);
+}
+
+void Module::zero_grad() {
+    for (NamedParameter& p : params_) p.tensor.zero_grad();
+    for (auto& entry : children_) entry.second->zero_grad();
+}
+
+void Module::to(Dtype dtype) {
+    if (!is_floating(dtype))
+        throw DtypeError(std::string("Module::to: parameters must be float32 or float64, not ") +
+                         dtype_name(dtype));
+    NoGradGuard no_grad;
+    for (NamedParameter& p : params_) {
+        if (p.tensor.dtype() == dtype) continue;
+        Tensor converted = p.tensor.detach().to(dtype);
+        converted.requires_grad_();
+        p.tensor = std::move(converted);
+    }
+    for (auto& entry : children_) entry.second->to(dtype);
+}
+
+void Module::train(bool on) {
+    training_ = on;
+    for (auto& entry : children_) entry.second->train(on);
+}
+
+void Module::check_new_name(const std::string& name, const char* what) const {
+    bool taken = false;
+    for (const NamedParameter& p : params_) taken = taken || p.name == name;
+    for (const auto& entry : children_) taken = taken || entry.first == name;
+    if (name.empty() || name.find('.') != std::string::npos || taken)
+        throw std::invalid_argument(std::string(what) + ": name '" + name +
+                                    "' is empty, contains '.' or is already used");
+}
+
+std::size_t Module::register_parameter(std::string name, Tensor value) {
+    check_new_name(name, "register_parameter");
+    check_floating(value, "register_parameter");
+    if (!value.is_leaf())
+        throw GraphError("register_parameter: '" + name + "' must be a leaf tensor");
+    value.requires_grad_();
+    params_.push_back({std::move(name), std::move(value)});
+    return params_.size() - 1;
+}
+
+void Module::register_module(std::string name, std::shared_ptr<Module> child) {
+    check_new_name(name, "register_module");
+    if (!child) throw std::invalid_argument("register_module: '" + name + "' is null");
+    children_.emplace_back(std::move(name), std::move(child));
+}
+
+}  // namespace potatolemon::nn

@@ -1,0 +1,36 @@
+// Optimizer: the base of SGD and Adam. It holds parameter handles and the learning rate, and
+// clears gradients; each subclass's step() updates the parameters' data in place, without
+// recording, from their .grad (a parameter that backward did not reach is skipped, as PyTorch).
+#pragma once
+#include <cstddef>
+#include <vector>
+
+#include "autograd/tensor.hpp"
+
+namespace potatolemon::nn {
+
+class Optimizer {
+public:
+    // Every parameter must be a floating leaf that requires grad (GraphError / DtypeError), and
+    // lr >= 0 (std::invalid_argument); messages start with `name`.
+    Optimizer(std::vector<Tensor> params, double lr, const char* name);
+    virtual ~Optimizer() = default;
+    Optimizer(const Optimizer&) = delete;
+    Optimizer& operator=(const Optimizer&) = delete;
+
+    virtual void step() = 0;
+    void zero_grad();  // drops every parameter's gradient (PyTorch's set_to_none)
+
+    double lr() const { return lr_; }
+    void set_lr(double lr);  // takes effect at the next step; throws std::invalid_argument if < 0
+    const std::vector<Tensor>& parameters() const { return params_; }
+
+protected:
+    static void check_hyper(bool ok, const char* name, const char* what, double value);
+
+    std::vector<Tensor> params_;
+    double lr_;
+    const char* name_;
+};
+
+}  // namespace potatolemon::nn

@@ -1,0 +1,53 @@
+// SGD's step: one raw loop per parameter, in the parameter's own precision so float32 runs round
+// as PyTorch's do.
+#include "nn/sgd.hpp"
+
+#include <stdexcept>
+
+#include "autograd/factories.hpp"
+
+namespace potatolemon::nn {
+
+namespace {
+template <class T>
+void sgd_update(T* p, const T* g, T* buf, bool first_step, std::int64_t n,
+                const SGDOptions& o, double lr) {
+    const T weight_decay = T(o.weight_decay), momentum = T(o.momentum);
+    const T keep = T(1 - o.dampening), step = T(-lr);
+    for (std::int64_t i = 0; i < n; ++i) {
+        T d = g[i];
+        if (o.weight_decay != 0) d = d + weight_decay * p[i];
+        if (o.momentum != 0) {
+            buf[i] = first_step ? d : buf[i] * momentum + keep * d;
+            d = o.nesterov ? d + momentum * buf[i] : buf[i];
+        }
+        p[i] = p[i] + step * d;
+    }
+}
+}  // namespace
+
+SGD::SGD(std::vector<Tensor> params, SGDOptions options)
+    : Optimizer(std::move(params), options.lr, "SGD"), options_(options),
+      momentum_buffers_(params_.size()) {
+    check_hyper(options.momentum >= 0, "SGD", "momentum", options.momentum);
+    check_hyper(options.weight_decay >= 0, "SGD", "weight_decay", options.weight_decay);
+    if (options.nesterov && (options.momentum <= 0 || options.dampening != 0))
+        throw std::invalid_argument("SGD: nesterov momentum needs momentum > 0 and dampening 0");
+}
+
+void SGD::step() {
+    for (std::size_t i = 0; i < params_.size(); ++i) {
+        Tensor grad = params_[i].grad();  // set_grad keeps it the parameter's shape and dtype
+        if (!grad.defined()) continue;
+        Tensor& buf = momentum_buffers_[i];
+        const bool first_step = !buf.defined();
+        if (options_.momentum != 0 && first_step) buf = empty(params_[i].shape(), grad.dtype());
+        dispatch(grad.dtype(), [&]<class T>() {
+            sgd_update<T>(params_[i].data<T>(), grad.data<T>(),
+                          buf.defined() ? buf.data<T>() : nullptr, first_step, grad.numel(),
+                          options_, lr_);
+        });
+    }
+}
+
+}  // namespace potatolemon::nn

@@ -1,0 +1,95 @@
+// Sequential: layers applied in order, indexed and typed access, the PyTorch-style description,
+// the summary table, and first and second derivatives through a whole network.
+#include <doctest/doctest.h>
+
+#include <memory>
+
+#include "autograd/potatolemon.hpp"
+#include "nn/nn.hpp"
+#include "nn_test_util.hpp"
+
+using namespace potatolemon;
+
+namespace {
+nn::Sequential xor_net(Generator& gen) {
+    return nn::Sequential{std::make_shared<nn::Linear>(2, 3, gen), std::make_shared<nn::Tanh>(),
+                          std::make_shared<nn::Linear>(3, 3, gen), std::make_shared<nn::Tanh>(),
+                          std::make_shared<nn::Linear>(3, 1, gen),
+                          std::make_shared<nn::Sigmoid>()};
+}
+}  // namespace
+
+TEST_SUITE("sequential") {
+
+TEST_CASE("Sequential applies its layers in order") {
+    Generator gen(4);
+    nn::Sequential net = xor_net(gen);
+    Tensor x = tensor({{0.0, 1.0}, {1.0, 1.0}});
+    Tensor by_hand = x;
+    for (std::size_t i = 0; i < net.size(); ++i) by_hand = net[i](by_hand);
+    CHECK(net(x).values() == by_hand.values());
+    CHECK(net(x).shape() == Shape{2, 1});
+}
+
+TEST_CASE("Sequential: layers are built in list order, so seeds reproduce networks") {
+    Generator a(9), b(9);
+    nn::Sequential first = xor_net(a);
+    nn::Sequential second;
+    second.emplace_back<nn::Linear>(2, 3, b);
+    second.emplace_back<nn::Tanh>();
+    second.emplace_back<nn::Linear>(3, 3, b);
+    second.push_back(std::make_shared<nn::Tanh>());
+    second.emplace_back<nn::Linear>(3, 1, b);
+    second.emplace_back<nn::Sigmoid>();
+    auto p = first.parameters(), q = second.parameters();
+    REQUIRE(p.size() == q.size());
+    for (std::size_t i = 0; i < p.size(); ++i) CHECK(p[i].values() == q[i].values());
+}
+
+TEST_CASE("Sequential: indexed and typed access, with errors naming Sequential") {
+    Generator gen(4);
+    nn::Sequential net = xor_net(gen);
+    CHECK(net.size() == 6);
+    CHECK(net.at<nn::Linear>(2).in_features() == 3);
+    CHECK(net[5].describe() == "Sigmoid()");
+    CHECK_THROWS_WITH_AS(net[6], doctest::Contains("Sequential: index 6"), IndexError);
+    CHECK_THROWS_WITH_AS(net.at<nn::Linear>(1),
+                         doctest::Contains("Sequential::at: layer 1 is Tanh"),
+                         std::invalid_argument);
+    CHECK_THROWS_AS(net.push_back(nullptr), std::invalid_argument);
+}
+
+TEST_CASE("Sequential: description and summary") {
+    Generator gen(4);
+    nn::Sequential net = xor_net(gen);
+    CHECK(net.describe() ==
+          "Sequential(\n"
+          "  (0): Linear(in=2, out=3, bias=true)\n"
+          "  (1): Tanh()\n"
+          "  (2): Linear(in=3, out=3, bias=true)\n"
+          "  (3): Tanh()\n"
+          "  (4): Linear(in=3, out=1, bias=true)\n"
+          "  (5): Sigmoid()\n"
+          ")");
+    CHECK(net.summary(Shape{4, 2}) ==
+          "Sequential summary for input [4, 2] float32\n"
+          "#  layer                           output shape  parameters\n"
+          "0  Linear(in=2, out=3, bias=true)  [4, 3]                 9\n"
+          "1  Tanh()                          [4, 3]                 0\n"
+          "2  Linear(in=3, out=3, bias=true)  [4, 3]                12\n"
+          "3  Tanh()                          [4, 3]                 0\n"
+          "4  Linear(in=3, out=1, bias=true)  [4, 1]                 4\n"
+          "5  Sigmoid()                       [4, 1]                 0\n"
+          "total parameters: 25\n");
+    nn::Sequential outer{std::make_shared<nn::Sequential>(
+        std::initializer_list<std::shared_ptr<nn::Module>>{std::make_shared<nn::ReLU>()})};
+    CHECK(outer.describe() == "Sequential(\n  (0): Sequential(\n    (0): ReLU()\n  )\n)");
+}
+
+TEST_CASE("Sequential: gradcheck and gradgradcheck through the whole network") {
+    Generator gen(4);
+    nn::Sequential net = xor_net(gen);
+    nn::test::check_module_grads(net, Shape{4, 2});
+}
+
+}  // TEST_SUITE
