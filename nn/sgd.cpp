@@ -10,16 +10,20 @@ namespace potatolemon::nn {
 
 namespace {
 template <class T>
-void sgd_update(T* p, const T* g, T* buf, bool first_step, std::int64_t n,
-                const SGDOptions& o, double lr) {
+void sgd_update(T* __restrict p, const T* __restrict g, T* __restrict buf, bool first_step,
+                std::int64_t n, const SGDOptions& o, double lr) {
+    // Options copied to locals and restrict pointers: the loop vectorises (it runs once per
+    // parameter per step, over every weight of the model).
     const T weight_decay = T(o.weight_decay), momentum = T(o.momentum);
     const T keep = T(1 - o.dampening), step = T(-lr);
+    const bool decay = o.weight_decay != 0, use_momentum = o.momentum != 0, nesterov = o.nesterov;
     for (std::int64_t i = 0; i < n; ++i) {
         T d = g[i];
-        if (o.weight_decay != 0) d = d + weight_decay * p[i];
-        if (o.momentum != 0) {
-            buf[i] = first_step ? d : buf[i] * momentum + keep * d;
-            d = o.nesterov ? d + momentum * buf[i] : buf[i];
+        if (decay) d = d + weight_decay * p[i];
+        if (use_momentum) {
+            T b = first_step ? d : buf[i] * momentum + keep * d;
+            buf[i] = b;
+            d = nesterov ? d + momentum * b : b;
         }
         p[i] = p[i] + step * d;
     }
