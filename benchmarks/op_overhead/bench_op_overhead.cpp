@@ -58,6 +58,10 @@ int main(int argc, char** argv) {
     NoGradGuard no_grad;
     double add_ns = median_ns(11, 20, [&] { Tensor z = x + y; });
     double exp_ns = median_ns(11, 20, [&] { Tensor z = exp(x); });
+    // The yardstick: std::memcpy of the same 4 MB (one read and one write per element).
+    std::vector<float> from(n, 1.0f), to(n);
+    double copy_ns = median_ns(11, 20, [&] { std::memcpy(to.data(), from.data(), 4 * n); });
+    std::printf("memcpy_1M %.1f GB/s\n", 2.0 * 4 * n / copy_ns);
     std::printf("elementwise_add_1M %.1f GB/s\n", 3.0 * 4 * n / add_ns);
     std::printf("elementwise_exp_1M %.1f GB/s\n", 2.0 * 4 * n / exp_ns);
 }
