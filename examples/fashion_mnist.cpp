@@ -5,14 +5,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <functional>
-#include <map>
 #include <memory>
 #include <numbers>
 #include <stdexcept>
@@ -22,9 +19,11 @@
 #include "autograd/kernels/thread_pool.hpp"
 #include "autograd/potatolemon.hpp"
 #include "data/loader.hpp"
+#include "flags.hpp"
 #include "nn/nn.hpp"
 
 using namespace potatolemon;
+using namespace potatolemon::examples;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -56,30 +55,9 @@ const char* const usage =
     "POTATOLEMON_NUM_THREADS or all cores. --save writes the trained parameters as\n"
     "safetensors; --plot writes an SVG of train loss and test accuracy per epoch.\n";
 
-struct UsageError : std::invalid_argument {
-    using std::invalid_argument::invalid_argument;
-};
-
-template <class T>
-T parse_number(const std::string& flag, const std::string& text) {
-    T value{};
-    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size())
-        throw UsageError(flag + ": '" + text + "' is not a valid number");
-    return value;
-}
-
-template <class T>
-T parse_positive(const std::string& flag, const std::string& text) {
-    const T value = parse_number<T>(flag, text);
-    if (!(value > 0)) throw UsageError(flag + ": must be positive, got " + text);
-    return value;
-}
-
 Options parse_options(int argc, char** argv) {
     Options o;
-    using Setter = std::function<void(const std::string&, const std::string&)>;
-    const std::map<std::string, Setter> flags = {
+    const FlagTable flags = {
         {"--data", [&](auto&, auto& v) { o.data_dir = v; }},
         {"--epochs", [&](auto& f, auto& v) { o.epochs = parse_positive<std::int64_t>(f, v); }},
         {"--batch", [&](auto& f, auto& v) { o.batch = parse_positive<std::int64_t>(f, v); }},
@@ -87,25 +65,13 @@ Options parse_options(int argc, char** argv) {
         {"--threads", [&](auto& f, auto& v) { o.threads = parse_positive<int>(f, v); }},
         {"--schedule",
          [&](auto& f, auto& v) {
-             if (v != "cosine" && v != "constant")
-                 throw UsageError(f + ": '" + v + "' is not one of cosine, constant");
-             o.schedule = v;
+             o.schedule = parse_choice(f, v, {"cosine", "constant"});
          }},
         {"--seed", [&](auto& f, auto& v) { o.seed = parse_number<std::uint64_t>(f, v); }},
         {"--save", [&](auto&, auto& v) { o.save_path = v; }},
         {"--plot", [&](auto&, auto& v) { o.plot_path = v; }},
     };
-    for (int i = 1; i < argc; ++i) {
-        const std::string flag = argv[i];
-        if (flag == "--help" || flag == "-h") {
-            o.help = true;
-            continue;
-        }
-        auto found = flags.find(flag);
-        if (found == flags.end()) throw UsageError("unknown flag '" + flag + "'");
-        if (i + 1 >= argc) throw UsageError(flag + ": missing value");
-        found->second(flag, argv[++i]);
-    }
+    o.help = apply_flags(argc, argv, flags);
     return o;
 }
 

@@ -2,8 +2,9 @@
 // one parser that reads them.
 #pragma once
 #include <cstdint>
-#include <stdexcept>
 #include <string>
+
+#include "flags.hpp"
 
 namespace potatolemon::examples {
 
@@ -19,11 +20,6 @@ struct XorOptions {
     std::string plot_path;             // --plot: the loss curve as SVG
     std::int64_t sweep = 0;            // --sweep N: train seeds 0..N-1, count the converged
     bool help = false;
-};
-
-// A bad flag or value; main prints it with the usage and exits with status 2.
-struct UsageError : std::invalid_argument {
-    using std::invalid_argument::invalid_argument;
 };
 
 XorOptions parse_xor_options(int argc, char** argv);  // throws UsageError
