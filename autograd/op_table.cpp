@@ -180,6 +180,13 @@ std::vector<OpInfo> build_table() {
              {"[2, 3], target a constant", {{2, 3}}, [](const Inputs& x) {
                   return binary_cross_entropy(x[0], full({2, 3}, 0.25, Dtype::float64));
               }}});
+    add_row(t, Op::binary_cross_entropy_backward, probability,
+            {{"[4, 1] grad, input and target",
+              {{4, 1}, {4, 1}, {4, 1}},
+              [](const Inputs& x) { return binary_cross_entropy_backward(x[0], x[1], x[2]); }},
+             {"rank 0", {{}, {}, {}}, [](const Inputs& x) {
+                  return binary_cross_entropy_backward(x[0], x[1], x[2]);
+              }}});
     add_row(t, Op::matmul, any, matmul_samples());
     auto lin = [](const Inputs& x) { return linear(x[0], x[1], x[2]); };
     add_row(t, Op::linear, any,

@@ -10,5 +10,8 @@ namespace potatolemon {
 // p = 1 give finite values and gradients. One op instead of the ~14 a composite records, and no
 // 0/0 in its gradient. Throws ShapeError when shapes differ, DtypeError on mixed dtypes.
 Tensor binary_cross_entropy(const Tensor& p, const Tensor& y);
+// Its gradient with respect to p, as an op of its own (PyTorch's formula):
+// grad (p - y) / max(p (1 - p), 1e-12). All three shapes must match.
+Tensor binary_cross_entropy_backward(const Tensor& grad, const Tensor& p, const Tensor& y);
 
 }  // namespace potatolemon

@@ -62,11 +62,13 @@ Tensor sum_kernel(const Tensor& x, const DimList& dims, const Shape& out_shape) 
 // The forward of sum: reduce `dims` of x, result shaped `out_shape`.
 Tensor sum_impl(const Tensor& x, const DimList& dims, const Shape& out_shape) {
     Tensor out = sum_kernel(x, dims, out_shape);
-    return record(Op::sum, out, {x},
-                  [x_shape = x.shape(), kept = keepdim_shape(x.shape(), dims)](
-                      const Tensor& grad_out, const Tensor&) {
-                      return Grads{expand(view(grad_out, kept), x_shape)};
-                  });
+    return record(
+        Op::sum, out, {x},
+        [x_shape = x.shape(), kept = keepdim_shape(x.shape(), dims)](const Tensor& grad_out,
+                                                                     const Tensor&) {
+            // A rank-0 gradient broadcasts as it is; others get their reduced dims back first.
+            return Grads{expand(grad_out.dim() == 0 ? grad_out : view(grad_out, kept), x_shape)};
+        });
 }
 }  // namespace
 
