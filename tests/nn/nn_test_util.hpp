@@ -6,13 +6,25 @@
 #include <cmath>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "autograd/potatolemon.hpp"
+#include "nn/activation.hpp"
+#include "nn/linear.hpp"
 #include "nn/module.hpp"
+#include "nn/sequential.hpp"
 
 namespace potatolemon::nn::test {
+
+// The original experiment's 2-3-3-1 network (tanh, tanh, sigmoid), PyTorch-initialised from seed.
+inline Sequential xor_net(std::uint64_t seed) {
+    Generator gen(seed);
+    return Sequential{std::make_shared<Linear>(2, 3, gen), std::make_shared<Tanh>(),
+                      std::make_shared<Linear>(3, 3, gen), std::make_shared<Tanh>(),
+                      std::make_shared<Linear>(3, 1, gen), std::make_shared<Sigmoid>()};
+}
 
 // Checks first and second derivatives of fn with respect to every input that requires grad.
 inline void check_grads(const TensorFn& fn, const std::vector<Tensor>& inputs) {

@@ -5,9 +5,9 @@
 
 #include <algorithm>
 #include <cstring>
-#include <functional>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <random>
 #include <sstream>
@@ -22,14 +22,6 @@ using namespace potatolemon;
 namespace fs = std::filesystem;
 
 namespace {
-nn::Sequential xor_net(std::uint64_t seed) {
-    Generator gen(seed);
-    return nn::Sequential{std::make_shared<nn::Linear>(2, 3, gen), std::make_shared<nn::Tanh>(),
-                          std::make_shared<nn::Linear>(3, 3, gen), std::make_shared<nn::Tanh>(),
-                          std::make_shared<nn::Linear>(3, 1, gen),
-                          std::make_shared<nn::Sigmoid>()};
-}
-
 // Every parameter's raw bytes, to compare bit for bit.
 std::vector<std::vector<std::byte>> snapshot(const nn::Module& m) {
     std::vector<std::vector<std::byte>> out;
@@ -130,103 +122,104 @@ struct Refusals {
 }  // namespace
 
 TEST_SUITE("serialize") {
-
-TEST_CASE_TEMPLATE("save then load is bit-exact and keeps the parameter handles", T, float,
-                   double) {
-    ScratchDir dir;
-    nn::Sequential saved = xor_net(1), loaded = xor_net(2);
-    saved.to(dtype_of<T>());
-    loaded.to(dtype_of<T>());
-    plant_special_values(saved);
-    nn::save(saved, dir.file("model.safetensors"));
-    CHECK(dir.count() == 1);  // the temporary file was renamed, not left behind
-    std::vector<Tensor> handles = loaded.parameters();
-    nn::load(loaded, dir.file("model.safetensors"));
-    CHECK(snapshot(loaded) == snapshot(saved));
-    for (std::size_t i = 0; i < handles.size(); ++i)
-        CHECK(loaded.parameters()[i].impl() == handles[i].impl());
-    auto entries = io::load_safetensors(dir.file("model.safetensors"));
-    REQUIRE(entries.size() == 6);
-    CHECK(entries[0].name == "0.weight");
-    CHECK(entries[0].dtype == (dtype_of<T>() == Dtype::float32 ? "F32" : "F64"));
-    CHECK(entries[0].shape == std::vector<std::int64_t>{3, 2});
-}
-
-TEST_CASE("a model written by PyTorch loads and computes PyTorch's outputs") {
-    // Outputs printed by fixtures/make_torch_fixtures.py (torch 1.13) for the same files.
-    const std::vector<double> torch_f32 = {0.467467337846756, 0.47741949558258057,
-                                           0.45070838928222656, 0.46127596497535706};
-    const std::vector<double> torch_f64 = {0.4674673755032805, 0.477419479149822,
-                                           0.4507083797247811, 0.4612759832142584};
-    for (Dtype dtype : {Dtype::float32, Dtype::float64}) {
-        INFO(dtype_name(dtype));
-        nn::Sequential net = xor_net(5);
-        net.to(dtype);
-        const bool f32 = dtype == Dtype::float32;
-        nn::load(net, (nn::test::fixture_dir() /
-                       (f32 ? "torch_xor_f32.safetensors" : "torch_xor_f64.safetensors")).string());
-        std::vector<double> ours = net(tensor({{0, 0}, {0, 1}, {1, 0}, {1, 1}}, dtype)).values();
-        const std::vector<double>& want = f32 ? torch_f32 : torch_f64;
-        for (std::size_t i = 0; i < 4; ++i)
-            CHECK(std::abs(ours[i] - want[i]) <= (f32 ? 1e-6 : 1e-14));
+    TEST_CASE_TEMPLATE("save then load is bit-exact and keeps the parameter handles", T, float,
+                       double) {
+        ScratchDir dir;
+        nn::Sequential saved = nn::test::xor_net(1), loaded = nn::test::xor_net(2);
+        saved.to(dtype_of<T>());
+        loaded.to(dtype_of<T>());
+        plant_special_values(saved);
+        nn::save(saved, dir.file("model.safetensors"));
+        CHECK(dir.count() == 1);  // the temporary file was renamed, not left behind
+        std::vector<Tensor> handles = loaded.parameters();
+        nn::load(loaded, dir.file("model.safetensors"));
+        CHECK(snapshot(loaded) == snapshot(saved));
+        for (std::size_t i = 0; i < handles.size(); ++i)
+            CHECK(loaded.parameters()[i].impl() == handles[i].impl());
+        auto entries = io::load_safetensors(dir.file("model.safetensors"));
+        REQUIRE(entries.size() == 6);
+        CHECK(entries[0].name == "0.weight");
+        CHECK(entries[0].dtype == (dtype_of<T>() == Dtype::float32 ? "F32" : "F64"));
+        CHECK(entries[0].shape == std::vector<std::int64_t>{3, 2});
     }
-}
 
-TEST_CASE("a hand-built file in another layout loads the same values") {
-    ScratchDir dir;
-    nn::Sequential source = xor_net(1), copy = xor_net(2);
-    nn::save(source, dir.file("ours.safetensors"));
-    auto entries = io::load_safetensors(dir.file("ours.safetensors"));
-    std::reverse(entries.begin(), entries.end());  // other header and data order
-    write_bytes(dir.file("by_hand.safetensors"), build_file(entries));
-    nn::load(copy, dir.file("by_hand.safetensors"));
-    CHECK(snapshot(copy) == snapshot(source));
-}
+    TEST_CASE("a model written by PyTorch loads and computes PyTorch's outputs") {
+        // Outputs printed by fixtures/make_torch_fixtures.py (torch 1.13) for the same files.
+        const std::vector<double> torch_f32 = {0.467467337846756, 0.47741949558258057,
+                                               0.45070838928222656, 0.46127596497535706};
+        const std::vector<double> torch_f64 = {0.4674673755032805, 0.477419479149822,
+                                               0.4507083797247811, 0.4612759832142584};
+        for (Dtype dtype : {Dtype::float32, Dtype::float64}) {
+            INFO(dtype_name(dtype));
+            nn::Sequential net = nn::test::xor_net(5);
+            net.to(dtype);
+            const bool f32 = dtype == Dtype::float32;
+            nn::load(net, (nn::test::fixture_dir() /
+                           (f32 ? "torch_xor_f32.safetensors" : "torch_xor_f64.safetensors"))
+                              .string());
+            std::vector<double> ours =
+                net(tensor({{0, 0}, {0, 1}, {1, 0}, {1, 1}}, dtype)).values();
+            const std::vector<double>& want = f32 ? torch_f32 : torch_f64;
+            for (std::size_t i = 0; i < 4; ++i)
+                CHECK(std::abs(ours[i] - want[i]) <= (f32 ? 1e-6 : 1e-14));
+        }
+    }
 
-TEST_CASE("malformed and mismatched files are refused and leave the model unchanged") {
-    ScratchDir dir;
-    nn::Sequential source = xor_net(1);
-    nn::save(source, dir.file("good.safetensors"));
-    const auto good = io::load_safetensors(dir.file("good.safetensors"));
-    const std::vector<std::byte> valid = build_file(good);
-    nn::Sequential model = xor_net(2);
-    Refusals check{dir, model, snapshot(model)};
+    TEST_CASE("a hand-built file in another layout loads the same values") {
+        ScratchDir dir;
+        nn::Sequential source = nn::test::xor_net(1), copy = nn::test::xor_net(2);
+        nn::save(source, dir.file("ours.safetensors"));
+        auto entries = io::load_safetensors(dir.file("ours.safetensors"));
+        std::reverse(entries.begin(), entries.end());  // other header and data order
+        write_bytes(dir.file("by_hand.safetensors"), build_file(entries));
+        nn::load(copy, dir.file("by_hand.safetensors"));
+        CHECK(snapshot(copy) == snapshot(source));
+    }
 
-    check.expect<FormatError>({valid.begin(), valid.begin() + 5}, "too short");
-    check.expect<FormatError>({valid.begin(), valid.end() - 5}, "safetensors");  // truncated
-    std::vector<std::byte> too_long = valid;
-    too_long[6] = std::byte{1};  // header length ~2^48
-    check.expect<FormatError>(too_long, "safetensors");
-    check.expect<FormatError>(build_file(good, {}, [](std::string& h) { h.back() = ' '; }),
-                              "safetensors");  // malformed JSON: the closing brace is gone
-    check.expect<FormatError>(
-        build_file(good, {}, [](std::string& h) { h.replace(h.find("F32"), 3, "F17"); }),
-        "F17");
-    check.expect<FormatError>(build_file(good, {{0, 24}, {24, 36}, {36, 72}, {72, 84},
-                                                {84, 96}, {96, 104}}),
-                              "safetensors");  // the last tensor's data runs past the end
-    check.expect<FormatError>(build_file(good, {{0, 24}, {12, 24}}), "safetensors");  // overlap
-    std::vector<io::SafetensorsEntry> entries = good;
-    entries.pop_back();
-    check.expect<FormatError>(build_file(entries), "tensor '4.bias' is missing");
-    entries = good;
-    entries.push_back({"extra", "F32", {1}, std::vector<std::byte>(4)});
-    check.expect<FormatError>(build_file(entries), "tensor 'extra' in the file is not");
-    entries = good;
-    entries[2].shape = {9};  // 2.weight [3, 3] stored flat
-    check.expect<ShapeError>(build_file(entries), "tensor '2.weight' has shape [9]");
-    nn::Sequential wide = xor_net(1);
-    wide.to(Dtype::float64);
-    nn::save(wide, dir.file("f64.safetensors"));
-    check.expect_file<DtypeError>(dir.file("f64.safetensors"), "is F64 in the file");
-    check.expect_file<std::system_error>(dir.file("no_such_file"), "");
-}
+    TEST_CASE("malformed and mismatched files are refused and leave the model unchanged") {
+        ScratchDir dir;
+        nn::Sequential source = nn::test::xor_net(1);
+        nn::save(source, dir.file("good.safetensors"));
+        const auto good = io::load_safetensors(dir.file("good.safetensors"));
+        const std::vector<std::byte> valid = build_file(good);
+        nn::Sequential model = nn::test::xor_net(2);
+        Refusals check{dir, model, snapshot(model)};
 
-TEST_CASE("save into a missing directory throws and leaves nothing behind") {
-    ScratchDir dir;
-    nn::Sequential net = xor_net(1);
-    CHECK_THROWS_AS(nn::save(net, dir.file("missing/model.safetensors")), std::system_error);
-    CHECK(dir.count() == 0);
-}
+        check.expect<FormatError>({valid.begin(), valid.begin() + 5}, "too short");
+        check.expect<FormatError>({valid.begin(), valid.end() - 5}, "safetensors");  // truncated
+        std::vector<std::byte> too_long = valid;
+        too_long[6] = std::byte{1};  // header length ~2^48
+        check.expect<FormatError>(too_long, "safetensors");
+        check.expect<FormatError>(build_file(good, {}, [](std::string& h) { h.back() = ' '; }),
+                                  "safetensors");  // malformed JSON: the closing brace is gone
+        check.expect<FormatError>(
+            build_file(good, {}, [](std::string& h) { h.replace(h.find("F32"), 3, "F17"); }),
+            "F17");
+        check.expect<FormatError>(
+            build_file(good, {{0, 24}, {24, 36}, {36, 72}, {72, 84}, {84, 96}, {96, 104}}),
+            "safetensors");  // the last tensor's data runs past the end
+        check.expect<FormatError>(build_file(good, {{0, 24}, {12, 24}}), "safetensors");  // overlap
+        std::vector<io::SafetensorsEntry> entries = good;
+        entries.pop_back();
+        check.expect<FormatError>(build_file(entries), "tensor '4.bias' is missing");
+        entries = good;
+        entries.push_back({"extra", "F32", {1}, std::vector<std::byte>(4)});
+        check.expect<FormatError>(build_file(entries), "tensor 'extra' in the file is not");
+        entries = good;
+        entries[2].shape = {9};  // 2.weight [3, 3] stored flat
+        check.expect<ShapeError>(build_file(entries), "tensor '2.weight' has shape [9]");
+        nn::Sequential wide = nn::test::xor_net(1);
+        wide.to(Dtype::float64);
+        nn::save(wide, dir.file("f64.safetensors"));
+        check.expect_file<DtypeError>(dir.file("f64.safetensors"), "is F64 in the file");
+        check.expect_file<std::system_error>(dir.file("no_such_file"), "");
+    }
+
+    TEST_CASE("save into a missing directory throws and leaves nothing behind") {
+        ScratchDir dir;
+        nn::Sequential net = nn::test::xor_net(1);
+        CHECK_THROWS_AS(nn::save(net, dir.file("missing/model.safetensors")), std::system_error);
+        CHECK(dir.count() == 0);
+    }
 
 }  // TEST_SUITE

@@ -7,6 +7,7 @@
 
 #include "autograd/potatolemon.hpp"
 #include "nn/nn.hpp"
+#include "nn_test_util.hpp"
 
 using namespace potatolemon;
 
@@ -32,14 +33,6 @@ std::vector<double> train_xor(nn::Optimizer& opt, nn::Sequential& net, int epoch
     return net(x).values();
 }
 
-nn::Sequential xor_net(std::uint64_t seed) {
-    Generator gen(seed);
-    return nn::Sequential{std::make_shared<nn::Linear>(2, 3, gen), std::make_shared<nn::Tanh>(),
-                          std::make_shared<nn::Linear>(3, 3, gen), std::make_shared<nn::Tanh>(),
-                          std::make_shared<nn::Linear>(3, 1, gen),
-                          std::make_shared<nn::Sigmoid>()};
-}
-
 void check_learned(const std::vector<double>& predictions) {
     const double targets[] = {0, 1, 1, 0};
     for (int i = 0; i < 4; ++i) {
@@ -50,17 +43,16 @@ void check_learned(const std::vector<double>& predictions) {
 }  // namespace
 
 TEST_SUITE("xor") {
+    TEST_CASE("XOR learns with SGD at lr 0.5 in 2,000 epochs") {
+        nn::Sequential net = nn::test::xor_net(0);
+        nn::SGD opt(net.parameters(), {.lr = 0.5});
+        check_learned(train_xor(opt, net, 2000));
+    }
 
-TEST_CASE("XOR learns with SGD at lr 0.5 in 2,000 epochs") {
-    nn::Sequential net = xor_net(0);
-    nn::SGD opt(net.parameters(), {.lr = 0.5});
-    check_learned(train_xor(opt, net, 2000));
-}
-
-TEST_CASE("XOR learns with Adam at lr 0.05 in 500 epochs") {
-    nn::Sequential net = xor_net(0);
-    nn::Adam opt(net.parameters(), {.lr = 0.05});
-    check_learned(train_xor(opt, net, 500));
-}
+    TEST_CASE("XOR learns with Adam at lr 0.05 in 500 epochs") {
+        nn::Sequential net = nn::test::xor_net(0);
+        nn::Adam opt(net.parameters(), {.lr = 0.05});
+        check_learned(train_xor(opt, net, 500));
+    }
 
 }  // TEST_SUITE
