@@ -11,6 +11,7 @@
 #include "autograd/errors.hpp"
 #include "autograd/kernels/gemm_block.hpp"
 #include "autograd/kernels/gemm_buffer.hpp"
+#include "autograd/kernels/gemm_tiny.hpp"
 #include "autograd/kernels/thread_pool.hpp"
 
 namespace potatolemon::kernels {
@@ -27,21 +28,12 @@ constexpr int64_t parallel_macs = 1 << 19;
 constexpr int64_t kc_max = 384;
 constexpr int64_t l2_a_bytes = 320 << 10, l2_b_bytes = 512 << 10, l2_bytes = 1 << 20;
 
-// Element (i, j) of a view is p[i * rs + j * cs]: op(A), op(B), C and their transposes alike.
-template <class T>
-struct View {
-    T* p;
-    int64_t rs, cs;
-};
+// A row stride must cover the row it strides (any stride will do for a matrix without rows).
+bool stride_fits(int64_t ld, int64_t rows, int64_t cols) {
+    return rows <= 0 || ld >= cols;
+}
 
-template <class T>
-struct Problem {
-    int64_t M, N, K;
-    View<const T> a, b;  // op(A) is M×K, op(B) is K×N
-    View<T> c;
-    bool accumulate;
-};
-
+// Throws ShapeError naming the first bad argument.
 void check_arguments(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, int64_t lda,
                      int64_t ldb, int64_t ldc) {
     auto dims = [](int64_t rows, int64_t cols) {
@@ -61,21 +53,6 @@ void check_arguments(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K
     check_stride("lda", lda, trans_a ? K : M, trans_a ? M : K);
     check_stride("ldb", ldb, trans_b ? N : K, trans_b ? K : N);
     check_stride("ldc", ldc, M, N);
-}
-
-// One dot product per output element: for the XOR-sized products that take this path the loop
-// overhead of anything cleverer costs more than the arithmetic.
-template <class T>
-void gemm_tiny(const Problem<T>& p) {
-    for (int64_t i = 0; i < p.M; ++i)
-        for (int64_t j = 0; j < p.N; ++j) {
-            const T* a = p.a.p + i * p.a.rs;
-            const T* b = p.b.p + j * p.b.cs;
-            T sum = 0;
-            for (int64_t k = 0; k < p.K; ++k) sum += a[k * p.a.cs] * b[k * p.b.rs];
-            T& out = p.c.p[i * p.c.rs + j * p.c.cs];
-            out = p.accumulate ? out + sum : sum;
-        }
 }
 
 // Cᵀ = op(B)ᵀ · op(A)ᵀ: the same product with the roles of M and N swapped.
@@ -200,8 +177,9 @@ bool better_transposed(const Problem<T>& p, const BlockKernel<T>& kernel) {
     return saved * p.K > 64 * p.M * p.N;
 }
 
+// Out of line: its frame is large, and the tiny products should not pay to set it up.
 template <class T>
-void gemm_blocked(Problem<T> p) {
+[[gnu::noinline]] void gemm_blocked(Problem<T> p) {
     BlockKernel<T> kernel = block_kernel<T>(gemm_isa());
     if (better_transposed(p, kernel)) p = transposed(p);
     run_parallel(Job<T>{p, kernel, choose_blocking(p, kernel)});
@@ -212,7 +190,11 @@ void gemm_blocked(Problem<T> p) {
 template <class T>
 void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, const T* A, int64_t lda,
           const T* B, int64_t ldb, T* C, int64_t ldc, bool accumulate) {
-    check_arguments(trans_a, trans_b, M, N, K, lda, ldb, ldc);
+    bool valid = M >= 0 && N >= 0 && K >= 0 &&
+                 stride_fits(lda, trans_a ? K : M, trans_a ? M : K) &&
+                 stride_fits(ldb, trans_b ? N : K, trans_b ? K : N) && stride_fits(ldc, M, N);
+    if (!valid) [[unlikely]]
+        check_arguments(trans_a, trans_b, M, N, K, lda, ldb, ldc);
     if (M == 0 || N == 0) return;
     if (K == 0) {
         if (!accumulate)
