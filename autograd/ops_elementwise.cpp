@@ -6,6 +6,7 @@
 
 #include "autograd/elementwise_kernels.hpp"
 #include "autograd/factories.hpp"
+#include "autograd/float_math.hpp"
 #include "autograd/ops_reduce.hpp"
 #include "autograd/tape.hpp"
 
@@ -82,7 +83,7 @@ Tensor pow(const Tensor& x, double p) {
 
 Tensor exp(const Tensor& x) {
     check_floating(x, "exp");
-    Tensor out = map_unary(x, [](auto v) { return std::exp(v); });
+    Tensor out = map_unary(x, [](auto v) { return detail::exp_of(v); });
     return record(Op::exp, out, {x},
                   [](const Tensor& grad_out, const Tensor& out) { return Grads{grad_out * out}; });
 }
@@ -116,7 +117,7 @@ Tensor abs(const Tensor& x) {
 // tanh'(x) = 1 - tanh(x)^2, from the saved result
 Tensor tanh(const Tensor& x) {
     check_floating(x, "tanh");
-    Tensor out = map_unary(x, [](auto v) { return std::tanh(v); });
+    Tensor out = map_unary(x, [](auto v) { return detail::tanh_of(v); });
     return record(Op::tanh, out, {x}, [](const Tensor& grad_out, const Tensor& out) {
         return Grads{tanh_backward(grad_out, out)};
     });
@@ -134,15 +135,10 @@ Tensor tanh_backward(const Tensor& grad, const Tensor& y) {
                   });
 }
 
-// Two branches so exp never overflows: e^x/(1+e^x) for x < 0. sigmoid' = s (1 - s).
+// sigmoid' = s (1 - s)
 Tensor sigmoid(const Tensor& x) {
     check_floating(x, "sigmoid");
-    Tensor out = map_unary(x, [](auto v) {
-        using T = decltype(v);
-        if (v >= 0) return T(1) / (T(1) + std::exp(-v));
-        T e = std::exp(v);
-        return e / (T(1) + e);
-    });
+    Tensor out = map_unary(x, [](auto v) { return detail::sigmoid_of(v); });
     return record(Op::sigmoid, out, {x}, [](const Tensor& grad_out, const Tensor& out) {
         return Grads{sigmoid_backward(grad_out, out)};
     });

@@ -1,0 +1,70 @@
+// float32 exp, tanh and sigmoid without libm calls: each is evaluated in double from one short
+// polynomial and rounded once, so the float result is within an ulp of the exact one (the tests
+// sweep the float line) and loops over them vectorise. libm's tanhf was most of the XOR net's
+// forward pass (~95 instructions an element). float64 keeps libm, whose precision it needs.
+#pragma once
+#include <bit>
+#include <cmath>
+#include <cstdint>
+
+namespace potatolemon::detail {
+
+// e^y = scale (1 + q): scale = 2^n for the integer n nearest y / ln2, q = e^r - 1 for the rest
+// r = y - n ln2 (|r| <= ln2 / 2), from the Taylor series to r^8 (remainder < 3e-10 of q, against
+// float's 6e-8). Keeping q apart from 1 keeps e^y - 1 accurate near y = 0. Needs |y| <= 700.
+struct ExpParts {
+    double scale, q;
+};
+
+inline ExpParts exp_parts(double y) {
+    constexpr double inv_ln2 = 1.4426950408889634, ln2 = 0.6931471805599453;
+    constexpr double round_bias = 0x1.8p52;  // y / ln2 + this leaves round(y / ln2) in the low bits
+    double biased = y * inv_ln2 + round_bias;
+    double n = biased - round_bias;
+    double r = y - n * ln2;
+    double q = r * (1 + r * (1.0 / 2 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 +
+               r * (1.0 / 720 + r * (1.0 / 5040 + r * (1.0 / 40320))))))));
+    std::int64_t exponent =
+        std::bit_cast<std::int64_t>(biased) - std::bit_cast<std::int64_t>(round_bias);
+    return {std::bit_cast<double>((exponent + 1023) << 52), q};
+}
+
+// Clamps y to [lo, hi] keeping NaN (every comparison with NaN is false).
+inline double clamp_keep_nan(double y, double lo, double hi) {
+    return y < lo ? lo : (y > hi ? hi : y);
+}
+
+// Beyond [-110, 100] float's exp is 0 or inf already.
+inline float exp_of(float x) {
+    ExpParts e = exp_parts(clamp_keep_nan(x, -110, 100));
+    return static_cast<float>(e.scale + e.scale * e.q);
+}
+
+// tanh|x| = (e^2|x| - 1) / (e^2|x| + 1), with e^2|x| - 1 = (2^n - 1) + 2^n q, exact in 2^n - 1 so
+// small |x| keep their relative precision; tanh(10) rounds to 1 in float.
+inline float tanh_of(float x) {
+    ExpParts e = exp_parts(2 * clamp_keep_nan(std::fabs(double(x)), 0, 10));
+    double expm1 = (e.scale - 1) + e.scale * e.q;
+    return std::copysign(static_cast<float>(expm1 / (expm1 + 2)), x);
+}
+
+// 1 / (1 + e^-x) in double cannot overflow; beyond ±120 float's answer is 0 or 1 already.
+inline float sigmoid_of(float x) {
+    ExpParts e = exp_parts(clamp_keep_nan(-double(x), -120, 120));
+    return static_cast<float>(1 / (1 + (e.scale + e.scale * e.q)));
+}
+
+inline double exp_of(double x) {
+    return std::exp(x);
+}
+inline double tanh_of(double x) {
+    return std::tanh(x);
+}
+// Two branches so exp never overflows: e^x / (1 + e^x) for x < 0.
+inline double sigmoid_of(double x) {
+    if (x >= 0) return 1 / (1 + std::exp(-x));
+    double e = std::exp(x);
+    return e / (1 + e);
+}
+
+}  // namespace potatolemon::detail
