@@ -7,18 +7,16 @@
 
 namespace potatolemon {
 
-Shape::Shape(std::initializer_list<std::int64_t> dims)
-    : Shape(std::span<const std::int64_t>(dims.begin(), dims.size())) {}
-
-Shape::Shape(std::span<const std::int64_t> dims) {
-    for (std::int64_t d : dims) push_back(d);
+void Shape::throw_rank_too_high() {
+    throw ShapeError("shape: rank above " + std::to_string(kMaxRank) + " is not supported");
 }
 
-void Shape::push_back(std::int64_t dim) {
-    if (rank_ == kMaxRank)
-        throw ShapeError("shape: rank above " + std::to_string(kMaxRank) + " is not supported");
-    if (dim < 0) throw ShapeError("shape: negative dim " + std::to_string(dim));
-    dims_[rank_++] = dim;
+void Shape::throw_negative_dim(std::int64_t dim) {
+    throw ShapeError("shape: negative dim " + std::to_string(dim));
+}
+
+void Shape::throw_numel_overflow() const {
+    throw ShapeError("shape: element count of " + to_string(*this) + " overflows");
 }
 
 void Shape::erase(int i) {
@@ -29,14 +27,6 @@ void Shape::erase(int i) {
 void Shape::insert(int i, std::int64_t dim) {
     push_back(dim);
     std::rotate(dims_.begin() + i, dims_.begin() + rank_ - 1, dims_.begin() + rank_);
-}
-
-std::int64_t Shape::numel() const {
-    std::int64_t n = 1;
-    for (std::int64_t d : *this)
-        if (__builtin_mul_overflow(n, d, &n)) [[unlikely]]
-            throw ShapeError("shape: element count of " + to_string(*this) + " overflows");
-    return n;
 }
 
 std::string to_string(const Shape& shape) {

@@ -14,8 +14,18 @@ public:
     static constexpr int kMaxRank = 16;
 
     Shape() {}
-    Shape(std::initializer_list<std::int64_t> dims);  // throws ShapeError on negative dims
-    explicit Shape(std::span<const std::int64_t> dims);
+    // Throws ShapeError on a negative dim or more than kMaxRank dims.
+    Shape(std::initializer_list<std::int64_t> dims)
+        : Shape(std::span<const std::int64_t>(dims.begin(), dims.size())) {}
+    explicit Shape(std::span<const std::int64_t> dims) {
+        if (dims.size() > kMaxRank) [[unlikely]]
+            throw_rank_too_high();
+        for (std::int64_t d : dims) {
+            if (d < 0) [[unlikely]]
+                throw_negative_dim(d);
+            dims_[rank_++] = d;
+        }
+    }
     // Copies move only the dims in use: shapes are copied on every op.
     Shape(const Shape& other) : rank_(other.rank_) {
         for (int i = 0; i < rank_; ++i) dims_[i] = other.dims_[i];
@@ -31,8 +41,20 @@ public:
     std::int64_t& operator[](int i) { return dims_[i]; }
     const std::int64_t* begin() const { return dims_.data(); }
     const std::int64_t* end() const { return dims_.data() + rank_; }
-    std::int64_t numel() const;
-    void push_back(std::int64_t dim);  // throws ShapeError past kMaxRank
+    std::int64_t numel() const {
+        std::int64_t n = 1;
+        for (std::int64_t d : *this)
+            if (__builtin_mul_overflow(n, d, &n)) [[unlikely]]
+                throw_numel_overflow();
+        return n;
+    }
+    void push_back(std::int64_t dim) {  // throws ShapeError past kMaxRank
+        if (rank_ == kMaxRank) [[unlikely]]
+            throw_rank_too_high();
+        if (dim < 0) [[unlikely]]
+            throw_negative_dim(dim);
+        dims_[rank_++] = dim;
+    }
     void erase(int i);
     void insert(int i, std::int64_t dim);
 
@@ -44,6 +66,10 @@ public:
     }
 
 private:
+    [[noreturn]] static void throw_rank_too_high();
+    [[noreturn]] static void throw_negative_dim(std::int64_t dim);
+    [[noreturn]] void throw_numel_overflow() const;
+
     std::array<std::int64_t, kMaxRank> dims_;  // only the first rank_ are meaningful
     int rank_ = 0;
 };

@@ -23,7 +23,7 @@ TensorImpl* TensorImpl::allocate(const Shape& shape, Dtype dtype) {
     std::size_t block_bytes =
         kHeader + static_cast<std::size_t>(numel) * dtype_size(dtype) + kAlignment;
     void* block = pool_allocate(block_bytes);
-    auto* impl = new (block) TensorImpl();
+    auto* impl = new (block) TensorImpl;  // default-init: the dims past the rank stay unwritten
     impl->block_bytes = block_bytes;
     impl->shape = shape;
     impl->numel = numel;
@@ -36,7 +36,7 @@ TensorImpl* TensorImpl::allocate(const Shape& shape, Dtype dtype) {
 TensorImpl* TensorImpl::view_of(TensorImpl* base, const Shape& shape) {
     while (base->base) base = base->base;
     void* block = pool_allocate(sizeof(TensorImpl));
-    auto* impl = new (block) TensorImpl();
+    auto* impl = new (block) TensorImpl;
     impl->block_bytes = sizeof(TensorImpl);
     impl->shape = shape;
     impl->numel = shape.numel();
@@ -147,6 +147,11 @@ void throw_mixed_dtypes(const Tensor& a, const Tensor& b, const char* op) {
     throw DtypeError(std::string(op) + ": mixed dtypes " + dtype_name(a.dtype()) + " " +
                      to_string(a.shape()) + " and " + dtype_name(b.dtype()) + " " +
                      to_string(b.shape()) + "; convert one with .to()");
+}
+
+void throw_wrong_dtype(Dtype stored, Dtype requested) {
+    throw DtypeError(std::string("data: tensor is ") + dtype_name(stored) + ", requested " +
+                     dtype_name(requested));
 }
 }  // namespace detail
 

@@ -114,6 +114,7 @@ namespace detail {
 [[noreturn]] void throw_undefined(const char* op);
 [[noreturn]] void throw_not_floating(const Tensor& t, const char* op);
 [[noreturn]] void throw_mixed_dtypes(const Tensor& a, const Tensor& b, const char* op);
+[[noreturn]] void throw_wrong_dtype(Dtype stored, Dtype requested);
 }  // namespace detail
 
 // Input checks every op makes first; inline because they run on every op of every step.
@@ -139,9 +140,8 @@ inline void check_same_dtype(const Tensor& a, const Tensor& b, const char* op) {
 
 template <class T>
 T* Tensor::data() const {
-    if (impl_->dtype != dtype_of<T>())
-        throw DtypeError(std::string("data: tensor is ") + dtype_name(impl_->dtype) +
-                         ", requested " + dtype_name(dtype_of<T>()));
+    if (impl_->dtype != dtype_of<T>()) [[unlikely]]
+        detail::throw_wrong_dtype(impl_->dtype, dtype_of<T>());
     return static_cast<T*>(impl_->data);
 }
 
