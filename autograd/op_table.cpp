@@ -34,28 +34,29 @@ std::vector<OpSample> unary_samples(TensorFn call) {
             {"[1, 3, 1] (size-1 dims)", {{1, 3, 1}}, call}};
 }
 
-// sum/mean over each dim of [2, 3] and [2, 3, 2], with and without keepdim.
-std::vector<OpSample> reduction_samples() {
+// sum (or mean) of all elements and over each dim of [2, 3] and [2, 3, 2], with and without
+// keepdim.
+std::vector<OpSample> reduction_samples(bool is_mean) {
+    auto reduce = [is_mean](const Tensor& x, Dims dims, bool keep) {
+        return is_mean ? mean(x, dims, keep) : sum(x, dims, keep);
+    };
     std::vector<OpSample> out{
-        {"sum of rank 0", {{}}, [](const Inputs& x) { return sum(x[0]); }},
-        {"sum of all [2, 3]", {{2, 3}}, [](const Inputs& x) { return sum(x[0]); }},
-        {"mean of all [2, 3]", {{2, 3}}, [](const Inputs& x) { return mean(x[0]); }}};
+        {"all of rank 0", {{}}, [reduce](const Inputs& x) { return reduce(x[0], {}, false); }},
+        {"all of [2, 3]", {{2, 3}}, [is_mean](const Inputs& x) {
+             return is_mean ? mean(x[0]) : sum(x[0]);
+         }}};
     for (Dims dims : {Dims{0}, Dims{1}, Dims{-1}, Dims{0, 1}})
-        for (bool keep : {false, true}) {
-            std::string label = "dims of [2, 3], keepdim " + std::to_string(keep) + ", dims " +
-                                std::to_string(dims[0]) + (dims.size() > 1 ? "+" : "");
-            out.push_back({"sum " + label, {{2, 3}}, [dims, keep](const Inputs& x) {
-                               return sum(x[0], dims, keep);
-                           }});
-            out.push_back({"mean " + label, {{2, 3}}, [dims, keep](const Inputs& x) {
-                               return mean(x[0], dims, keep);
-                           }});
-        }
+        for (bool keep : {false, true})
+            out.push_back({"dims of [2, 3], keepdim " + std::to_string(keep) + ", dims " +
+                               std::to_string(dims[0]) + (dims.size() > 1 ? "+" : ""),
+                           {{2, 3}},
+                           [reduce, dims, keep](const Inputs& x) { return reduce(x[0], dims, keep); }});
     for (Dims dims : {Dims{1}, Dims{0, 2}, Dims{2}})
         for (bool keep : {false, true})
-            out.push_back({"sum of [2, 3, 2] over " + std::to_string(dims.size()) + " dims",
+            out.push_back({"[2, 3, 2] over " + std::to_string(dims.size()) + " dims from " +
+                               std::to_string(dims[0]) + ", keepdim " + std::to_string(keep),
                            {{2, 3, 2}},
-                           [dims, keep](const Inputs& x) { return sum(x[0], dims, keep); }});
+                           [reduce, dims, keep](const Inputs& x) { return reduce(x[0], dims, keep); }});
     return out;
 }
 
@@ -251,7 +252,8 @@ std::vector<OpInfo> build_table() {
                   return sum_to(x[0], {3, 1});
               }},
              {"[2, 3] to rank 0", {{2, 3}}, [](const Inputs& x) { return sum_to(x[0], {}); }}});
-    add_row(t, Op::sum, any, reduction_samples());
+    add_row(t, Op::sum, any, reduction_samples(false));
+    add_row(t, Op::mean, any, reduction_samples(true));
     add_row(t, Op::max, distinct, extreme_samples(true));
     add_row(t, Op::min, distinct, extreme_samples(false));
     add_row(t, Op::softmax, any, softmax_samples(softmax));

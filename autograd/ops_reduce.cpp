@@ -43,9 +43,12 @@ Shape dropped_shape(const Shape& shape, const DimList& dims) {
 }
 
 // Sums the dims (sorted), one contiguous run at a time from the last; the final run writes its
-// result straight into a tensor of `out_shape` (same element count as keeping the dims).
-Tensor sum_kernel(const Tensor& x, const DimList& dims, const Shape& out_shape) {
-    if (dims.empty()) return detail::sum_block(x, block_view(x.shape(), 0, -1), out_shape);
+// result, times `scale`, straight into a tensor of `out_shape` (as many elements as keeping the dims).
+Tensor sum_kernel(const Tensor& x, const DimList& dims, const Shape& out_shape, double scale = 1) {
+    if (dims.empty()) return detail::sum_block(x, block_view(x.shape(), 0, -1), out_shape, scale);
+    int first = dims[0], last = dims[dims.size() - 1];
+    if (last - first + 1 == static_cast<int>(dims.size()))  // one run of dims: one pass
+        return detail::sum_block(x, block_view(x.shape(), first, last), out_shape, scale);
     Tensor out = x;
     for (std::size_t end = dims.size(); end > 0;) {
         std::size_t begin = end - 1;
@@ -53,22 +56,24 @@ Tensor sum_kernel(const Tensor& x, const DimList& dims, const Shape& out_shape) 
         Shape shape = out.shape();
         for (std::size_t i = begin; i < end; ++i) shape[dims[i]] = 1;
         out = detail::sum_block(out, block_view(out.shape(), dims[begin], dims[end - 1]),
-                                begin == 0 ? out_shape : shape);
+                                begin == 0 ? out_shape : shape, begin == 0 ? scale : 1);
         end = begin;
     }
     return out;
 }
 
-// The forward of sum: reduce `dims` of x, result shaped `out_shape`.
-Tensor sum_impl(const Tensor& x, const DimList& dims, const Shape& out_shape) {
-    Tensor out = sum_kernel(x, dims, out_shape);
-    return record(
-        Op::sum, out, {x},
-        [x_shape = x.shape(), kept = keepdim_shape(x.shape(), dims)](const Tensor& grad_out,
-                                                                     const Tensor&) {
-            // A rank-0 gradient broadcasts as it is; others get their reduced dims back first.
-            return Grads{expand(grad_out.dim() == 0 ? grad_out : view(grad_out, kept), x_shape)};
-        });
+// sum (scale 1) and mean (scale 1 / count): reduce `dims` of x, result shaped `out_shape`.
+// The gradient, scaled alike, is spread back over the reduced dims.
+Tensor scaled_sum(Op op, const Tensor& x, const DimList& dims, const Shape& out_shape,
+                  double scale) {
+    Tensor out = sum_kernel(x, dims, out_shape, scale);
+    return record(op, out, {x},
+                  [x_shape = x.shape(), kept = keepdim_shape(x.shape(), dims), scale](
+                      const Tensor& grad_out, const Tensor&) {
+                      Tensor g = scale == 1 ? grad_out : affine(grad_out, scale, 0.0);
+                      // A rank-0 gradient broadcasts as it is; others get their dims back first.
+                      return Grads{expand(g.dim() == 0 ? g : view(g, kept), x_shape)};
+                  });
 }
 }  // namespace
 
@@ -79,31 +84,44 @@ Tensor sum(const Tensor& x) {
 Tensor sum(const Tensor& x, const std::vector<std::int64_t>& dims, bool keepdim) {
     check_floating(x, "sum");
     DimList ds = reduced_dims(x, dims, "sum");
-    return sum_impl(x, ds, keepdim ? keepdim_shape(x.shape(), ds) : dropped_shape(x.shape(), ds));
+    return scaled_sum(Op::sum, x, ds,
+                      keepdim ? keepdim_shape(x.shape(), ds) : dropped_shape(x.shape(), ds), 1);
 }
 
 Tensor mean(const Tensor& x) {
     return mean(x, {}, false);
 }
 
+// Its own op rather than sum times 1/count: one tape entry, and the sum is scaled before it is
+// rounded to float.
 Tensor mean(const Tensor& x, const std::vector<std::int64_t>& dims, bool keepdim) {
     check_floating(x, "mean");
+    DimList ds = reduced_dims(x, dims, "mean");
     std::int64_t count = 1;
-    for (int d : reduced_dims(x, dims, "mean")) count *= x.shape()[d];
+    for (int d : ds) count *= x.shape()[d];
     if (count == 0) throw ShapeError("mean: no elements to average in " + to_string(x.shape()));
-    return sum(x, dims, keepdim) * (1.0 / static_cast<double>(count));
+    return scaled_sum(Op::mean, x, ds,
+                      keepdim ? keepdim_shape(x.shape(), ds) : dropped_shape(x.shape(), ds),
+                      1.0 / static_cast<double>(count));
 }
 
 // Its backward is expand, whose backward is sum_to again: gradients of any order.
 Tensor sum_to(const Tensor& x, const Shape& shape) {
     check_floating(x, "sum_to");
     if (x.shape() == shape) return x;
-    if (shape.rank() > x.dim() || broadcast_shapes(shape, x.shape(), "sum_to") != x.shape())
-        throw ShapeError("sum_to: cannot sum " + to_string(x.shape()) + " to " + to_string(shape));
+    // The dims to sum: the leading ones `shape` lacks and those where it has 1. `shape` must
+    // broadcast to x's shape.
     int lead = x.dim() - shape.rank();
+    bool fits = lead >= 0;
     DimList dims;
-    for (int d = 0; d < x.dim(); ++d)
-        if (d < lead || (shape[d - lead] == 1 && x.shape()[d] != 1)) dims.push_back(d);
+    for (int d = 0; fits && d < x.dim(); ++d) {
+        if (d < lead || (shape[d - lead] == 1 && x.shape()[d] != 1))
+            dims.push_back(d);
+        else
+            fits = shape[d - lead] == x.shape()[d];
+    }
+    if (!fits)
+        throw ShapeError("sum_to: cannot sum " + to_string(x.shape()) + " to " + to_string(shape));
     Tensor out = sum_kernel(x, dims, shape);
     return record(Op::sum_to, out, {x},
                   [in_shape = x.shape()](const Tensor& grad_out, const Tensor&) {

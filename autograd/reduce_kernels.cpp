@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <vector>
 
 #include "autograd/factories.hpp"
 #include "autograd/kernels/thread_pool.hpp"
@@ -40,21 +39,26 @@ void for_outputs(const BlockView& v, Body body) {
 }
 }  // namespace
 
-Tensor sum_block(const Tensor& x, const BlockView& v, const Shape& out_shape) {
+Tensor sum_block(const Tensor& x, const BlockView& v, const Shape& out_shape, double scale) {
     Tensor out = empty(out_shape, x.dtype());
     dispatch(x.dtype(), [&]<class T>() {
         const T* src = x.data<T>();
         T* dst = out.data<T>();
         for_outputs(v, [&](std::int64_t o0, std::int64_t o1, std::int64_t i0, std::int64_t i1) {
-            thread_local std::vector<double> acc;  // per worker: no allocation per call
-            acc.resize(static_cast<std::size_t>(i1 - i0));
+            // A run of inner positions at a time, summed down k: the rows are read in order and
+            // the sums stay in a small buffer on the stack.
+            constexpr std::int64_t kRun = 64;
+            double acc[kRun];
             for (std::int64_t o = o0; o < o1; ++o) {
-                std::fill(acc.begin(), acc.end(), 0.0);
                 const T* block = src + o * v.n * v.inner;
-                for (std::int64_t k = 0; k < v.n; ++k)
-                    for (std::int64_t i = i0; i < i1; ++i) acc[i - i0] += block[k * v.inner + i];
-                for (std::int64_t i = i0; i < i1; ++i)
-                    dst[o * v.inner + i] = static_cast<T>(acc[i - i0]);
+                for (std::int64_t r = i0; r < i1; r += kRun) {
+                    std::int64_t len = std::min(kRun, i1 - r);
+                    std::fill_n(acc, len, 0.0);
+                    for (std::int64_t k = 0; k < v.n; ++k)
+                        for (std::int64_t i = 0; i < len; ++i) acc[i] += block[k * v.inner + r + i];
+                    for (std::int64_t i = 0; i < len; ++i)
+                        dst[o * v.inner + r + i] = static_cast<T>(acc[i] * scale);
+                }
             }
         });
     });

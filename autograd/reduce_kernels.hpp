@@ -13,8 +13,9 @@ struct BlockView {
 // The (outer, n, inner) view of `shape` reducing dims first..last (inclusive).
 BlockView block_view(const Shape& shape, int first, int last);
 
-// out[o, i] = sum_k x[o, k, i]; accumulates in double for both dtypes.
-Tensor sum_block(const Tensor& x, const BlockView& view, const Shape& out_shape);
+// out[o, i] = scale * sum_k x[o, k, i]; accumulates in double for both dtypes.
+Tensor sum_block(const Tensor& x, const BlockView& view, const Shape& out_shape,
+                 double scale = 1);
 
 // Values and indices of the max (or min) along the block's n axis; ties keep the first index.
 void extreme_block(const Tensor& x, const BlockView& view, bool is_max, Tensor& values,
