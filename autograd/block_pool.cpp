@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 
@@ -18,60 +19,83 @@ struct FreeBlock {
     FreeBlock* next;
 };
 
+struct SizeClass {
+    FreeBlock* head = nullptr;
+    std::size_t room = 0;  // blocks it may still take; 0 until the cache opens and after it closes
+};
+
 // Plain data, so the hot path reads it without the guard a thread_local object with a destructor
-// needs; CacheCleanup frees the blocks at thread exit.
-thread_local FreeBlock* heads[kClasses];
-thread_local std::size_t counts[kClasses];
-thread_local bool cache_destroyed = false;
+// needs. The cache opens on a thread's first free (registering CacheCleanup, which closes it and
+// frees its blocks at thread exit); a closed cache passes every block to malloc and free.
+enum class CacheState { unopened, open, closed };
+constinit thread_local std::array<SizeClass, kClasses> classes{};
+constinit thread_local CacheState state = CacheState::unopened;
 
 struct CacheCleanup {
     ~CacheCleanup() {
-        cache_destroyed = true;
-        for (FreeBlock*& head : heads)
-            while (head) {
-                FreeBlock* next = head->next;
-                std::free(head);
-                head = next;
+        state = CacheState::closed;
+        for (SizeClass& sc : classes) {
+            sc.room = 0;
+            while (FreeBlock* block = sc.head) {
+                sc.head = block->next;
+                std::free(block);
             }
+        }
     }
 };
 
-// Constructs this thread's CacheCleanup (registering its destructor) on first use.
-void register_cleanup() {
-    thread_local CacheCleanup cleanup;
+void open_cache() {
+    thread_local CacheCleanup cleanup;  // constructed here: its destructor runs at thread exit
     (void)cleanup;
+    state = CacheState::open;
+    for (int c = 0; c < kClasses; ++c) classes[c].room = kCachedBytesPerClass >> (c + kMinShift);
 }
 
 int size_class(std::size_t bytes) {
     int shift = std::max(kMinShift, static_cast<int>(std::bit_width(bytes - 1)));
     return shift <= kMaxShift ? shift - kMinShift : -1;
 }
-}  // namespace
 
-void* pool_allocate(std::size_t bytes) {
-    int c = cache_destroyed ? -1 : size_class(bytes);
-    if (c >= 0 && heads[c]) {
-        FreeBlock* block = heads[c];
-        heads[c] = block->next;
-        --counts[c];
-        return block;
-    }
+// The slow paths, out of line so the fast ones stay a few instructions with no frame to set up.
+[[gnu::noinline]] void* allocate_new(std::size_t bytes, int c) {
     void* block = std::malloc(c >= 0 ? std::size_t(1) << (c + kMinShift) : bytes);
     if (!block) throw std::bad_alloc();
     return block;
 }
 
+[[gnu::noinline]] void free_uncached(void* block, std::size_t bytes, int c) {
+    if (c >= 0 && state == CacheState::unopened) {
+        open_cache();
+        return pool_free(block, bytes);
+    }
+    std::free(block);
+}
+}  // namespace
+
+void* pool_allocate(std::size_t bytes) {
+    int c = size_class(bytes);
+    if (c >= 0) {
+        SizeClass& sc = classes[c];
+        if (FreeBlock* block = sc.head) {
+            sc.head = block->next;
+            ++sc.room;
+            return block;
+        }
+    }
+    return allocate_new(bytes, c);
+}
+
 void pool_free(void* block, std::size_t bytes) {
-    int c = cache_destroyed ? -1 : size_class(bytes);
-    if (c < 0 || counts[c] << (c + kMinShift) >= kCachedBytesPerClass) {
-        std::free(block);
+    int c = size_class(bytes);
+    if (c >= 0 && classes[c].room > 0) {
+        SizeClass& sc = classes[c];
+        auto* free_block = static_cast<FreeBlock*>(block);
+        free_block->next = sc.head;
+        sc.head = free_block;
+        --sc.room;
         return;
     }
-    if (!heads[c]) register_cleanup();
-    auto* free_block = static_cast<FreeBlock*>(block);
-    free_block->next = heads[c];
-    heads[c] = free_block;
-    ++counts[c];
+    free_uncached(block, bytes, c);
 }
 
 }  // namespace potatolemon::detail

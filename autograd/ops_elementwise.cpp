@@ -34,6 +34,7 @@ const Shape& same_shape(const Tensor& a, const Tensor& b, const char* op) {
 
 Tensor add(const Tensor& a, const Tensor& b) {
     Tensor out = map_binary(a, b, binary_shape(a, b, "add"), [](auto x, auto y) { return x + y; });
+    if (!should_record(a, b)) return out;
     return record(Op::add, out, {a, b}, [a, b](const Tensor& grad_out, const Tensor&) {
         return Grads{sum_to(grad_out, a.shape()), sum_to(grad_out, b.shape())};
     });
@@ -41,6 +42,7 @@ Tensor add(const Tensor& a, const Tensor& b) {
 
 Tensor sub(const Tensor& a, const Tensor& b) {
     Tensor out = map_binary(a, b, binary_shape(a, b, "sub"), [](auto x, auto y) { return x - y; });
+    if (!should_record(a, b)) return out;
     return record(Op::sub, out, {a, b}, [a, b](const Tensor& grad_out, const Tensor&) {
         return Grads{sum_to(grad_out, a.shape()), sum_to(neg(grad_out), b.shape())};
     });
@@ -49,6 +51,7 @@ Tensor sub(const Tensor& a, const Tensor& b) {
 // (a b)'a = b, (a b)'b = a
 Tensor mul(const Tensor& a, const Tensor& b) {
     Tensor out = map_binary(a, b, binary_shape(a, b, "mul"), [](auto x, auto y) { return x * y; });
+    if (!should_record(a, b)) return out;
     return record(Op::mul, out, {a, b}, [a, b](const Tensor& grad_out, const Tensor&) {
         return Grads{a.requires_grad() ? sum_to(grad_out * b, a.shape()) : Tensor(),
                      b.requires_grad() ? sum_to(grad_out * a, b.shape()) : Tensor()};
@@ -58,6 +61,7 @@ Tensor mul(const Tensor& a, const Tensor& b) {
 // (a / b)'a = 1 / b, (a / b)'b = -(a / b) / b
 Tensor div(const Tensor& a, const Tensor& b) {
     Tensor out = map_binary(a, b, binary_shape(a, b, "div"), [](auto x, auto y) { return x / y; });
+    if (!should_record(a, b)) return out;
     return record(Op::div, out, {a, b}, [a, b](const Tensor& grad_out, const Tensor& out) {
         return Grads{a.requires_grad() ? sum_to(grad_out / b, a.shape()) : Tensor(),
                      b.requires_grad() ? sum_to(neg(grad_out * out / b), b.shape()) : Tensor()};
@@ -67,6 +71,7 @@ Tensor div(const Tensor& a, const Tensor& b) {
 Tensor neg(const Tensor& x) {
     check_floating(x, "neg");
     Tensor out = map_unary(x, [](auto v) { return -v; });
+    if (!should_record(x)) return out;
     return record(Op::neg, out, {x},
                   [](const Tensor& grad_out, const Tensor&) { return Grads{neg(grad_out)}; });
 }
@@ -75,6 +80,7 @@ Tensor neg(const Tensor& x) {
 Tensor pow(const Tensor& x, double p) {
     check_floating(x, "pow");
     Tensor out = map_unary(x, [p](auto v) { return static_cast<decltype(v)>(std::pow(v, p)); });
+    if (!should_record(x)) return out;
     return record(Op::pow, out, {x}, [x, p](const Tensor& grad_out, const Tensor&) {
         if (p == 0) return Grads{zeros_like(x)};
         return Grads{grad_out * (pow(x, p - 1) * p)};
@@ -84,6 +90,7 @@ Tensor pow(const Tensor& x, double p) {
 Tensor exp(const Tensor& x) {
     check_floating(x, "exp");
     Tensor out = map_unary(x, [](auto v) { return detail::exp_of(v); });
+    if (!should_record(x)) return out;
     return record(Op::exp, out, {x},
                   [](const Tensor& grad_out, const Tensor& out) { return Grads{grad_out * out}; });
 }
@@ -91,6 +98,7 @@ Tensor exp(const Tensor& x) {
 Tensor log(const Tensor& x) {
     check_floating(x, "log");
     Tensor out = map_unary(x, [](auto v) { return std::log(v); });
+    if (!should_record(x)) return out;
     return record(Op::log, out, {x},
                   [x](const Tensor& grad_out, const Tensor&) { return Grads{grad_out / x}; });
 }
@@ -99,6 +107,7 @@ Tensor log(const Tensor& x) {
 Tensor sqrt(const Tensor& x) {
     check_floating(x, "sqrt");
     Tensor out = map_unary(x, [](auto v) { return std::sqrt(v); });
+    if (!should_record(x)) return out;
     return record(Op::sqrt, out, {x}, [](const Tensor& grad_out, const Tensor& out) {
         return Grads{grad_out / (out * 2.0)};
     });
@@ -108,6 +117,7 @@ Tensor sqrt(const Tensor& x) {
 Tensor abs(const Tensor& x) {
     check_floating(x, "abs");
     Tensor out = map_unary(x, [](auto v) { return std::abs(v); });
+    if (!should_record(x)) return out;
     return record(Op::abs, out, {x}, [x](const Tensor& grad_out, const Tensor&) {
         Tensor sign = map_unary(x, [](auto v) { return decltype(v)((v > 0) - (v < 0)); });
         return Grads{grad_out * sign};
@@ -118,6 +128,7 @@ Tensor abs(const Tensor& x) {
 Tensor tanh(const Tensor& x) {
     check_floating(x, "tanh");
     Tensor out = map_unary(x, [](auto v) { return detail::tanh_of(v); });
+    if (!should_record(x)) return out;
     return record(Op::tanh, out, {x}, [](const Tensor& grad_out, const Tensor& out) {
         return Grads{tanh_backward(grad_out, out)};
     });
@@ -128,6 +139,7 @@ Tensor tanh(const Tensor& x) {
 Tensor tanh_backward(const Tensor& grad, const Tensor& y) {
     Tensor out = map_binary(grad, y, same_shape(grad, y, "tanh_backward"),
                             [](auto g, auto t) { return g * (decltype(g)(1) - t * t); });
+    if (!should_record(grad, y)) return out;
     return record(Op::tanh_backward, out, {grad, y},
                   [grad, y](const Tensor& grad_out, const Tensor&) {
                       return Grads{tanh_backward(grad_out, y),
@@ -139,6 +151,7 @@ Tensor tanh_backward(const Tensor& grad, const Tensor& y) {
 Tensor sigmoid(const Tensor& x) {
     check_floating(x, "sigmoid");
     Tensor out = map_unary(x, [](auto v) { return detail::sigmoid_of(v); });
+    if (!should_record(x)) return out;
     return record(Op::sigmoid, out, {x}, [](const Tensor& grad_out, const Tensor& out) {
         return Grads{sigmoid_backward(grad_out, out)};
     });
@@ -148,6 +161,7 @@ Tensor sigmoid(const Tensor& x) {
 Tensor sigmoid_backward(const Tensor& grad, const Tensor& s) {
     Tensor out = map_binary(grad, s, same_shape(grad, s, "sigmoid_backward"),
                             [](auto g, auto v) { return g * (v * (decltype(g)(1) - v)); });
+    if (!should_record(grad, s)) return out;
     return record(
         Op::sigmoid_backward, out, {grad, s}, [grad, s](const Tensor& grad_out, const Tensor&) {
             return Grads{sigmoid_backward(grad_out, s),
@@ -159,6 +173,7 @@ Tensor sigmoid_backward(const Tensor& grad, const Tensor& s) {
 Tensor relu(const Tensor& x) {
     check_floating(x, "relu");
     Tensor out = map_unary(x, [](auto v) { return v > 0 ? v : decltype(v)(0); });
+    if (!should_record(x)) return out;
     return record(Op::relu, out, {x}, [x](const Tensor& grad_out, const Tensor&) {
         return Grads{grad_out * map_unary(x, [](auto v) { return decltype(v)(v > 0); })};
     });
@@ -169,6 +184,7 @@ Tensor leaky_relu(const Tensor& x, double negative_slope) {
     check_floating(x, "leaky_relu");
     Tensor out =
         map_unary(x, [s = negative_slope](auto v) { return v > 0 ? v : decltype(v)(s * v); });
+    if (!should_record(x)) return out;
     return record(
         Op::leaky_relu, out, {x}, [x, negative_slope](const Tensor& grad_out, const Tensor&) {
             auto slope = [s = negative_slope](auto v) { return decltype(v)(v > 0 ? 1 : s); };
@@ -185,6 +201,7 @@ Tensor clamp(const Tensor& x, double min, double max) {
         using T = decltype(v);
         return v < T(min) ? T(min) : (v > T(max) ? T(max) : v);
     });
+    if (!should_record(x)) return out;
     return record(Op::clamp, out, {x}, [x, min, max](const Tensor& grad_out, const Tensor&) {
         auto inside = [min, max](auto v) { return decltype(v)(v >= min && v <= max); };
         return Grads{grad_out * map_unary(x, inside)};
@@ -199,6 +216,7 @@ Tensor softplus(const Tensor& x) {
         using T = decltype(v);
         return std::max(v, T(0)) + std::log1p(std::exp(-std::abs(v)));
     });
+    if (!should_record(x)) return out;
     return record(Op::softplus, out, {x}, [x](const Tensor& grad_out, const Tensor&) {
         return Grads{grad_out * sigmoid(x)};
     });
@@ -216,6 +234,7 @@ Tensor affine(const Tensor& x, double scale, double shift) {
         using T = decltype(v);
         return v * T(scale) + T(shift);
     });
+    if (!should_record(x)) return out;
     return record(Op::affine, out, {x}, [scale](const Tensor& grad_out, const Tensor&) {
         return Grads{affine(grad_out, scale, 0.0)};
     });

@@ -103,6 +103,7 @@ Tensor slice(const Tensor& x, std::int64_t dim, std::int64_t start, std::int64_t
     shape[d] = r.count;
     Tensor out = empty(shape, x.dtype());
     gather_rows(x, out, d, r);
+    if (!should_record(x)) return out;
     return record(
         Op::slice, out, {x}, [in_shape = x.shape(), d, r](const Tensor& grad_out, const Tensor&) {
             return Grads{slice_backward(grad_out, in_shape, d, r.start, r(r.count), r.step)};
@@ -122,6 +123,7 @@ Tensor slice_backward(const Tensor& grad, const Shape& input_shape, std::int64_t
                          to_string(input_shape));
     Tensor out = zeros(input_shape, grad.dtype());
     add_rows(grad, out, d, r);
+    if (!should_record(grad)) return out;
     return record(Op::slice_backward, out, {grad}, [d, r](const Tensor& grad_out, const Tensor&) {
         return Grads{slice(grad_out, d, r.start, r(r.count), r.step)};
     });
@@ -139,6 +141,7 @@ Tensor index_select(const Tensor& x, std::int64_t dim, const Tensor& index) {
     Tensor out = empty(shape, x.dtype());
     const std::int64_t* idx = index.data<std::int64_t>();
     gather_rows(x, out, d, [idx](std::int64_t k) { return idx[k]; });
+    if (!should_record(x)) return out;
     return record(Op::index_select, out, {x}, [x, d, index](const Tensor& grad_out, const Tensor&) {
         return Grads{index_add(zeros_like(x), d, index, grad_out)};
     });
@@ -158,6 +161,7 @@ Tensor index_add(const Tensor& x, std::int64_t dim, const Tensor& index, const T
     Tensor out = copy_of(x);
     const std::int64_t* idx = index.data<std::int64_t>();
     add_rows(source, out, d, [idx](std::int64_t k) { return idx[k]; });
+    if (!should_record(x, source)) return out;
     return record(Op::index_add, out, {x, source},
                   [d, index](const Tensor& grad_out, const Tensor&) {
                       return Grads{grad_out, index_select(grad_out, d, index)};
@@ -205,6 +209,7 @@ Tensor gather(const Tensor& x, std::int64_t dim, const Tensor& index) {
         for_each_indexed(x, d, index, "gather",
                          [&](std::int64_t i, std::int64_t at) { o[i] = s[at]; });
     });
+    if (!should_record(x)) return out;
     return record(Op::gather, out, {x}, [x, d, index](const Tensor& grad_out, const Tensor&) {
         return Grads{scatter_add(zeros_like(x), d, index, grad_out)};
     });
@@ -224,6 +229,7 @@ Tensor scatter_add(const Tensor& x, std::int64_t dim, const Tensor& index, const
         for_each_indexed(x, d, index, "scatter_add",
                          [&](std::int64_t i, std::int64_t at) { o[at] += s[i]; });
     });
+    if (!should_record(x, src)) return out;
     return record(Op::scatter_add, out, {x, src},
                   [d, index](const Tensor& grad_out, const Tensor&) {
                       return Grads{grad_out, gather(grad_out, d, index)};

@@ -36,6 +36,7 @@ Tensor binary_cross_entropy(const Tensor& p, const Tensor& y) {
         T log_q = std::max(std::log(T(1) - prob), T(kLogFloor));
         return -(target * log_p + (T(1) - target) * log_q);
     });
+    if (!should_record(p, y)) return out;
     return record(Op::binary_cross_entropy, out, {p, y},
                   [p, y](const Tensor& grad_out, const Tensor&) {
                       Tensor grad_p, grad_y;
@@ -75,6 +76,7 @@ Tensor binary_cross_entropy_backward(const Tensor& grad, const Tensor& p, const 
                     o[i] = g[i] * (pp[i] - yy[i]) / std::max(pp[i] * (T(1) - pp[i]), T(kEpsilon));
             });
     });
+    if (!should_record(grad, p, y)) return out;
     return record(Op::binary_cross_entropy_backward, out, {grad, p, y},
                   [grad, p, y](const Tensor& grad_out, const Tensor&) {
                       Tensor denominator = bce_denominator(p);

@@ -81,6 +81,7 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb) {
         throw ShapeError("matmul: transposed form needs rank >= 2 operands, got " +
                          to_string(a.shape()) + " and " + to_string(b.shape()));
     Tensor out = batched_gemm(a, b, ta, tb);
+    if (!should_record(a, b)) return out;
     return record(Op::matmul, out, {a, b}, [a, b, ta, tb](const Tensor& g, const Tensor&) {
         Tensor grad_a, grad_b;
         if (a.requires_grad()) grad_a = ta ? matmul(b, g, tb, true) : matmul(g, b, false, !tb);
@@ -143,6 +144,7 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
         return view(linear(rows, weight, bias), out_shape);
     }
     Tensor out = linear_kernel(x, weight, bias);
+    if (!should_record(x, weight, bias)) return out;
     SmallVector<Tensor, 3> inputs{x, weight};
     if (bias.defined()) inputs.push_back(bias);
     return record(Op::linear, out, std::move(inputs),

@@ -67,6 +67,7 @@ Tensor sum_kernel(const Tensor& x, const DimList& dims, const Shape& out_shape, 
 Tensor scaled_sum(Op op, const Tensor& x, const DimList& dims, const Shape& out_shape,
                   double scale) {
     Tensor out = sum_kernel(x, dims, out_shape, scale);
+    if (!should_record(x)) return out;
     return record(op, out, {x},
                   [x_shape = x.shape(), kept = keepdim_shape(x.shape(), dims), scale](
                       const Tensor& grad_out, const Tensor&) {
@@ -123,6 +124,7 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
     if (!fits)
         throw ShapeError("sum_to: cannot sum " + to_string(x.shape()) + " to " + to_string(shape));
     Tensor out = sum_kernel(x, dims, shape);
+    if (!should_record(x)) return out;
     return record(Op::sum_to, out, {x},
                   [in_shape = x.shape()](const Tensor& grad_out, const Tensor&) {
                       return Grads{expand(grad_out, in_shape)};
@@ -143,10 +145,11 @@ ValuesIndices extreme(const Tensor& x, std::int64_t dim, bool keepdim, bool is_m
     Tensor indices = empty(kept, Dtype::int64);
     detail::extreme_block(x, block_view(x.shape(), d, d), is_max, values, indices);
     // (max)' routes the gradient to the chosen index; scatter_add is differentiable in grad_out.
-    values = record(is_max ? Op::max : Op::min, values, {x},
-                    [x, d, indices](const Tensor& grad_out, const Tensor&) {
-                        return Grads{scatter_add(zeros_like(x), d, indices, grad_out)};
-                    });
+    if (should_record(x))
+        values = record(is_max ? Op::max : Op::min, values, {x},
+                        [x, d, indices](const Tensor& grad_out, const Tensor&) {
+                            return Grads{scatter_add(zeros_like(x), d, indices, grad_out)};
+                        });
     if (keepdim) return {values, indices};
     Shape dropped = x.shape();
     dropped.erase(d);
@@ -174,6 +177,7 @@ Tensor softmax(const Tensor& x, std::int64_t dim) {
     check_floating(x, "softmax");
     int d = normalize_dim(dim, x.dim(), "softmax");
     Tensor out = detail::softmax_block(x, block_view(x.shape(), d, d), false);
+    if (!should_record(x)) return out;
     return record(Op::softmax, out, {x}, [d](const Tensor& grad_out, const Tensor& y) {
         return Grads{y * (grad_out - sum(grad_out * y, {d}, true))};
     });
@@ -184,6 +188,7 @@ Tensor log_softmax(const Tensor& x, std::int64_t dim) {
     check_floating(x, "log_softmax");
     int d = normalize_dim(dim, x.dim(), "log_softmax");
     Tensor out = detail::softmax_block(x, block_view(x.shape(), d, d), true);
+    if (!should_record(x)) return out;
     return record(Op::log_softmax, out, {x}, [d](const Tensor& grad_out, const Tensor& y) {
         return Grads{grad_out - exp(y) * sum(grad_out, {d}, true)};
     });

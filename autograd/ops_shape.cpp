@@ -42,6 +42,7 @@ Tensor view(const Tensor& x, const Shape& shape) {
         throw ShapeError("view: cannot view " + to_string(x.shape()) + " (" +
                          std::to_string(x.numel()) + " elements) to " + to_string(shape));
     Tensor out(detail::TensorImpl::view_of(x.impl(), shape));
+    if (!should_record(x)) return out;
     return record(Op::reshape, out, {x},
                   [in_shape = x.shape()](const Tensor& grad_out, const Tensor&) {
                       return Grads{view(grad_out, in_shape)};
@@ -145,6 +146,7 @@ Tensor permute(const Tensor& x, const std::vector<std::int64_t>& dims) {
     std::vector<std::int64_t> inverse(perm.size());
     for (std::size_t i = 0; i < perm.size(); ++i) inverse[perm[i]] = static_cast<std::int64_t>(i);
     Tensor out = permute_kernel(x, perm);
+    if (!should_record(x)) return out;
     return record(Op::permute, out, {x}, [inverse](const Tensor& grad_out, const Tensor&) {
         return Grads{permute(grad_out, inverse)};
     });
@@ -174,6 +176,7 @@ Tensor expand(const Tensor& x, const Shape& shape) {
     if (x.shape() == shape) return x;
     Tensor zero = zeros(Shape{}, x.dtype());
     Tensor out = detail::map_binary(x, zero, shape, [](auto v, auto) { return v; });
+    if (!should_record(x)) return out;
     return record(Op::expand, out, {x},
                   [in_shape = x.shape()](const Tensor& grad_out, const Tensor&) {
                       return Grads{sum_to(grad_out, in_shape)};

@@ -27,11 +27,11 @@ public:
     }
 
     void push_back(T item) {
-        if (size_ < N && heap_.empty()) {
+        if (size_ < N) {
             inline_[size_++] = std::move(item);
             return;
         }
-        if (heap_.empty()) {
+        if (size_ == N) {
             for (std::size_t i = 0; i < size_; ++i) heap_.push_back(std::move(inline_[i]));
         }
         heap_.push_back(std::move(item));
@@ -39,9 +39,10 @@ public:
     }
     std::size_t size() const { return size_; }
     bool empty() const { return size_ == 0; }
-    T* begin() { return heap_.empty() ? inline_.data() : heap_.data(); }
+    // The items live inline up to N, all on the heap past it.
+    T* begin() { return size_ <= N ? inline_.data() : heap_.data(); }
     T* end() { return begin() + size_; }
-    const T* begin() const { return heap_.empty() ? inline_.data() : heap_.data(); }
+    const T* begin() const { return size_ <= N ? inline_.data() : heap_.data(); }
     const T* end() const { return begin() + size_; }
     T& operator[](std::size_t i) { return begin()[i]; }
     const T& operator[](std::size_t i) const { return begin()[i]; }

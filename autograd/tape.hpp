@@ -55,8 +55,18 @@ private:
     std::optional<F> fn_;
 };
 
-bool grad_mode_enabled();
-bool anomaly_mode_enabled();
+namespace detail {
+// Per thread, read by every op: inline reads (initial-exec TLS within the library).
+extern constinit thread_local bool grad_mode;
+extern constinit thread_local bool anomaly_mode;
+}  // namespace detail
+
+inline bool grad_mode_enabled() {
+    return detail::grad_mode;
+}
+inline bool anomaly_mode_enabled() {
+    return detail::anomaly_mode;
+}
 
 // Disables recording for its scope (torch::NoGradGuard).
 class NoGradGuard {
@@ -95,20 +105,38 @@ private:
     bool previous_;
 };
 
-// Number of tape entries alive in this process; a training loop keeps it flat.
+// Tape entries created minus those destroyed on this thread (where a graph is usually built and
+// freed); a training loop keeps it flat.
 std::int64_t tape_live_entries();
 
 namespace detail {
-bool needs_recording(const SmallVector<Tensor, 3>& inputs);
+inline bool needs_grad(const Tensor& t) {
+    return t.defined() && t.requires_grad();
+}
+inline bool needs_recording(const SmallVector<Tensor, 3>& inputs) {
+    if (!grad_mode) return false;
+    for (const Tensor& t : inputs)
+        if (needs_grad(t)) return true;
+    return false;
+}
 void attach(Node* node, const Tensor& out);
 void check_forward_anomaly(Op op, const Tensor& out, const SmallVector<Tensor, 3>& inputs);
 }  // namespace detail
+
+// Whether `record` has anything to do for an op on these inputs: grad mode is on and one of them
+// requires grad, or anomaly mode wants to see the result. Ops ask first, as LibTorch's generated
+// code does, so that without a tape (inside a backward pass, under NoGradGuard) they build no
+// backward closure: its captures and input list cost ~100 instructions a call.
+template <class... Inputs>
+bool should_record(const Inputs&... inputs) {
+    return detail::anomaly_mode || (detail::grad_mode && (detail::needs_grad(inputs) || ...));
+}
 
 // Records `out = op(inputs)` with its backward when grad mode is on and an input requires grad.
 // backward_fn(grad_out, out) returns one gradient per input, each of that input's shape.
 template <class F>
 Tensor record(Op op, Tensor out, SmallVector<Tensor, 3> inputs, F&& backward_fn) {
-    if (anomaly_mode_enabled()) detail::check_forward_anomaly(op, out, inputs);
+    if (detail::anomaly_mode) detail::check_forward_anomaly(op, out, inputs);
     if (!detail::needs_recording(inputs)) return out;
     detail::attach(
         new LambdaNode<std::decay_t<F>>(op, std::move(inputs), std::forward<F>(backward_fn)), out);
