@@ -174,8 +174,8 @@ Tensor expand(const Tensor& x, const Shape& shape) {
         throw ShapeError("expand: cannot expand " + to_string(x.shape()) + " to " +
                          to_string(shape));
     if (x.shape() == shape) return x;
-    Tensor zero = zeros(Shape{}, x.dtype());
-    Tensor out = detail::map_binary(x, zero, shape, [](auto v, auto) { return v; });
+    // x broadcast against itself: the binary map's broadcasting walk, reading x once.
+    Tensor out = detail::map_binary(x, x, shape, [](auto v, auto) { return v; });
     if (!should_record(x)) return out;
     return record(Op::expand, out, {x},
                   [in_shape = x.shape()](const Tensor& grad_out, const Tensor&) {

@@ -25,6 +25,7 @@ constexpr std::int64_t kGrain = 1 << 15;  // elements per thread-pool chunk, as 
 template <class Body>
 void for_outputs(const BlockView& v, Body body) {
     std::int64_t per_output = std::max<std::int64_t>(v.n, 1);
+    if (v.outer * per_output * v.inner <= kGrain) return body(0, v.outer, 0, v.inner);
     if (v.outer >= v.inner) {
         std::int64_t grain = std::max<std::int64_t>(1, kGrain / (per_output * v.inner + 1));
         kernels::parallel_for(v.outer, grain, [&](std::int64_t o0, std::int64_t o1) {
@@ -51,6 +52,12 @@ Tensor sum_block(const Tensor& x, const BlockView& v, const Shape& out_shape, do
             double acc[kRun];
             for (std::int64_t o = o0; o < o1; ++o) {
                 const T* block = src + o * v.n * v.inner;
+                if (v.inner == 1) {  // a contiguous run (a whole tensor, the rows of a matrix)
+                    double total = 0;
+                    for (std::int64_t k = 0; k < v.n; ++k) total += block[k];
+                    dst[o] = static_cast<T>(total * scale);
+                    continue;
+                }
                 for (std::int64_t r = i0; r < i1; r += kRun) {
                     std::int64_t len = std::min(kRun, i1 - r);
                     std::fill_n(acc, len, 0.0);
