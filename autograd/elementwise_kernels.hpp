@@ -80,6 +80,8 @@ Tensor map_binary(const Tensor& a, const Tensor& b, const Shape& out_shape, F f)
                     for (std::int64_t i = begin; i < end; ++i) po[i] = f(pa[i], pb[0]);
                 } else if (b_full && a.numel() == 1) {
                     for (std::int64_t i = begin; i < end; ++i) po[i] = f(pa[0], pb[i]);
+                } else if (a.numel() == 1 && b.numel() == 1) {
+                    for (std::int64_t i = begin; i < end; ++i) po[i] = f(pa[0], pb[0]);
                 } else if (a_full && b.dim() == 1 && b.numel() == out_shape[out_shape.rank() - 1]) {
                     std::int64_t n = b.numel();  // one row combined with every row, as a bias
                     for (std::int64_t i = begin; i < end;) {
