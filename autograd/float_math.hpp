@@ -1,8 +1,10 @@
-// float32 exp, tanh and sigmoid without libm calls: each is evaluated in double from one short
-// polynomial and rounded once, so the float result is within an ulp of the exact one (the tests
-// sweep the float line) and loops over them vectorise. libm's tanhf was most of the XOR net's
-// forward pass (~95 instructions an element). float64 keeps libm, whose precision it needs.
+// float32 tanh and sigmoid without libm calls: each is evaluated in double from one short
+// polynomial for e^y and rounded once, so the float result is within an ulp of the exact one (the
+// tests sweep the float line) and loops over them vectorise: 2.3 ns an element against libm
+// tanhf's 8.4 here, and no call per element for the XOR net's 12-element layers. float64 keeps
+// libm, whose precision it needs; exp itself keeps libm's expf, as fast as this in bulk.
 #pragma once
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -33,15 +35,10 @@ inline ExpParts exp_parts(double y) {
     return {std::bit_cast<double>((exponent + 1023) << 52), q};
 }
 
-// Clamps y to [lo, hi] keeping NaN (every comparison with NaN is false).
+// Clamps y to [lo, hi] keeping NaN: std::max(y, lo) and std::min(_, hi) return their first
+// argument when a comparison with NaN is false (and compile to maxpd / minpd, so loops vectorise).
 inline double clamp_keep_nan(double y, double lo, double hi) {
-    return y < lo ? lo : (y > hi ? hi : y);
-}
-
-// Beyond [-110, 100] float's exp is 0 or inf already.
-inline float exp_of(float x) {
-    ExpParts e = exp_parts(clamp_keep_nan(x, -110, 100));
-    return static_cast<float>(e.scale + e.scale * e.q);
+    return std::min(std::max(y, lo), hi);
 }
 
 // tanh|x| = (e^2|x| - 1) / (e^2|x| + 1), with e^2|x| - 1 = (2^n - 1) + 2^n q, exact in 2^n - 1 so
@@ -58,9 +55,6 @@ inline float sigmoid_of(float x) {
     return static_cast<float>(1 / (1 + (e.scale + e.scale * e.q)));
 }
 
-inline double exp_of(double x) {
-    return std::exp(x);
-}
 inline double tanh_of(double x) {
     return std::tanh(x);
 }

@@ -176,6 +176,17 @@ void check_anomaly_backward(const Node& node, const Grads& grads) {
                                ")");
 }
 
+Grads call_backward(Node* node, const Tensor& grad_out) {
+    node->output->retain();
+    Tensor out(node->output);
+    try {
+        return node->backward(grad_out, out);
+    } catch (const AnomalyError& e) {  // an op inside the formula; say whose backward it was
+        throw AnomalyError(std::string("anomaly: backward of ") + op_name(node->op) +
+                           " (input shapes " + input_shapes(node->inputs) + "): " + e.what());
+    }
+}
+
 void run_node(Node* node, GradSink& sink, BackwardOptions options) {
     Tensor grad_out = std::move(node->pending_grad);
     node->pending_grad = Tensor();
@@ -187,23 +198,17 @@ void run_node(Node* node, GradSink& sink, BackwardOptions options) {
         throw GraphError(std::string("backward: the graph through ") + op_name(node->op) +
                          " was already released by an earlier backward; pass retain_graph=true "
                          "to that backward to run through it again");
-    out_impl->retain();
-    Tensor out(out_impl);
-    Grads grads;
-    try {
-        grads = node->backward(grad_out, out);
-    } catch (const AnomalyError& e) {  // an op inside the formula; say whose backward it was
-        throw AnomalyError(std::string("anomaly: backward of ") + op_name(node->op) +
-                           " (input shapes " + input_shapes(node->inputs) + "): " + e.what());
-    }
+    Grads grads = call_backward(node, grad_out);
     if (anomaly_mode) check_anomaly_backward(*node, grads);
     for (std::size_t i = 0; i < node->inputs.size(); ++i) {
         const Tensor& input = node->inputs[i];
         if (i >= grads.size() || !grads[i].defined() || !input.requires_grad()) continue;
-        if (Node* child = input.grad_fn())
-            child->pending_grad = accumulate(child->pending_grad, grads[i]);
-        else
+        if (Node* child = input.grad_fn()) {
+            Tensor& pending = child->pending_grad;
+            pending = pending.defined() ? add(pending, grads[i]) : std::move(grads[i]);
+        } else {
             sink.deliver(input.impl(), grads[i], options.create_graph);
+        }
     }
     if (!options.retain_graph) {
         node->release_saved();
