@@ -123,9 +123,11 @@ Tensor linear_kernel(const Tensor& x, const Tensor& weight, const Tensor& bias) 
     Tensor out = empty(Shape{N, out_features}, x.dtype());
     dispatch(x.dtype(), [&]<class T>() {
         T* o = out.data<T>();
-        if (bias.defined())
-            for (std::int64_t n = 0; n < N; ++n)
-                std::copy_n(bias.data<T>(), out_features, o + n * out_features);
+        if (bias.defined()) {
+            const T* b = bias.data<T>();
+            for (std::int64_t n = 0; n < N; ++n)  // rows of a few elements: no memcpy call
+                for (std::int64_t j = 0; j < out_features; ++j) o[n * out_features + j] = b[j];
+        }
         kernels::gemm<T>(false, true, N, out_features, in, x.data<T>(), in, weight.data<T>(), in, o,
                          out_features, bias.defined());
     });
