@@ -1,8 +1,9 @@
 // float32 tanh and sigmoid without libm calls: each is evaluated in double from one short
 // polynomial for e^y and rounded once, so the float result is within an ulp of the exact one (the
-// tests sweep the float line) and loops over them vectorise: 2.3 ns an element against libm
-// tanhf's 8.4 here, and no call per element for the XOR net's 12-element layers. float64 keeps
-// libm, whose precision it needs; exp itself keeps libm's expf, as fast as this in bulk.
+// tests sweep the float line), and loops over them vectorise: ~3.5x the throughput of a loop over
+// libm's tanhf (bench_op_overhead: elementwise_tanh_1M), with no call per element for the XOR
+// net's 12-element layers. float64 keeps libm, whose precision it needs; exp keeps libm's expf,
+// which is as fast in bulk.
 #pragma once
 #include <algorithm>
 #include <bit>

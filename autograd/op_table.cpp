@@ -47,16 +47,18 @@ std::vector<OpSample> reduction_samples(bool is_mean) {
          }}};
     for (Dims dims : {Dims{0}, Dims{1}, Dims{-1}, Dims{0, 1}})
         for (bool keep : {false, true})
-            out.push_back({"dims of [2, 3], keepdim " + std::to_string(keep) + ", dims " +
-                               std::to_string(dims[0]) + (dims.size() > 1 ? "+" : ""),
-                           {{2, 3}},
-                           [reduce, dims, keep](const Inputs& x) { return reduce(x[0], dims, keep); }});
+            out.push_back(
+                {"dims of [2, 3], keepdim " + std::to_string(keep) + ", dims " +
+                     std::to_string(dims[0]) + (dims.size() > 1 ? "+" : ""),
+                 {{2, 3}},
+                 [reduce, dims, keep](const Inputs& x) { return reduce(x[0], dims, keep); }});
     for (Dims dims : {Dims{1}, Dims{0, 2}, Dims{2}})
         for (bool keep : {false, true})
-            out.push_back({"[2, 3, 2] over " + std::to_string(dims.size()) + " dims from " +
-                               std::to_string(dims[0]) + ", keepdim " + std::to_string(keep),
-                           {{2, 3, 2}},
-                           [reduce, dims, keep](const Inputs& x) { return reduce(x[0], dims, keep); }});
+            out.push_back(
+                {"[2, 3, 2] over " + std::to_string(dims.size()) + " dims from " +
+                     std::to_string(dims[0]) + ", keepdim " + std::to_string(keep),
+                 {{2, 3, 2}},
+                 [reduce, dims, keep](const Inputs& x) { return reduce(x[0], dims, keep); }});
     return out;
 }
 

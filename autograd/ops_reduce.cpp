@@ -43,7 +43,7 @@ Shape dropped_shape(const Shape& shape, const DimList& dims) {
 }
 
 // Sums the dims (sorted), one contiguous run at a time from the last; the final run writes its
-// result, times `scale`, straight into a tensor of `out_shape` (as many elements as keeping the dims).
+// result times `scale` straight into a tensor of `out_shape` (element count as keeping the dims).
 Tensor sum_kernel(const Tensor& x, const DimList& dims, const Shape& out_shape, double scale = 1) {
     if (dims.empty()) return detail::sum_block(x, block_view(x.shape(), 0, -1), out_shape, scale);
     int first = dims[0], last = dims[dims.size() - 1];

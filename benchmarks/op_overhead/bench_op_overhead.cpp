@@ -52,16 +52,18 @@ int main(int argc, char** argv) {
     std::printf("op_add_4x3_fwd_bwd %.0f ns\n", fwd_bwd);
 
     // Bytes moved per elementwise op on 1M floats: two reads and one write for add, one read and
-    // one write for exp.
+    // one write for exp and tanh.
     constexpr std::int64_t n = 1 << 20;
     Tensor x = rand({n}), y = rand({n});
     NoGradGuard no_grad;
     double add_ns = median_ns(11, 20, [&] { Tensor z = x + y; });
     double exp_ns = median_ns(11, 20, [&] { Tensor z = exp(x); });
+    double tanh_ns = median_ns(11, 20, [&] { Tensor z = tanh(x); });
     // The yardstick: std::memcpy of the same 4 MB (one read and one write per element).
     std::vector<float> from(n, 1.0f), to(n);
     double copy_ns = median_ns(11, 20, [&] { std::memcpy(to.data(), from.data(), 4 * n); });
     std::printf("memcpy_1M %.1f GB/s\n", 2.0 * 4 * n / copy_ns);
     std::printf("elementwise_add_1M %.1f GB/s\n", 3.0 * 4 * n / add_ns);
     std::printf("elementwise_exp_1M %.1f GB/s\n", 2.0 * 4 * n / exp_ns);
+    std::printf("elementwise_tanh_1M %.1f GB/s\n", 2.0 * 4 * n / tanh_ns);
 }

@@ -54,7 +54,8 @@ TEST_SUITE("float_math") {
     constexpr float nan = std::numeric_limits<float>::quiet_NaN();
 
     TEST_CASE("tanh is within 1 ulp over the float line") {
-        check_sweep(sweep([](float x) { return tanh_of(x); }, [](double x) { return std::tanh(x); }));
+        check_sweep(
+            sweep([](float x) { return tanh_of(x); }, [](double x) { return std::tanh(x); }));
         CHECK(std::signbit(tanh_of(-0.0f)));
         CHECK(tanh_of(1e-30f) == 1e-30f);  // tanh x = x below float's resolution
         CHECK(tanh_of(inf) == 1);
