@@ -174,7 +174,7 @@ Tensor expand(const Tensor& x, const Shape& shape) {
         throw ShapeError("expand: cannot expand " + to_string(x.shape()) + " to " +
                          to_string(shape));
     if (x.shape() == shape) return x;
-    // x broadcast against itself: the binary map's broadcasting walk, reading x once.
+    // The binary map of x against itself: its broadcasting walk, with no second tensor to allocate.
     Tensor out = detail::map_binary(x, x, shape, [](auto v, auto) { return v; });
     if (!should_record(x)) return out;
     return record(Op::expand, out, {x},
