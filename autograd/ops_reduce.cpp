@@ -46,20 +46,17 @@ Shape dropped_shape(const Shape& shape, const DimList& dims) {
 // result times `scale` straight into a tensor of `out_shape` (element count as keeping the dims).
 Tensor sum_kernel(const Tensor& x, const DimList& dims, const Shape& out_shape, double scale = 1) {
     if (dims.empty()) return detail::sum_block(x, block_view(x.shape(), 0, -1), out_shape, scale);
-    int first = dims[0], last = dims[dims.size() - 1];
-    if (last - first + 1 == static_cast<int>(dims.size()))  // one run of dims: one pass
-        return detail::sum_block(x, block_view(x.shape(), first, last), out_shape, scale);
     Tensor out = x;
-    for (std::size_t end = dims.size(); end > 0;) {
+    for (std::size_t end = dims.size();;) {
         std::size_t begin = end - 1;
         while (begin > 0 && dims[begin - 1] + 1 == dims[begin]) --begin;
-        Shape shape = out.shape();
-        for (std::size_t i = begin; i < end; ++i) shape[dims[i]] = 1;
-        out = detail::sum_block(out, block_view(out.shape(), dims[begin], dims[end - 1]),
-                                begin == 0 ? out_shape : shape, begin == 0 ? scale : 1);
+        detail::BlockView run = block_view(out.shape(), dims[begin], dims[end - 1]);
+        if (begin == 0) return detail::sum_block(out, run, out_shape, scale);
+        Shape kept = out.shape();
+        for (std::size_t i = begin; i < end; ++i) kept[dims[i]] = 1;
+        out = detail::sum_block(out, run, kept);
         end = begin;
     }
-    return out;
 }
 
 // sum (scale 1) and mean (scale 1 / count): reduce `dims` of x, result shaped `out_shape`.

@@ -18,13 +18,7 @@ public:
     Shape(std::initializer_list<std::int64_t> dims)
         : Shape(std::span<const std::int64_t>(dims.begin(), dims.size())) {}
     explicit Shape(std::span<const std::int64_t> dims) {
-        if (dims.size() > kMaxRank) [[unlikely]]
-            throw_rank_too_high();
-        for (std::int64_t d : dims) {
-            if (d < 0) [[unlikely]]
-                throw_negative_dim(d);
-            dims_[rank_++] = d;
-        }
+        for (std::int64_t d : dims) push_back(d);
     }
     // Copies move only the dims in use: shapes are copied on every op.
     Shape(const Shape& other) : rank_(other.rank_) {

@@ -128,8 +128,8 @@ struct TopologicalOrder {
     }
 };
 
-Tensor accumulate(const Tensor& sum, const Tensor& grad) {
-    return sum.defined() ? add(sum, grad) : grad;
+Tensor accumulate(const Tensor& sum, Tensor grad) {
+    return sum.defined() ? add(sum, grad) : std::move(grad);
 }
 
 bool exclusively_owned(const detail::TensorImpl* impl) {
@@ -203,12 +203,10 @@ void run_node(Node* node, GradSink& sink, BackwardOptions options) {
     for (std::size_t i = 0; i < node->inputs.size(); ++i) {
         const Tensor& input = node->inputs[i];
         if (i >= grads.size() || !grads[i].defined() || !input.requires_grad()) continue;
-        if (Node* child = input.grad_fn()) {
-            Tensor& pending = child->pending_grad;
-            pending = pending.defined() ? add(pending, grads[i]) : std::move(grads[i]);
-        } else {
+        if (Node* child = input.grad_fn())
+            child->pending_grad = accumulate(child->pending_grad, std::move(grads[i]));
+        else
             sink.deliver(input.impl(), grads[i], options.create_graph);
-        }
     }
     if (!options.retain_graph) {
         node->release_saved();

@@ -44,7 +44,7 @@ void check_arguments(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K
                          std::to_string(N) + " K=" + std::to_string(K));
     }
     auto check_stride = [&](const char* name, int64_t ld, int64_t rows, int64_t cols) {
-        if (rows > 0 && ld < cols) {
+        if (!stride_fits(ld, rows, cols)) {
             throw ShapeError(std::string("gemm: ") + name + " = " + std::to_string(ld) +
                              " is less than the row length of the " + dims(rows, cols) +
                              " matrix it strides");
