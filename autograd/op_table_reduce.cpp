@@ -1,0 +1,87 @@
+// Op table rows: sum_to, sum, mean, max, min, softmax and log_softmax.
+#include "autograd/op_table_rows.hpp"
+#include "autograd/potatolemon.hpp"
+
+namespace potatolemon::op_rows {
+
+namespace {
+// sum (or mean) of all elements and over each dim of [2, 3] and [2, 3, 2], with and without
+// keepdim.
+std::vector<OpSample> reduction_samples(bool is_mean) {
+    auto reduce = [is_mean](const Tensor& x, Dims dims, bool keep) {
+        return is_mean ? mean(x, dims, keep) : sum(x, dims, keep);
+    };
+    std::vector<OpSample> out{
+        {"all of rank 0", {{}}, [reduce](const Inputs& x) { return reduce(x[0], {}, false); }},
+        {"all of [2, 3]", {{2, 3}}, [is_mean](const Inputs& x) {
+             return is_mean ? mean(x[0]) : sum(x[0]);
+         }}};
+    for (Dims dims : {Dims{0}, Dims{1}, Dims{-1}, Dims{0, 1}})
+        for (bool keep : {false, true})
+            out.push_back(
+                {"dims of [2, 3], keepdim " + std::to_string(keep) + ", dims " +
+                     std::to_string(dims[0]) + (dims.size() > 1 ? "+" : ""),
+                 {{2, 3}},
+                 [reduce, dims, keep](const Inputs& x) { return reduce(x[0], dims, keep); }});
+    for (Dims dims : {Dims{1}, Dims{0, 2}, Dims{2}})
+        for (bool keep : {false, true})
+            out.push_back(
+                {"[2, 3, 2] over " + std::to_string(dims.size()) + " dims from " +
+                     std::to_string(dims[0]) + ", keepdim " + std::to_string(keep),
+                 {{2, 3, 2}},
+                 [reduce, dims, keep](const Inputs& x) { return reduce(x[0], dims, keep); }});
+    return out;
+}
+
+std::vector<OpSample> extreme_samples(bool is_max) {
+    auto pick = [is_max](const Tensor& x, std::int64_t d, bool keep) {
+        return is_max ? max(x, d, keep).values : min(x, d, keep).values;
+    };
+    std::vector<OpSample> out{{"all of [3, 4]", {{3, 4}}, [is_max](const Inputs& x) {
+                                   return is_max ? max(x[0]) : min(x[0]);
+                               }}};
+    for (std::int64_t d : {0, 1, -1})
+        for (bool keep : {false, true})
+            out.push_back({"dim " + std::to_string(d) + " keepdim " + std::to_string(keep),
+                           {{3, 4}},
+                           [pick, d, keep](const Inputs& x) { return pick(x[0], d, keep); }});
+    out.push_back(
+        {"[2, 3, 2] dim 1", {{2, 3, 2}}, [pick](const Inputs& x) { return pick(x[0], 1, false); }});
+    return out;
+}
+
+std::vector<OpSample> softmax_samples(Tensor (*op)(const Tensor&, std::int64_t)) {
+    std::vector<OpSample> out{{"[4] dim 0", {{4}}, [op](const Inputs& x) { return op(x[0], 0); }}};
+    for (std::int64_t d : {0, 1, -1})
+        out.push_back({"[2, 3] dim " + std::to_string(d), {{2, 3}}, [op, d](const Inputs& x) {
+                           return op(x[0], d);
+                       }});
+    out.push_back({"[2, 3, 2] dim 1", {{2, 3, 2}}, [op](const Inputs& x) { return op(x[0], 1); }});
+    return out;
+}
+}  // namespace
+
+void add_reduce_rows(std::vector<OpInfo>& t) {
+    using enum Domain;
+    add_row(t, Op::sum_to, any,
+            {{"[2, 3] to [3]", {{2, 3}}, [](const Inputs& x) { return sum_to(x[0], {3}); }},
+             {"[2, 3] to [2, 1]",
+              {{2, 3}},
+              [](const Inputs& x) {
+                  return sum_to(x[0], {2, 1});
+              }},
+             {"[2, 3, 4] to [3, 1]",
+              {{2, 3, 4}},
+              [](const Inputs& x) {
+                  return sum_to(x[0], {3, 1});
+              }},
+             {"[2, 3] to rank 0", {{2, 3}}, [](const Inputs& x) { return sum_to(x[0], {}); }}});
+    add_row(t, Op::sum, any, reduction_samples(false));
+    add_row(t, Op::mean, any, reduction_samples(true));
+    add_row(t, Op::max, distinct, extreme_samples(true));
+    add_row(t, Op::min, distinct, extreme_samples(false));
+    add_row(t, Op::softmax, any, softmax_samples(softmax));
+    add_row(t, Op::log_softmax, any, softmax_samples(log_softmax));
+}
+
+}  // namespace potatolemon::op_rows
