@@ -78,7 +78,8 @@ struct Printer {
         };
         for (std::int64_t i = 0; i < n; ++i) {
             if (summarize && n > 2 * kEdgeItems && i == kEdgeItems) {
-                out << "...";
+                // PyTorch's ' ...' among the innermost items, '...' on a line of its own.
+                out << (innermost ? " ..." : "...");
                 if (innermost)
                     out << ", ";
                 else
