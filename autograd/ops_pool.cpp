@@ -48,8 +48,8 @@ kernels::Pool2dGeometry pool_geometry(const Shape& shape, const PoolArgs& a, con
     check_window_arg(a.kernel, "kernel_size", op);
     check_window_arg(a.stride, "stride", op);
     check_window_arg(a.dilation, "dilation", op);
-    if (a.padding.h < 0 || a.padding.w < 0 || 2 * a.padding.h > a.kernel.h ||
-        2 * a.padding.w > a.kernel.w)
+    if (a.padding.h < 0 || a.padding.w < 0 || a.padding.h > a.kernel.h / 2 ||
+        a.padding.w > a.kernel.w / 2)
         throw ShapeError(std::string(op) + ": padding " + to_string(a.padding) +
                          " must be between 0 and half the kernel size " + to_string(a.kernel));
     std::int64_t out_h = pooled_size(h, a.kernel.h, a.stride.h, a.padding.h, a.dilation.h);

@@ -44,8 +44,11 @@ constexpr std::int64_t kGrain = 1 << 15;  // elements touched per thread-pool ch
 // Runs body(plane) for every plane on the thread pool; a plane is never split between threads.
 template <class Body>
 void for_planes(const Pool2dGeometry& g, Body body) {
-    std::int64_t per_plane = g.in_h * g.in_w + g.out_h * g.out_w * g.kernel_h * g.kernel_w;
-    std::int64_t grain = std::max<std::int64_t>(1, kGrain / std::max<std::int64_t>(per_plane, 1));
+    // Elements read per plane, in double: kernels may be huge (as long as they fit the padding).
+    double per_plane = double(g.in_h) * double(g.in_w) + double(g.out_h) * double(g.out_w) *
+                                                             double(std::min(g.kernel_h, g.in_h)) *
+                                                             double(std::min(g.kernel_w, g.in_w));
+    auto grain = static_cast<std::int64_t>(std::max(1.0, kGrain / std::max(per_plane, 1.0)));
     parallel_for(g.planes, grain, [&](std::int64_t p0, std::int64_t p1) {
         for (std::int64_t p = p0; p < p1; ++p) body(p);
     });
@@ -53,17 +56,100 @@ void for_planes(const Pool2dGeometry& g, Body body) {
 
 // The divisor of avg pooling's window (r, c): its full size (clipped to the padded input, as
 // PyTorch does; without ceil mode that is always kernel_h * kernel_w) or the input elements in it.
-std::int64_t avg_divisor(const Pool2dGeometry& g, const Taps& r, const Taps& c,
-                         bool count_include_pad) {
-    if (!count_include_pad) return (r.end - r.first) * (c.end - c.first);
+// Multiplied in double, exact below 2^53, then rounded to T as PyTorch rounds its int64 product.
+template <class T>
+T avg_divisor(const Pool2dGeometry& g, const Taps& r, const Taps& c, bool count_include_pad) {
+    if (!count_include_pad)
+        return static_cast<T>(double(r.end - r.first) * double(c.end - c.first));
     std::int64_t h = std::min(r.start + g.kernel_h, g.in_h + g.pad_h) - r.start;
     std::int64_t w = std::min(c.start + g.kernel_w, g.in_w + g.pad_w) - c.start;
-    return h * w;
+    return static_cast<T>(double(h) * double(w));
+}
+
+// 2×2 windows without padding or dilation, the CNN's pooling: the fast paths below need no tap
+// bounds (four loads an output) and compute exactly what the general loops do.
+bool plain_2x2(const Pool2dGeometry& g) {
+    return g.kernel_h == 2 && g.kernel_w == 2 && g.pad_h == 0 && g.pad_w == 0 &&
+           g.dilation_h == 1 && g.dilation_w == 1;
+}
+
+// Selects the compiler can make branch-free; the scan order and rules of max_pool2d below.
+template <class T>
+void max_pool2d_2x2(const Pool2dGeometry& g, const T* in, T* out, std::int64_t* indices) {
+    std::int64_t in_w = g.in_w, sh = g.stride_h, sw = g.stride_w;
+    for_planes(g, [&](std::int64_t p) {
+        const T* src = in + p * g.in_h * in_w;
+        T* dst = out + p * g.out_h * g.out_w;
+        std::int64_t* idx = indices + p * g.out_h * g.out_w;
+        for (std::int64_t oh = 0; oh < g.out_h; ++oh, dst += g.out_w, idx += g.out_w) {
+            const T* top = src + oh * sh * in_w;
+            const T* bottom = top + in_w;
+            std::int64_t row = oh * sh * in_w;
+            for (std::int64_t ow = 0; ow < g.out_w; ++ow) {
+                std::int64_t at = row + ow * sw;
+                T max = top[ow * sw];
+                std::int64_t best = at;
+                auto take = [&](T v, std::int64_t pos) {
+                    bool wins = v > max || v != v;  // v != v: NaN, which wins as in PyTorch
+                    max = wins ? v : max;
+                    best = wins ? pos : best;
+                };
+                take(top[ow * sw + 1], at + 1);
+                take(bottom[ow * sw], at + in_w);
+                take(bottom[ow * sw + 1], at + in_w + 1);
+                dst[ow] = max;
+                idx[ow] = best;
+            }
+        }
+    });
+}
+
+// avg_pool2d's: the sum from 0 in scan order, over 4 (the divisor either way without padding).
+template <class T>
+void avg_pool2d_2x2(const Pool2dGeometry& g, const T* in, T* out) {
+    std::int64_t in_w = g.in_w, sh = g.stride_h, sw = g.stride_w;
+    for_planes(g, [&](std::int64_t p) {
+        const T* src = in + p * g.in_h * in_w;
+        T* dst = out + p * g.out_h * g.out_w;
+        for (std::int64_t oh = 0; oh < g.out_h; ++oh, dst += g.out_w) {
+            const T* top = src + oh * sh * in_w;
+            const T* bottom = top + in_w;
+            for (std::int64_t ow = 0; ow < g.out_w; ++ow) {
+                std::int64_t at = ow * sw;
+                dst[ow] = (T(0) + top[at] + top[at + 1] + bottom[at] + bottom[at + 1]) / T(4);
+            }
+        }
+    });
+}
+
+template <class T>
+void avg_pool2d_backward_2x2(const Pool2dGeometry& g, const T* grad_out, T* grad_in) {
+    std::int64_t in_w = g.in_w, sh = g.stride_h, sw = g.stride_w;
+    for_planes(g, [&](std::int64_t p) {
+        T* dst = grad_in + p * g.in_h * in_w;
+        std::fill_n(dst, g.in_h * in_w, T(0));
+        const T* src = grad_out + p * g.out_h * g.out_w;
+        for (std::int64_t oh = 0; oh < g.out_h; ++oh, src += g.out_w) {
+            T* top = dst + oh * sh * in_w;
+            T* bottom = top + in_w;
+            for (std::int64_t ow = 0; ow < g.out_w; ++ow) {
+                std::int64_t at = ow * sw;
+                T share = src[ow] / T(4);
+                top[at] += share;
+                top[at + 1] += share;
+                bottom[at] += share;
+                bottom[at + 1] += share;
+            }
+        }
+    });
 }
 }  // namespace
 
 template <class T>
 void max_pool2d(const Pool2dGeometry& g, const T* in, T* out, std::int64_t* indices) {
+    if (g.kernel_h == 2 && g.kernel_w == 2 && g.pad_h == 0 && g.pad_w == 0 && g.dilation_h == 1 &&
+        g.dilation_w == 1)
+        return max_pool2d_2x2(g, in, out, indices);
     PlaneTaps taps = plane_taps(g);
     std::int64_t dh = g.dilation_h, dw = g.dilation_w, in_w = g.in_w;
     for_planes(g, [&](std::int64_t p) {
@@ -118,6 +204,7 @@ bool max_pool2d_backward(const Pool2dGeometry& g, const T* grad_out, const std::
 
 template <class T>
 void avg_pool2d(const Pool2dGeometry& g, bool count_include_pad, const T* in, T* out) {
+    if (plain_2x2(g)) return avg_pool2d_2x2(g, in, out);
     PlaneTaps taps = plane_taps(g);
     std::int64_t in_w = g.in_w;
     for_planes(g, [&](std::int64_t p) {
@@ -130,7 +217,7 @@ void avg_pool2d(const Pool2dGeometry& g, bool count_include_pad, const T* in, T*
                     const T* row = src + (r.start + j) * in_w + c.start;
                     for (std::int64_t i = c.first; i < c.end; ++i) total += row[i];
                 }
-                *dst++ = total / static_cast<T>(avg_divisor(g, r, c, count_include_pad));
+                *dst++ = total / avg_divisor<T>(g, r, c, count_include_pad);
             }
     });
 }
@@ -138,6 +225,7 @@ void avg_pool2d(const Pool2dGeometry& g, bool count_include_pad, const T* in, T*
 template <class T>
 void avg_pool2d_backward(const Pool2dGeometry& g, bool count_include_pad, const T* grad_out,
                          T* grad_in) {
+    if (plain_2x2(g)) return avg_pool2d_backward_2x2(g, grad_out, grad_in);
     PlaneTaps taps = plane_taps(g);
     std::int64_t in_w = g.in_w;
     for_planes(g, [&](std::int64_t p) {
@@ -146,7 +234,7 @@ void avg_pool2d_backward(const Pool2dGeometry& g, bool count_include_pad, const 
         const T* src = grad_out + p * g.out_h * g.out_w;
         for (const Taps& r : taps.rows)
             for (const Taps& c : taps.cols) {
-                T share = *src++ / static_cast<T>(avg_divisor(g, r, c, count_include_pad));
+                T share = *src++ / avg_divisor<T>(g, r, c, count_include_pad);
                 for (std::int64_t j = r.first; j < r.end; ++j) {
                     T* row = dst + (r.start + j) * in_w + c.start;
                     for (std::int64_t i = c.first; i < c.end; ++i) row[i] += share;
