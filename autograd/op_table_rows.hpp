@@ -30,5 +30,6 @@ void add_shape_rows(std::vector<OpInfo>& table);
 void add_reduce_rows(std::vector<OpInfo>& table);
 void add_index_rows(std::vector<OpInfo>& table);
 void add_compare_rows(std::vector<OpInfo>& table);
+void add_pool_rows(std::vector<OpInfo>& table);
 
 }  // namespace potatolemon::op_rows
