@@ -6,6 +6,7 @@
 #include "autograd/ops_index.hpp"
 #include "autograd/ops_loss.hpp"
 #include "autograd/ops_matmul.hpp"
+#include "autograd/ops_norm.hpp"
 #include "autograd/ops_reduce.hpp"
 #include "autograd/ops_shape.hpp"
 #include "autograd/tape.hpp"
