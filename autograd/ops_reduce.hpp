@@ -33,7 +33,8 @@ ValuesIndices min(const Tensor& x, std::int64_t dim, bool keepdim = false);
 // the result is inf (or NaN for a constant or empty input). One kernel, two passes in double.
 Tensor var(const Tensor& x, const std::vector<std::int64_t>& dims, double correction = 1,
            bool keepdim = false);
-// sqrt(var); its gradient is 0 where the result is 0, as PyTorch's.
+// sqrt(var); its gradient is 0 where the result is 0, as PyTorch's. Under `using namespace
+// potatolemon` a plain `std(...)` is ambiguous with namespace std: call potatolemon::std.
 Tensor std(const Tensor& x, const std::vector<std::int64_t>& dims, double correction = 1,
            bool keepdim = false);
 // log(sum(exp(x))) over `dims` (empty: all), shifted by the max: finite for large inputs; an all
