@@ -2,7 +2,6 @@
 // both (normalize_backward), written in Tensor ops.
 #include "autograd/ops_norm.hpp"
 
-#include <algorithm>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -17,12 +16,16 @@
 namespace potatolemon {
 
 namespace {
-// What the backward of y = (x - mean) rstd w + b needs. mean and rstd are saved shaped to
-// broadcast against x; weight and bias are seen as `param_view` (normalized_shape for layer_norm,
-// [C, 1, ...] for batch_norm).
+// The statistics a normalisation used, in the input's dtype, shaped to broadcast against it.
+struct NormalizationStats {
+    Tensor mean, rstd;  // rstd = 1 / sqrt(var + eps)
+};
+
+// What the backward of y = (x - mean) rstd w + b needs; weight and bias are seen as `param_view`
+// (normalized_shape for layer_norm, [C, 1, ...] for batch_norm).
 struct Normalization {
     Tensor x, weight, bias;
-    Tensor mean, rstd;
+    NormalizationStats saved;
     std::vector<std::int64_t> dims;  // the dims the statistics were taken over
     Shape param_view;
     double eps = 0;
@@ -42,7 +45,7 @@ Grads normalize_backward(const Normalization& s, const Tensor& grad_out) {
     if (x.numel() == 0)  // nothing to average over; every gradient is an empty or zero sum
         return Grads{need_x ? zeros_like(x) : Tensor(), need_w ? zeros_like(s.weight) : Tensor(),
                      need_b ? zeros_like(s.bias) : Tensor()};
-    Tensor mu = s.mean, rstd = s.rstd;
+    Tensor mu = s.saved.mean, rstd = s.saved.rstd;
     if (s.batch_stats && need_x && grad_mode_enabled()) {
         mu = mean(x, s.dims, true);
         rstd = pow(var(x, s.dims, 0, true) + s.eps, -0.5);
@@ -114,7 +117,7 @@ Tensor layer_norm(const Tensor& input, const std::vector<std::int64_t>& normaliz
     });
     if (!should_record(input, weight, bias)) return out;
     return record_normalization(Op::layer_norm, out,
-                                {input, weight, bias, mean, rstd, dims, param_shape, eps, true});
+                                {input, weight, bias, {mean, rstd}, dims, param_shape, eps, true});
 }
 
 namespace {
@@ -132,15 +135,13 @@ void check_batch_norm(const Tensor& input, const Tensor& running_mean, const Ten
     check_param(bias, "bias", input, channels, op);
     if (running_mean.defined() != running_var.defined())
         throw ShapeError(
-            "batch_norm: running_mean and running_var must be both defined or both "
-            "undefined");
+            "batch_norm: running_mean and running_var must be both defined or "
+            "both undefined");
     std::int64_t per_channel = input.shape()[0];
     for (int d = 2; d < input.dim(); ++d) per_channel *= input.shape()[d];
     if (training && per_channel == 1)
-        throw ShapeError(
-            "batch_norm: expected more than 1 value per channel when training, got "
-            "input " +
-            to_string(input.shape()));
+        throw ShapeError("batch_norm: expected more than 1 value per channel when training, " +
+                         ("got input " + to_string(input.shape())));
 }
 
 // r = (1 - momentum) r + momentum * stat, in place and in double; stat[c] = values[c] * factor.
@@ -153,6 +154,43 @@ void update_running(const Tensor& r, const std::vector<double>& values, double f
     });
 }
 
+// Per channel of input seen as [N, C, S].
+struct ChannelStats {
+    std::vector<double> mean, var;  // biased variance
+};
+
+ChannelStats batch_statistics(const Tensor& input, std::int64_t N, std::int64_t C, std::int64_t S) {
+    ChannelStats stats{std::vector<double>(C, 0.0), std::vector<double>(C, 1.0)};
+    if (N * S == 0) return stats;  // no values: the output is empty too
+    dispatch(input.dtype(), [&]<class T>() {
+        kernels::batch_norm_stats<T>(input.data<T>(), N, C, S, stats.mean.data(), stats.var.data());
+    });
+    return stats;
+}
+
+// y = x scale + shift per channel, scale = rstd w and shift = b - mean scale (as PyTorch); the
+// mean and rstd are also stored, in the input's dtype, into `saved`.
+Tensor channel_affine(const Tensor& input, const ChannelStats& stats, const Tensor& weight,
+                      const Tensor& bias, double eps, std::int64_t S,
+                      const NormalizationStats& saved) {
+    std::int64_t N = input.shape()[0], C = input.shape()[1];
+    std::vector<double> w = weight.defined() ? weight.values() : std::vector<double>(C, 1.0);
+    std::vector<double> b = bias.defined() ? bias.values() : std::vector<double>(C, 0.0);
+    std::vector<double> scale(C), shift(C);
+    Tensor out = empty(input.shape(), input.dtype());
+    dispatch(input.dtype(), [&]<class T>() {
+        for (std::int64_t c = 0; c < C; ++c) {
+            double rstd = 1 / std::sqrt(stats.var[c] + eps);
+            scale[c] = rstd * w[c];
+            shift[c] = b[c] - stats.mean[c] * scale[c];
+            saved.mean.data<T>()[c] = static_cast<T>(stats.mean[c]);
+            saved.rstd.data<T>()[c] = static_cast<T>(rstd);
+        }
+        kernels::batch_norm_apply<T>(input.data<T>(), N, C, S, scale.data(), shift.data(),
+                                     out.data<T>());
+    });
+    return out;
+}
 }  // namespace
 
 Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var,
@@ -170,41 +208,17 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
     // Without running stats there is nothing else to normalise with, in either mode (as
     // nn.BatchNorm with track_running_stats off).
     bool batch_stats = training || !running_mean.defined();
-    std::vector<double> mean(C, 0.0), var(C, 1.0);
-    if (!batch_stats) {
-        mean = running_mean.values();
-        var = running_var.values();
-    } else if (std::int64_t count = N * S; count > 0) {
-        dispatch(input.dtype(), [&]<class T>() {
-            kernels::batch_norm_stats<T>(input.data<T>(), N, C, S, mean.data(), var.data());
-        });
-        if (training && running_mean.defined()) {
-            update_running(running_mean, mean, 1, momentum);
-            update_running(running_var, var, count / (count - 1.0), momentum);
-        }
+    ChannelStats stats = batch_stats ? batch_statistics(input, N, C, S)
+                                     : ChannelStats{running_mean.values(), running_var.values()};
+    if (training && running_mean.defined() && N * S > 0) {
+        update_running(running_mean, stats.mean, 1, momentum);
+        update_running(running_var, stats.var, (N * S) / (N * S - 1.0), momentum);
     }
-    // y = x scale + shift per channel, scale = rstd w and shift = b - mean scale (as PyTorch).
-    std::vector<double> w = weight.defined() ? weight.values() : std::vector<double>(C, 1.0);
-    std::vector<double> b = bias.defined() ? bias.values() : std::vector<double>(C, 0.0);
-    std::vector<double> scale(C), shift(C);
-    Tensor saved_mean = empty(param_view, input.dtype()),
-           saved_rstd = empty(param_view, input.dtype());
-    Tensor out = empty(input.shape(), input.dtype());
-    dispatch(input.dtype(), [&]<class T>() {
-        for (std::int64_t c = 0; c < C; ++c) {
-            double rstd = 1 / std::sqrt(var[c] + eps);
-            scale[c] = rstd * w[c];
-            shift[c] = b[c] - mean[c] * scale[c];
-            saved_mean.data<T>()[c] = static_cast<T>(mean[c]);
-            saved_rstd.data<T>()[c] = static_cast<T>(rstd);
-        }
-        kernels::batch_norm_apply<T>(input.data<T>(), N, C, S, scale.data(), shift.data(),
-                                     out.data<T>());
-    });
+    NormalizationStats saved{empty(param_view, input.dtype()), empty(param_view, input.dtype())};
+    Tensor out = channel_affine(input, stats, weight, bias, eps, S, saved);
     if (!should_record(input, weight, bias)) return out;
-    return record_normalization(
-        Op::batch_norm, out,
-        {input, weight, bias, saved_mean, saved_rstd, dims, param_view, eps, batch_stats});
+    return record_normalization(Op::batch_norm, out,
+                                {input, weight, bias, saved, dims, param_view, eps, batch_stats});
 }
 
 }  // namespace potatolemon
