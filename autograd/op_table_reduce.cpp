@@ -61,6 +61,9 @@ std::vector<OpSample> deviation_samples(bool is_std) {
         {"rank 0, correction 0",
          {{}},
          [call](const Inputs& x) { return call(x[0], {}, 0, false); }},
+        {"rank 0 dim -1, keepdim, correction 0",
+         {{}},
+         [call](const Inputs& x) { return call(x[0], {-1}, 0, true); }},
         {"[2, 3, 2] dims 0 and 2 (not adjacent), correction 0",
          {{2, 3, 2}},
          [call](const Inputs& x) {
@@ -91,6 +94,7 @@ std::vector<OpSample> logsumexp_samples() {
     };
     std::vector<OpSample> out{
         {"all of rank 0", {{}}, call({}, false)},
+        {"rank 0 dim 0", {{}}, call({0}, false)},
         {"all of [2, 3]", {{2, 3}}, call({}, false)},
         {"[2, 3, 2] dims 0 and 2 (not adjacent)", {{2, 3, 2}}, call({0, 2}, false)},
         {"[2, 3, 2] dims 1 and 2, keepdim", {{2, 3, 2}}, call({1, 2}, true)},

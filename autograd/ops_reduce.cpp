@@ -21,6 +21,10 @@ using DimList = SmallVector<int, 6>;  // reduced dims, without a heap allocation
 // Sorted, unique, normalised dims; an empty list means every dim.
 DimList reduced_dims(const Tensor& x, const std::vector<std::int64_t>& dims, const char* op) {
     DimList out;
+    if (x.dim() == 0) {  // dim 0 or -1 name its one implicit dim, as in PyTorch's reductions
+        for (std::int64_t d : dims) normalize_dim(d, 1, op);
+        return out;
+    }
     for (std::int64_t d : dims) out.push_back(normalize_dim(d, x.dim(), op));
     if (dims.empty())
         for (int d = 0; d < x.dim(); ++d) out.push_back(d);

@@ -50,12 +50,18 @@ void check_close(const std::vector<double>& got, const std::vector<double>& want
     }
 }
 
+std::string list_string(const std::vector<std::int64_t>& dims) {
+    std::string s = "{";
+    for (std::size_t i = 0; i < dims.size(); ++i) s += (i ? ", " : "") + std::to_string(dims[i]);
+    return s + "}";
+}
+
 std::vector<double> values_or_empty(const Tensor& t) {
     return t.defined() ? t.values() : std::vector<double>{};
 }
 
 void check_case(const NormReference& r, Dtype dtype, double tol) {
-    INFO(r.op, " of ", to_string(Shape(r.shape)), " over ", to_string(Shape(r.dims)), " training ",
+    INFO(r.op, " of ", list_string(r.shape), " over ", list_string(r.dims), " training ",
          r.training, " momentum ", r.momentum, " (", dtype_name(dtype), ")");
     Shape params =
         r.op == "layer_norm" ? Shape(r.dims) : Shape{r.shape.size() > 1 ? r.shape[1] : 0};
@@ -243,5 +249,9 @@ TEST_SUITE("ops_norm") {
         CHECK_THROWS_WITH_AS(logsumexp(ones({2, 3}), {0, -2}),
                              doctest::Contains("logsumexp: a dim appears twice"), IndexError);
         CHECK_THROWS_AS(var(ones({2}).to(Dtype::int64), {}), DtypeError);
+        // A rank-0 tensor takes dim 0 or -1 (its one implicit dim), nothing else.
+        CHECK(logsumexp(scalar_tensor(2), {0}).item() == 2);
+        CHECK_THROWS_WITH_AS(var(scalar_tensor(2), {1}), doctest::Contains("var: dim 1"),
+                             IndexError);
     }
 }

@@ -35,17 +35,21 @@ CASES = [
     ("batch_norm", [2, 3, 2, 2], [], dict(affine=True, stats=True), None),
     ("batch_norm", [4, 3], [], dict(stats=True), None),
     ("batch_norm", [2, 3, 4], [], dict(weight_only=True, stats=True, eps=0.1), None),
+    ("batch_norm", [2, 3, 2, 1, 2], [], dict(affine=True, stats=True, training=True), None),
+    ("batch_norm", [5, 1], [], dict(affine=True, stats=True, training=True, momentum=0.2), None),
     ("var", [3, 4], [], dict(correction=1), None),
     ("var", [3, 4], [0], dict(correction=0), None),
     ("var", [3, 4], [-1], dict(correction=1, keepdim=True), None),
     ("var", [2, 3, 4], [0, 2], dict(correction=2), None),
     ("var", [2, 3, 4], [-2], dict(correction=1), None),
+    ("var", [], [-1], dict(correction=0), None),
     ("std", [3, 4], [], dict(correction=1), None),
     ("std", [3, 4], [1], dict(correction=0, keepdim=True), None),
     ("std", [2, 3, 4], [0, 2], dict(correction=1), None),
     ("std", [2, 3], [1], dict(correction=1), [[1.5, 1.5, 1.5], [1.0, 2.0, 4.0]]),
     ("logsumexp", [3, 4], [1], dict(), None),
     ("logsumexp", [3, 4], [], dict(), None),
+    ("logsumexp", [], [0], dict(keepdim=True), None),
     ("logsumexp", [2, 3, 4], [0, 2], dict(keepdim=True), None),
     ("logsumexp", [2, 5], [1], dict(scale=10.0, offset=1000.0), None),
     ("logsumexp", [2, 3], [-1], dict(), [[-INF, -INF, -INF], [1.0, 2.0, 3.0]]),
@@ -60,7 +64,7 @@ def run(op, shape, dims, opt, literal, dtype, seed):
     else:
         x = torch.randn(shape, generator=gen, dtype=torch.float64) * opt.get("scale", 1.0)
         x = x + opt.get("offset", 0.0)
-    params = dims if op == "layer_norm" else [shape[1]]
+    params = dims if op == "layer_norm" else shape[1:2]
     w = b = rm = rv = None
     if opt.get("affine") or opt.get("weight_only"):
         w = 1 + 0.5 * torch.randn(params, generator=gen, dtype=torch.float64)
