@@ -31,5 +31,6 @@ void add_reduce_rows(std::vector<OpInfo>& table);
 void add_index_rows(std::vector<OpInfo>& table);
 void add_compare_rows(std::vector<OpInfo>& table);
 void add_pool_rows(std::vector<OpInfo>& table);
+void add_norm_rows(std::vector<OpInfo>& table);
 
 }  // namespace potatolemon::op_rows

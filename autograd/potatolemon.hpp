@@ -8,6 +8,7 @@
 #include "autograd/ops_loss.hpp"
 #include "autograd/ops_matmul.hpp"
 #include "autograd/ops_pool.hpp"
+#include "autograd/ops_norm.hpp"
 #include "autograd/ops_reduce.hpp"
 #include "autograd/ops_shape.hpp"
 #include "autograd/tape.hpp"

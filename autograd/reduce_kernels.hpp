@@ -21,6 +21,15 @@ Tensor sum_block(const Tensor& x, const BlockView& view, const Shape& out_shape,
 void extreme_block(const Tensor& x, const BlockView& view, bool is_max, Tensor& values,
                    Tensor& indices);
 
+// The variance along the block's n axis, sum((x - mean)^2) / max(0, n - correction) (NaN or inf
+// past the end, as PyTorch), or its square root; two passes in double. Result shaped `out_shape`.
+Tensor var_block(const Tensor& x, const BlockView& view, double correction, bool take_sqrt,
+                 const Shape& out_shape);
+
+// log(sum(exp(x))) along the block's n axis, shifted by the max so large inputs stay finite; an
+// all -inf (or empty) run gives -inf. Result shaped `out_shape`.
+Tensor logsumexp_block(const Tensor& x, const BlockView& view, const Shape& out_shape);
+
 // softmax (log = false) or log_softmax (log = true) along the block's n axis.
 Tensor softmax_block(const Tensor& x, const BlockView& view, bool log);
 
