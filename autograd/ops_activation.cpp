@@ -80,15 +80,17 @@ Tensor gelu_erf_second(const Tensor& x) {
     Tensor phi = exp(x * x * -0.5) * kInvSqrt2Pi;
     return phi * 2.0 - x * (x * phi);
 }
-// gelu''(x) = (1 - t²) (β (1 + 6κ x²) - x t u'²), t = tanh u. x is clamped where the result is
-// exactly 0 already (1 - t² rounds to 0), so that x u'² cannot overflow to inf * 0.
+// gelu''(x) = (1 - t²) (β (1 + 6κ x²) - x t u'²), t = tanh u, with 1 - t² = 4 sigmoid(2u)
+// sigmoid(-2u), which keeps its relative precision where t rounds near ±1 (1 - t² would lose all
+// of it in float by |x| = 5). x is clamped where the result is exactly 0 already, so that x u'²
+// cannot overflow to inf * 0.
 Tensor gelu_tanh_second(const Tensor& x) {
     Tensor xc = clamp(x, -kGeluTanhSaturation, kGeluTanhSaturation);
     Tensor x2 = xc * xc;
-    Tensor t = tanh((xc + xc * x2 * kKappa) * kBeta);
+    Tensor u = (xc + xc * x2 * kKappa) * kBeta;
     Tensor du = affine(x2, 3 * kKappa * kBeta, kBeta);
-    Tensor sech2 = tanh_backward(ones_like(t), t);
-    return sech2 * (affine(x2, 6 * kKappa * kBeta, kBeta) - xc * t * du * du);
+    Tensor sech2 = sigmoid(u * 2.0) * sigmoid(u * -2.0) * 4.0;
+    return sech2 * (affine(x2, 6 * kKappa * kBeta, kBeta) - xc * tanh(u) * du * du);
 }
 
 // x s with s = sigmoid(x), which never overflows.
@@ -99,10 +101,12 @@ double silu_of(double x) {
 double silu_grad(double x) {
     return detail::sigmoid_of(x) * (1 + x * detail::sigmoid_of(-x));
 }
-// silu''(x) = s (1 - s) (2 + x (1 - 2s)); s (1 - s) is 0 wherever x (1 - 2s) is large.
+// silu''(x) = s s̄ (2 + x (s̄ - s)) with s = sigmoid(x), s̄ = 1 - s = sigmoid(-x): each factor keeps
+// its relative precision in float (1 - s would lose it as s nears 1), and s s̄ is 0 wherever
+// x (s̄ - s) is large.
 Tensor silu_second(const Tensor& x) {
-    Tensor s = sigmoid(x);
-    return sigmoid_backward(ones_like(s), s) * (x * affine(s, -2, 1) + 2.0);
+    Tensor s = sigmoid(x), s_bar = sigmoid(-x);
+    return s * s_bar * (x * (s_bar - s) + 2.0);
 }
 
 // elu''(x) = alpha e^x for x < 0, else 0. At 0 this takes the other side from elu'(0) = alpha,
