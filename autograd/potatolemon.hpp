@@ -3,6 +3,8 @@
 #include "autograd/factories.hpp"
 #include "autograd/gradcheck.hpp"
 #include "autograd/ops_compare.hpp"
+#include "autograd/ops_activation.hpp"
+#include "autograd/ops_dropout.hpp"
 #include "autograd/ops_elementwise.hpp"
 #include "autograd/ops_index.hpp"
 #include "autograd/ops_loss.hpp"
