@@ -52,6 +52,7 @@ const std::vector<OpInfo>& op_table() {
         op_rows::add_shape_rows(t);
         op_rows::add_reduce_rows(t);
         op_rows::add_index_rows(t);
+        op_rows::add_conv_rows(t);
         return t;
     }();
     return table;

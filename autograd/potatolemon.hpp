@@ -2,6 +2,7 @@
 #pragma once
 #include "autograd/factories.hpp"
 #include "autograd/gradcheck.hpp"
+#include "autograd/ops_conv.hpp"
 #include "autograd/ops_elementwise.hpp"
 #include "autograd/ops_index.hpp"
 #include "autograd/ops_loss.hpp"
