@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "autograd/kernels/conv_direct.hpp"
 #include "autograd/kernels/gemm.hpp"
 #include "autograd/kernels/thread_pool.hpp"
 
@@ -19,14 +20,6 @@ namespace {
 
 // Weight-gradient chunks: a function of N alone (never of the thread count).
 constexpr int64_t max_weight_chunks = 16;
-
-// Grow-only scratch of the calling thread (gemm keeps its own buffers).
-template <class T>
-T* scratch(int64_t count) {
-    thread_local std::vector<T> buffer;
-    if (buffer.size() < static_cast<size_t>(count)) buffer.resize(static_cast<size_t>(count));
-    return buffer.data();
-}
 
 // The output columns [begin, end) whose input column o·stride + offset lies in [0, size).
 struct Span {
@@ -111,17 +104,18 @@ void for_each_image(int64_t images, F&& fn) {
 template <class T>
 void conv2d_forward(const ConvShape& s, const T* x, const T* w, const T* bias, T* y) {
     const int64_t cg = s.C / s.G, og = s.O / s.G, ckk = cg * s.KH * s.KW, plane = s.OH * s.OW;
-    const bool direct = col_is_input(s);
+    const bool no_col = col_is_input(s);
+    if (!no_col && direct_forward_fits(s)) return conv2d_forward_direct(s, x, w, bias, y);
     for_each_image(s.N, [&](int64_t n) {
-        T* col = direct ? nullptr : scratch<T>(ckk * plane);
+        T* col = no_col ? nullptr : conv_scratch<T>(0, ckk * plane);
         for (int64_t g = 0; g < s.G; ++g) {
             const T* xg = x + (n * s.C + g * cg) * s.H * s.W;
             T* yg = y + (n * s.O + g * og) * plane;
-            if (!direct) im2col(s, xg, col);
+            if (!no_col) im2col(s, xg, col);
             if (bias)
                 for (int64_t o = 0; o < og; ++o)
                     std::fill(yg + o * plane, yg + (o + 1) * plane, bias[g * og + o]);
-            gemm<T>(false, false, og, plane, ckk, w + g * og * ckk, ckk, direct ? xg : col, plane,
+            gemm<T>(false, false, og, plane, ckk, w + g * og * ckk, ckk, no_col ? xg : col, plane,
                     yg, plane, bias != nullptr);
         }
     });
@@ -130,15 +124,16 @@ void conv2d_forward(const ConvShape& s, const T* x, const T* w, const T* bias, T
 template <class T>
 void conv2d_input_grad(const ConvShape& s, const T* gy, const T* w, T* gx) {
     const int64_t cg = s.C / s.G, og = s.O / s.G, ckk = cg * s.KH * s.KW, plane = s.OH * s.OW;
-    const bool direct = col_is_input(s);
+    const bool no_col = col_is_input(s);
+    if (!no_col && direct_input_grad_fits(s)) return conv2d_input_grad_direct(s, gy, w, gx);
     for_each_image(s.N, [&](int64_t n) {
-        T* col = direct ? nullptr : scratch<T>(ckk * plane);
+        T* col = no_col ? nullptr : conv_scratch<T>(0, ckk * plane);
         for (int64_t g = 0; g < s.G; ++g) {
             T* gxg = gx + (n * s.C + g * cg) * s.H * s.W;
             const T* gyg = gy + (n * s.O + g * og) * plane;
             gemm<T>(true, false, ckk, plane, og, w + g * og * ckk, ckk, gyg, plane,
-                    direct ? gxg : col, plane);
-            if (direct) continue;
+                    no_col ? gxg : col, plane);
+            if (no_col) continue;
             std::fill(gxg, gxg + cg * s.H * s.W, T(0));
             col2im_add(s, col, gxg);
         }
@@ -149,23 +144,24 @@ template <class T>
 void conv2d_weight_grad(const ConvShape& s, const T* x, const T* gy, T* gw) {
     const int64_t cg = s.C / s.G, og = s.O / s.G, ckk = cg * s.KH * s.KW, plane = s.OH * s.OW;
     const int64_t size = s.O * ckk;
-    const bool direct = col_is_input(s);
+    const bool no_col = col_is_input(s);
     if (s.N == 0) {
         std::fill(gw, gw + size, T(0));
         return;
     }
+    if (!no_col && direct_forward_fits(s)) return conv2d_weight_grad_direct(s, x, gy, gw);
     const int64_t chunks = std::min(s.N, max_weight_chunks);
     std::vector<T> partial(static_cast<size_t>((chunks - 1) * size));
     auto run_chunk = [&](int64_t chunk) {
         T* sum = chunk == 0 ? gw : partial.data() + (chunk - 1) * size;
-        T* col = direct ? nullptr : scratch<T>(ckk * plane);
+        T* col = no_col ? nullptr : conv_scratch<T>(0, ckk * plane);
         for (int64_t n = chunk * s.N / chunks; n < (chunk + 1) * s.N / chunks; ++n) {
             bool first = n == chunk * s.N / chunks;
             for (int64_t g = 0; g < s.G; ++g) {
                 const T* xg = x + (n * s.C + g * cg) * s.H * s.W;
-                if (!direct) im2col(s, xg, col);
+                if (!no_col) im2col(s, xg, col);
                 gemm<T>(false, true, og, ckk, plane, gy + (n * s.O + g * og) * plane, plane,
-                        direct ? xg : col, plane, sum + g * og * ckk, ckk, !first);
+                        no_col ? xg : col, plane, sum + g * og * ckk, ckk, !first);
             }
         }
     };
