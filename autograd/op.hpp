@@ -21,7 +21,8 @@ namespace potatolemon {
     X(slice) X(slice_backward) X(index_select) X(index_add) X(gather) X(scatter_add) X(concat)   \
     X(to_dtype)                                                                                  \
     X(var) X(std) X(logsumexp) X(layer_norm) X(batch_norm)                                       \
-    X(gelu) X(gelu_backward) X(silu) X(silu_backward) X(elu) X(elu_backward) X(dropout)
+    X(gelu) X(gelu_backward) X(silu) X(silu_backward) X(elu) X(elu_backward) X(dropout)          \
+    X(to_dtype) X(conv2d) X(conv2d_input_backward) X(conv2d_weight_backward)
 // clang-format on
 
 enum class Op : std::uint8_t {

@@ -33,5 +33,6 @@ void add_compare_rows(std::vector<OpInfo>& table);
 void add_pool_rows(std::vector<OpInfo>& table);
 void add_norm_rows(std::vector<OpInfo>& table);
 void add_activation_rows(std::vector<OpInfo>& table);
+void add_conv_rows(std::vector<OpInfo>& table);
 
 }  // namespace potatolemon::op_rows

@@ -5,6 +5,7 @@
 #include "autograd/ops_compare.hpp"
 #include "autograd/ops_activation.hpp"
 #include "autograd/ops_dropout.hpp"
+#include "autograd/ops_conv.hpp"
 #include "autograd/ops_elementwise.hpp"
 #include "autograd/ops_index.hpp"
 #include "autograd/ops_loss.hpp"
