@@ -1,4 +1,4 @@
-#include "nn/optimizer.hpp"
+#include "nn/optim/optimizer.hpp"
 
 #include <sstream>
 #include <stdexcept>

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "nn/optimizer.hpp"
+#include "nn/optim/optimizer.hpp"
 
 namespace potatolemon::nn {
 

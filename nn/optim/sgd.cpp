@@ -1,6 +1,6 @@
 // SGD's step: one raw loop per parameter, in the parameter's own precision so float32 runs round
 // as PyTorch's do.
-#include "nn/sgd.hpp"
+#include "nn/optim/sgd.hpp"
 
 #include <stdexcept>
 

@@ -1,6 +1,6 @@
 // Adam's step: one raw loop per parameter in its own precision; the bias corrections are computed
 // in double and rounded once, as PyTorch's Python scalars are.
-#include "nn/adam.hpp"
+#include "nn/optim/adam.hpp"
 
 #include <cmath>
 

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Figures for tests/nn/test_optim.cpp: parameter trajectories of torch.optim.SGD and Adam.
+"""Figures for tests/nn/optim/test_optim.cpp: parameter trajectories of torch.optim.SGD and Adam.
 
 Model: W [2, 3], b [2] from fixed values; loss = mean((tanh(x Wᵀ + b) - y)^2) on fixed x, y.
 Each config takes 5 steps; the learning rate is halved before step 4 (Optimizer::set_lr in C++,
 param_groups[0]["lr"] here). Written are W and b (row-major, W first) after every step, once in
 float64 and once in float32 (float32 values printed exactly, as doubles), to optim_reference.inc
 beside this script, which test_optim.cpp includes. Run with Debian's torch 1.13:
-    /usr/bin/python3 tests/nn/reference/optim_reference.py
+    /usr/bin/python3 tests/nn/optim/reference/optim_reference.py
 """
 import os
 

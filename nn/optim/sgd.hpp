@@ -6,7 +6,7 @@
 #pragma once
 #include <vector>
 
-#include "nn/optimizer.hpp"
+#include "nn/optim/optimizer.hpp"
 
 namespace potatolemon::nn {
 
