@@ -11,4 +11,5 @@
 
 #include "nn/optim/adam.hpp"
 #include "nn/optim/optimizer.hpp"
+#include "nn/optim/rmsprop.hpp"
 #include "nn/optim/sgd.hpp"

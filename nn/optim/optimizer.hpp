@@ -1,6 +1,7 @@
-// Optimizer: the base of SGD and Adam. It holds parameter handles and the learning rate, and
-// clears gradients; each subclass's step() updates the parameters' data in place, without
+// Optimizer: the base of SGD, Adam, AdamW and RMSprop. It holds parameter handles and the learning
+// rate, and clears gradients; each subclass's step() updates the parameters' data in place, without
 // recording, from their .grad (a parameter that backward did not reach is skipped, as PyTorch).
+// Per-parameter state is named as in PyTorch's state_dict (exp_avg_, step_, ...).
 #pragma once
 #include <cstddef>
 #include <vector>
