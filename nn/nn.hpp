@@ -1,4 +1,5 @@
-// Everything nn offers, in one include: modules and layers, losses, optimisers, save/load.
+// Everything nn offers, in one include: modules and layers, losses, optimisers and schedulers,
+// save/load.
 #pragma once
 #include "nn/activation.hpp"
 #include "nn/init.hpp"
@@ -10,6 +11,8 @@
 #include "nn/serialize.hpp"
 
 #include "nn/optim/adam.hpp"
+#include "nn/optim/lr_scheduler.hpp"
 #include "nn/optim/optimizer.hpp"
+#include "nn/optim/reduce_lr_on_plateau.hpp"
 #include "nn/optim/rmsprop.hpp"
 #include "nn/optim/sgd.hpp"

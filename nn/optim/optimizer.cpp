@@ -35,4 +35,14 @@ void Optimizer::set_lr(double lr) {
     lr_ = lr;
 }
 
+Optimizer& OptimizerRef::get(const char* user) const {
+    std::shared_ptr<Optimizer*> alive = alive_.lock();
+    if (!alive) throw std::logic_error(std::string(user) + ": its optimizer was destroyed");
+    return **alive;
+}
+
+bool OptimizerRef::refers_to(const Optimizer& optimizer) const {
+    return alive_.lock() == optimizer.alive_;
+}
+
 }  // namespace potatolemon::nn

@@ -4,6 +4,8 @@
 // Per-parameter state is named as in PyTorch's state_dict (exp_avg_, step_, ...).
 #pragma once
 #include <cstddef>
+#include <memory>
+#include <optional>
 #include <vector>
 
 #include "autograd/tensor.hpp"
@@ -32,6 +34,28 @@ protected:
     std::vector<Tensor> params_;
     double lr_;
     const char* name_;
+
+private:
+    friend class LRScheduler;
+    friend class OptimizerRef;
+    // PyTorch's group["initial_lr"]: the rate when the first scheduler started, which every
+    // scheduler on this optimiser takes as its base rate (and SequentialLR restores).
+    std::optional<double> initial_lr_;
+    // Schedulers hold an OptimizerRef, a weak reference to this.
+    std::shared_ptr<Optimizer*> alive_ = std::make_shared<Optimizer*>(this);
+};
+
+// How a scheduler refers to its optimiser: one that outlives the optimiser throws instead of
+// writing through a dangling pointer.
+class OptimizerRef {
+public:
+    explicit OptimizerRef(Optimizer& optimizer) : alive_(optimizer.alive_) {}
+    // Throws std::logic_error, the message starting with `user`, once the optimiser is destroyed.
+    Optimizer& get(const char* user) const;
+    bool refers_to(const Optimizer& optimizer) const;
+
+private:
+    std::weak_ptr<Optimizer*> alive_;
 };
 
 }  // namespace potatolemon::nn
