@@ -1,5 +1,5 @@
-// Everything nn offers, in one include: modules and layers, losses, optimisers and schedulers,
-// save/load.
+// Everything nn offers, in one include: modules and layers, losses, optimisers, schedulers and
+// gradient clipping, save/load.
 #pragma once
 #include "nn/activation.hpp"
 #include "nn/init.hpp"
@@ -11,6 +11,7 @@
 #include "nn/serialize.hpp"
 
 #include "nn/optim/adam.hpp"
+#include "nn/optim/clip_grad.hpp"
 #include "nn/optim/lr_scheduler.hpp"
 #include "nn/optim/optimizer.hpp"
 #include "nn/optim/reduce_lr_on_plateau.hpp"
