@@ -20,8 +20,9 @@
 using namespace potatolemon;
 
 namespace {
+// The script writes these for non-finite values (kInf: a best of +-inf, if a reference has one).
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
+[[maybe_unused]] constexpr double kInf = std::numeric_limits<double>::infinity();
 
 struct ScheduleReference {
     std::string config;
