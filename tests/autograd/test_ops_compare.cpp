@@ -90,6 +90,17 @@ TEST_SUITE("ops_compare") {
         }
     }
 
+    TEST_CASE("comparisons of mixed dtypes promote as PyTorch: bool < int64 < float32 < float64") {
+        for (const char* pair : {"int64 float32", "float32 float64", "bool int64"}) {
+            std::string p = pair;
+            Tensor a = input("mixed a " + p), b = input("mixed b " + p);
+            check_matches(eq(a, b), "eq mixed " + p);
+            check_matches(lt(a, b), "lt mixed " + p);
+            check_matches(gt(a, b), "gt mixed " + p);
+            check_matches(b < a, "gt mixed " + p);
+        }
+    }
+
     TEST_CASE("comparisons with a number: floats round it to their dtype, int64 and bool do not") {
         const std::map<std::string, std::vector<double>> scalars = {{"float32", {0.1, 0.3}},
                                                                     {"float64", {0.1, 0.3}},
@@ -308,8 +319,8 @@ TEST_SUITE("ops_compare") {
                              DtypeError);
         CHECK_THROWS_WITH_AS(masked_fill(f, f, 0), doctest::Contains("masked_fill: mask"),
                              DtypeError);
-        CHECK_THROWS_WITH_AS(eq(f, f.to(Dtype::float64)), doctest::Contains("eq: mixed dtypes"),
-                             DtypeError);
+        CHECK_THROWS_WITH_AS(where(mask, f, f.to(Dtype::float64)),
+                             doctest::Contains("where: mixed dtypes"), DtypeError);
         CHECK_THROWS_WITH_AS(maximum(f, mask), doctest::Contains("maximum: mixed dtypes"),
                              DtypeError);
         CHECK_THROWS_WITH_AS(where(mask, f, f.to(Dtype::int64)), doctest::Contains("where"),
