@@ -259,10 +259,22 @@ TEST_SUITE("ops_compare") {
     }
 
     TEST_CASE("bool tensors print as PyTorch prints them") {
-        for (const auto& [name, text] : kReprs) {
-            INFO(name);
-            CHECK(input("print " + name).str() == text);
+        for (const auto& repr : kReprs) {
+            INFO(repr.first);
+            CHECK(input("print " + repr.first).str() == repr.second);
         }
+    }
+
+    TEST_CASE("zero-size inputs give zero-size results of the broadcast shape") {
+        Tensor empty_rows = zeros({0, 3}), row = ones({3});
+        CHECK(eq(empty_rows, row).shape() == Shape{0, 3});
+        CHECK((row > empty_rows).dtype() == Dtype::boolean);
+        CHECK(logical_or(empty_rows, row).shape() == Shape{0, 3});
+        CHECK(where(zeros({0, 1}, Dtype::boolean), row, empty_rows).shape() == Shape{0, 3});
+        CHECK(masked_fill(row, zeros({0, 3}, Dtype::boolean), 1).shape() == Shape{0, 3});
+        CHECK(maximum(empty_rows, row).shape() == Shape{0, 3});
+        CHECK(argmin(empty_rows, 1, true).shape() == Shape{0, 1});
+        CHECK(zeros({0}, Dtype::boolean).str() == "tensor([], dtype=bool)");
     }
 
     TEST_CASE("comparison, logical and arg results never require grad; to bool is not recorded") {
