@@ -19,7 +19,9 @@ Tensor le(const Tensor& a, const Tensor& b);
 Tensor gt(const Tensor& a, const Tensor& b);
 Tensor ge(const Tensor& a, const Tensor& b);
 // x op value: a float tensor compares in its own precision (the value rounded to it, as PyTorch
-// treats a Python number), int64 and bool compare in double (PyTorch promotes them to float).
+// treats a Python number); int64 and bool compare in double, exact for whole numbers as PyTorch's
+// integer scalars (PyTorch compares them with a fractional number in float32, which differs from
+// double only past 2^24).
 Tensor eq(const Tensor& x, double value);
 Tensor ne(const Tensor& x, double value);
 Tensor lt(const Tensor& x, double value);
