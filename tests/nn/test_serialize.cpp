@@ -1,6 +1,7 @@
 // nn::save / nn::load: bit-exact round trips in float32 and float64 (NaN payloads, -0,
-// denormals), files written by PyTorch read with the same outputs, and every malformed or
-// mismatched file refused with an exception naming the problem while the model stays unchanged.
+// denormals) with float and int64 buffers, files written by PyTorch read with the same outputs,
+// and every malformed or mismatched file refused with an exception naming the problem while the
+// model stays unchanged.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -22,10 +23,10 @@ using namespace potatolemon;
 namespace fs = std::filesystem;
 
 namespace {
-// Every parameter's raw bytes, to compare bit for bit.
+// Every parameter's and buffer's raw bytes, to compare bit for bit.
 std::vector<std::vector<std::byte>> snapshot(const nn::Module& m) {
     std::vector<std::vector<std::byte>> out;
-    for (const Tensor& p : m.parameters()) {
+    for (const auto& [name, p] : m.state_dict()) {
         auto* data = static_cast<const std::byte*>(p.impl()->data);
         out.emplace_back(data, data + p.numel() * static_cast<std::int64_t>(dtype_size(p.dtype())));
     }
@@ -98,6 +99,23 @@ void plant_special_values(nn::Module& m) {
     }
 }
 
+// A Linear child plus a float and an int64 buffer (batch norm's kind of state), everything
+// filled from `seed` so two models differ everywhere.
+class WithBuffers : public nn::Module {
+public:
+    explicit WithBuffers(std::uint64_t seed, bool buffers = true) {
+        Generator gen(seed);
+        register_module("lin", std::make_shared<nn::Linear>(2, 3, gen));
+        if (!buffers) return;
+        register_buffer("stat", uniform(Shape{3}, -1, 1, gen));
+        Tensor count = empty(Shape{}, Dtype::int64);
+        count.data<std::int64_t>()[0] = static_cast<std::int64_t>(seed) * 1'000'000'007;
+        register_buffer("count", count);
+    }
+    Tensor forward(const Tensor& x) override { return child(0)(x) + buffer(0); }
+    std::string describe() const override { return "WithBuffers()"; }
+};
+
 // Loads files into `model`, expecting each to fail with E and a message containing `text`,
 // and the model's bytes to be exactly as before.
 struct Refusals {
@@ -141,6 +159,60 @@ TEST_SUITE("serialize") {
         CHECK(entries[0].name == "0.weight");
         CHECK(entries[0].dtype == (dtype_of<T>() == Dtype::float32 ? "F32" : "F64"));
         CHECK(entries[0].shape == std::vector<std::int64_t>{3, 2});
+    }
+
+    TEST_CASE_TEMPLATE("buffers round-trip too: float buffers in the model's dtype, int64 as I64",
+                       T, float, double) {
+        ScratchDir dir;
+        nn::Sequential saved{std::make_shared<WithBuffers>(1)},
+            loaded{std::make_shared<WithBuffers>(2)};
+        saved.to(dtype_of<T>());
+        loaded.to(dtype_of<T>());
+        nn::save(saved, dir.file("model.safetensors"));
+        std::vector<Tensor> handles = loaded.buffers();
+        nn::load(loaded, dir.file("model.safetensors"));
+        CHECK(snapshot(loaded) == snapshot(saved));
+        for (std::size_t i = 0; i < handles.size(); ++i)
+            CHECK(loaded.buffers()[i].impl() == handles[i].impl());  // written in place
+        auto entries = io::load_safetensors(dir.file("model.safetensors"));
+        std::vector<std::string> names, dtypes;
+        for (const auto& e : entries) {
+            names.push_back(e.name);
+            dtypes.push_back(e.dtype);
+        }
+        // A module's own buffers come before its children's entries, as in torch's state_dict.
+        CHECK(names == std::vector<std::string>{"0.stat", "0.count", "0.lin.weight", "0.lin.bias"});
+        const std::string f = dtype_of<T>() == Dtype::float32 ? "F32" : "F64";
+        CHECK(dtypes == std::vector<std::string>{f, "I64", f, f});
+        CHECK(entries[1].shape.empty());  // rank 0, as torch's num_batches_tracked
+    }
+
+    TEST_CASE("a file missing a buffer, or with a wrong buffer dtype, is refused untouched") {
+        ScratchDir dir;
+        nn::Sequential source{std::make_shared<WithBuffers>(1)};
+        nn::save(source, dir.file("good.safetensors"));
+        const auto good = io::load_safetensors(dir.file("good.safetensors"));
+        nn::Sequential model{std::make_shared<WithBuffers>(2)};
+        Refusals check{dir, model, snapshot(model)};
+        auto index_of = [&good](const std::string& name) {
+            auto at = std::find_if(good.begin(), good.end(),
+                                   [&name](const auto& e) { return e.name == name; });
+            REQUIRE(at != good.end());
+            return static_cast<std::size_t>(at - good.begin());
+        };
+        std::vector<io::SafetensorsEntry> entries = good;
+        entries.erase(entries.begin() + static_cast<std::ptrdiff_t>(index_of("0.count")));
+        check.expect<FormatError>(build_file(entries), "tensor '0.count' is missing");
+        entries = good;
+        entries[index_of("0.count")].dtype = "F64";  // the counter stored as a float
+        check.expect<DtypeError>(build_file(entries), "tensor '0.count' is F64 in the file");
+        entries = good;
+        entries[index_of("0.stat")].shape = {1, 3};
+        check.expect<ShapeError>(build_file(entries), "tensor '0.stat' has shape [1, 3]");
+        // A parameters-only model refuses the buffers as unknown names.
+        nn::Sequential plain{std::make_shared<WithBuffers>(3, false)};
+        CHECK_THROWS_WITH_AS(nn::load(plain, dir.file("good.safetensors")),
+                             doctest::Contains("tensor '0.stat' in the file is not"), FormatError);
     }
 
     TEST_CASE("a model written by PyTorch loads and computes PyTorch's outputs") {
