@@ -2,6 +2,7 @@
 #pragma once
 #include "nn/activation.hpp"
 #include "nn/adam.hpp"
+#include "nn/flatten.hpp"
 #include "nn/init.hpp"
 #include "nn/linear.hpp"
 #include "nn/loss.hpp"
