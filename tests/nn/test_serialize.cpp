@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +16,7 @@
 #include <system_error>
 
 #include "autograd/potatolemon.hpp"
+#include "layer_reference.hpp"
 #include "nn/io/safetensors.hpp"
 #include "nn/nn.hpp"
 #include "nn_test_util.hpp"
@@ -115,6 +117,20 @@ public:
     Tensor forward(const Tensor& x) override { return child(0)(x) + buffer(0); }
     std::string describe() const override { return "WithBuffers()"; }
 };
+
+#include "fixtures/torch_cnn_outputs.inc"
+
+// fixtures/make_torch_fixtures.py's cnn_model(): [N, 1, 8, 8] → [N, 3].
+nn::Sequential cnn(std::uint64_t seed) {
+    Generator gen(seed);
+    return nn::Sequential{std::make_shared<nn::Conv2d>(1, 4, 3, nn::Conv2dOptions{.padding = 1},
+                                                       gen),
+                          std::make_shared<nn::BatchNorm2d>(4),
+                          std::make_shared<nn::ReLU>(),
+                          std::make_shared<nn::MaxPool2d>(2),
+                          std::make_shared<nn::Flatten>(),
+                          std::make_shared<nn::Linear>(4 * 4 * 4, 3, gen)};
+}
 
 // Loads files into `model`, expecting each to fail with E and a message containing `text`,
 // and the model's bytes to be exactly as before.
@@ -235,6 +251,51 @@ TEST_SUITE("serialize") {
             for (std::size_t i = 0; i < 4; ++i)
                 CHECK(std::abs(ours[i] - want[i]) <= (f32 ? 1e-6 : 1e-14));
         }
+    }
+
+    TEST_CASE("a CNN with batch norm written by PyTorch computes PyTorch's outputs and stats") {
+        // Figures from fixtures/make_torch_fixtures.py for the same files and input.
+        for (Dtype dtype : {Dtype::float32, Dtype::float64}) {
+            INFO(dtype_name(dtype));
+            const bool f32 = dtype == Dtype::float32;
+            const auto& want = f32 ? kTorchCnnF32 : kTorchCnnF64;
+            const double tol = f32 ? 1e-5 : 1e-12;
+            nn::Sequential net = cnn(5);
+            net.to(dtype);
+            nn::load(net, (nn::test::fixture_dir() /
+                           (f32 ? "torch_cnn_f32.safetensors" : "torch_cnn_f64.safetensors"))
+                              .string());
+            auto& bn = net.at<nn::BatchNorm2d>(1);
+            CHECK(bn.num_batches_tracked() == 3);
+            Tensor x = nn::test::pattern(Shape{2, 1, 8, 8}, 1, dtype);
+            NoGradGuard no_grad;
+            net.eval();
+            nn::test::check_close(net(x).values(), want[0], tol, "eval output");
+            net.train();
+            nn::test::check_close(net(x).values(), want[1], tol, "training output");
+            nn::test::check_close(bn.running_mean().values(), want[2], tol, "running_mean");
+            nn::test::check_close(bn.running_var().values(), want[3], tol, "running_var");
+            CHECK(bn.num_batches_tracked() == 4);
+        }
+    }
+
+    TEST_CASE("a CNN with batch norm round-trips with its running statistics") {
+        // With POTATOLEMON_CNN_EXPORT=path set, the trained model is also written there for
+        // reference/torch_cnn_check.py, which rebuilds it in torch and compares.
+        nn::Sequential trained = cnn(1), loaded = cnn(2);
+        nn::test::set_parameters(trained, 100);
+        for (int step = 0; step < 3; ++step)
+            trained(nn::test::pattern(Shape{6, 1, 8, 8}, 10 + step, Dtype::float32));
+        ScratchDir dir;
+        nn::save(trained, dir.file("cnn.safetensors"));
+        if (const char* path = std::getenv("POTATOLEMON_CNN_EXPORT")) nn::save(trained, path);
+        nn::load(loaded, dir.file("cnn.safetensors"));
+        CHECK(snapshot(loaded) == snapshot(trained));
+        CHECK(loaded.at<nn::BatchNorm2d>(1).num_batches_tracked() == 3);
+        trained.eval();
+        loaded.eval();
+        Tensor x = nn::test::pattern(Shape{2, 1, 8, 8}, 20, Dtype::float32);
+        CHECK(loaded(x).values() == trained(x).values());
     }
 
     TEST_CASE("a hand-built file in another layout loads the same values") {
