@@ -13,7 +13,13 @@ namespace potatolemon::nn {
 
 namespace {
 const char* file_dtype(Dtype dtype) {
-    return dtype == Dtype::float32 ? "F32" : dtype == Dtype::float64 ? "F64" : "I64";
+    switch (dtype) {
+    case Dtype::float32: return "F32";
+    case Dtype::float64: return "F64";
+    case Dtype::int64: return "I64";
+    case Dtype::boolean: return "BOOL";
+    }
+    return "?";
 }
 
 // Copies n elements of `size` bytes between host order and little-endian order (either way).
@@ -45,6 +51,11 @@ void check_entry(const NamedTensor& p, const io::SafetensorsEntry& entry, const 
         throw ShapeError(where(path, p.name) + " has shape " + shape + "] in the file but " +
                          to_string(want) + " in the model");
     }
+    // Any other byte in a bool tensor would be undefined behaviour when read.
+    for (std::size_t i = 0; p.tensor.dtype() == Dtype::boolean && i < entry.data.size(); ++i)
+        if (entry.data[i] != std::byte{0} && entry.data[i] != std::byte{1})
+            throw FormatError(where(path, p.name) + " is BOOL but its element " +
+                              std::to_string(i) + " is neither 0 nor 1");
 }
 }  // namespace
 

@@ -101,8 +101,8 @@ void plant_special_values(nn::Module& m) {
     }
 }
 
-// A Linear child plus a float and an int64 buffer (batch norm's kind of state), everything
-// filled from `seed` so two models differ everywhere.
+// A Linear child plus a float, an int64 and a bool buffer (batch norm's kind of state, and a
+// mask), everything filled from `seed` so two models differ everywhere.
 class WithBuffers : public nn::Module {
 public:
     explicit WithBuffers(std::uint64_t seed, bool buffers = true) {
@@ -113,6 +113,10 @@ public:
         Tensor count = empty(Shape{}, Dtype::int64);
         count.data<std::int64_t>()[0] = static_cast<std::int64_t>(seed) * 1'000'000'007;
         register_buffer("count", count);
+        Tensor mask = empty(Shape{3}, Dtype::boolean);
+        for (std::int64_t i = 0; i < 3; ++i)
+            mask.data<bool>()[i] = ((static_cast<std::int64_t>(seed) >> i) & 1) != 0;
+        register_buffer("mask", mask);
     }
     Tensor forward(const Tensor& x) override { return child(0)(x) + buffer(0); }
     std::string describe() const override { return "WithBuffers()"; }
@@ -177,7 +181,7 @@ TEST_SUITE("serialize") {
         CHECK(entries[0].shape == std::vector<std::int64_t>{3, 2});
     }
 
-    TEST_CASE_TEMPLATE("buffers round-trip too: float buffers in the model's dtype, int64 as I64",
+    TEST_CASE_TEMPLATE("buffers round-trip: floating ones in the model's dtype, int64 as I64, bool as BOOL",
                        T, float, double) {
         ScratchDir dir;
         nn::Sequential saved{std::make_shared<WithBuffers>(1)},
@@ -197,9 +201,10 @@ TEST_SUITE("serialize") {
             dtypes.push_back(e.dtype);
         }
         // A module's own buffers come before its children's entries, as in torch's state_dict.
-        CHECK(names == std::vector<std::string>{"0.stat", "0.count", "0.lin.weight", "0.lin.bias"});
+        CHECK(names == std::vector<std::string>{"0.stat", "0.count", "0.mask", "0.lin.weight",
+                                                "0.lin.bias"});
         const std::string f = dtype_of<T>() == Dtype::float32 ? "F32" : "F64";
-        CHECK(dtypes == std::vector<std::string>{f, "I64", f, f});
+        CHECK(dtypes == std::vector<std::string>{f, "I64", "BOOL", f, f});
         CHECK(entries[1].shape.empty());  // rank 0, as torch's num_batches_tracked
     }
 
@@ -222,6 +227,9 @@ TEST_SUITE("serialize") {
         entries = good;
         entries[index_of("0.count")].dtype = "F64";  // the counter stored as a float
         check.expect<DtypeError>(build_file(entries), "tensor '0.count' is F64 in the file");
+        entries = good;
+        entries[index_of("0.mask")].data[1] = std::byte{2};
+        check.expect<FormatError>(build_file(entries), "tensor '0.mask' is BOOL but its element 1");
         entries = good;
         entries[index_of("0.stat")].shape = {1, 3};
         check.expect<ShapeError>(build_file(entries), "tensor '0.stat' has shape [1, 3]");
