@@ -181,8 +181,8 @@ TEST_SUITE("serialize") {
         CHECK(entries[0].shape == std::vector<std::int64_t>{3, 2});
     }
 
-    TEST_CASE_TEMPLATE("buffers round-trip: floating ones in the model's dtype, int64 as I64, bool as BOOL",
-                       T, float, double) {
+    TEST_CASE_TEMPLATE("buffers round-trip: floating in the model's dtype, int64 I64, bool BOOL", T,
+                       float, double) {
         ScratchDir dir;
         nn::Sequential saved{std::make_shared<WithBuffers>(1)},
             loaded{std::make_shared<WithBuffers>(2)};
