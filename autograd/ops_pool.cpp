@@ -106,30 +106,40 @@ Tensor gather_planes(const Tensor& x, const Tensor& indices) {
 }
 }  // namespace
 
-ValuesIndices max_pool2d_with_indices(const Tensor& input, Size2 kernel_size,
-                                      std::optional<Size2> stride, Size2 padding, Size2 dilation) {
+namespace {
+// max_pool2d's values, and its indices when `with_indices` or the tape needs them.
+ValuesIndices max_pool2d_impl(const Tensor& input, Size2 kernel_size, std::optional<Size2> stride,
+                              Size2 padding, Size2 dilation, bool with_indices) {
     check_floating(input, "max_pool2d");
     kernels::Pool2dGeometry g =
         pool_geometry(input.shape(), {kernel_size, stride.value_or(kernel_size), padding, dilation},
                       "max_pool2d");
     Shape out_shape = pooled_shape(input.shape(), g);
     Tensor values = empty(out_shape, input.dtype());
-    Tensor indices = empty(out_shape, Dtype::int64);
+    bool recording = should_record(input);
+    Tensor indices = with_indices || recording ? empty(out_shape, Dtype::int64) : Tensor();
     dispatch(input.dtype(), [&]<class T>() {
-        kernels::max_pool2d(g, input.data<T>(), values.data<T>(), indices.data<std::int64_t>());
+        kernels::max_pool2d(g, input.data<T>(), values.data<T>(),
+                            indices.defined() ? indices.data<std::int64_t>() : nullptr);
     });
     // The gradient goes to each window's recorded max: a scatter by the indices.
-    if (should_record(input))
+    if (recording)
         values = record(Op::max_pool2d, values, {input},
                         [indices, in_shape = input.shape()](const Tensor& grad_out, const Tensor&) {
                             return Grads{max_pool2d_backward(grad_out, indices, in_shape)};
                         });
     return {values, indices};
 }
+}  // namespace
+
+ValuesIndices max_pool2d_with_indices(const Tensor& input, Size2 kernel_size,
+                                      std::optional<Size2> stride, Size2 padding, Size2 dilation) {
+    return max_pool2d_impl(input, kernel_size, stride, padding, dilation, true);
+}
 
 Tensor max_pool2d(const Tensor& input, Size2 kernel_size, std::optional<Size2> stride,
                   Size2 padding, Size2 dilation) {
-    return max_pool2d_with_indices(input, kernel_size, stride, padding, dilation).values;
+    return max_pool2d_impl(input, kernel_size, stride, padding, dilation, false).values;
 }
 
 Tensor max_pool2d_backward(const Tensor& grad, const Tensor& indices, const Shape& input_shape) {
