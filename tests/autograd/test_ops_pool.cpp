@@ -224,6 +224,15 @@ TEST_SUITE("ops_pool") {
                              ShapeError);
     }
 
+    TEST_CASE("max_pool2d_backward into an empty plane: only index -1, and its own backward") {
+        Tensor g = ones({1, 1, 1, 2}, Dtype::float64).requires_grad_();
+        Tensor idx = reshape(tensor({-1, -1}), {1, 1, 1, 2}).to(Dtype::int64);
+        Tensor grad_x = max_pool2d_backward(g, idx, {1, 1, 0, 3});
+        CHECK(grad_x.shape() == Shape{1, 1, 0, 3});
+        std::vector<Tensor> grad_g = grad({sum(grad_x)}, {g});
+        CHECK(grad_g[0].values() == V{0, 0});
+    }
+
     TEST_CASE("pad: bad pads throw a ShapeError naming pad and the shape") {
         Tensor x = ones({2, 3});
         CHECK_THROWS_WITH_AS(pad(x, {1}), doctest::Contains("pad: 1 pads for [2, 3]"), ShapeError);
