@@ -70,9 +70,9 @@ T avg_divisor(const Pool2dGeometry& g, const Taps& r, const Taps& c, bool count_
 template <class T>
 T max_of_four(T a, T b, T c, T d) {
     T m = a;
-    m = (b > m) | (b != b) ? b : m;
-    m = (c > m) | (c != c) ? c : m;
-    return (d > m) | (d != d) ? d : m;
+    m = ((b > m) | (b != b)) ? b : m;
+    m = ((c > m) | (c != c)) ? c : m;
+    return ((d > m) | (d != d)) ? d : m;
 }
 
 // Where that fold took max from, 0..3, with bool arithmetic only: the first element equal to it,
