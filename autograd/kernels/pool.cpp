@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "autograd/kernels/thread_pool.hpp"
@@ -76,13 +77,13 @@ T max_of_four(T a, T b, T c, T d) {
 }
 
 // Where that fold took max from, 0..3, with bool arithmetic only: the first element equal to it,
-// or, when it is NaN, the last NaN.
-template <class T>
-std::int64_t position_of_max(T max, T a, T b, T c, T d) {
-    std::int64_t first_equal = (a != max) * (1 + (b != max) * (1 + (c != max)));
-    std::int64_t nan_c = c != c, nan_d = d != d;
-    std::int64_t last_nan = nan_d * 3 + (1 - nan_d) * (nan_c * 2 + (1 - nan_c) * (b != b));
-    std::int64_t is_nan = max != max;
+// or, when it is NaN, the last NaN. K is an integer as wide as T, so that the loop vectorises.
+template <class K, class T>
+K position_of_max(T max, T a, T b, T c, T d) {
+    K first_equal = K(a != max) * (1 + K(b != max) * (1 + K(c != max)));
+    K nan_c = c != c, nan_d = d != d;
+    K last_nan = nan_d * 3 + (1 - nan_d) * (nan_c * 2 + (1 - nan_c) * K(b != b));
+    K is_nan = max != max;
     return first_equal + (last_nan - first_equal) * is_nan;
 }
 
@@ -91,6 +92,28 @@ std::int64_t position_of_max(T max, T a, T b, T c, T d) {
 bool plain_2x2(const Pool2dGeometry& g) {
     return g.kernel_h == 2 && g.kernel_w == 2 && g.pad_h == 0 && g.pad_w == 0 &&
            g.dilation_h == 1 && g.dilation_w == 1;
+}
+
+// The positions (in the plane) of one output row's maxima, max, from its window rows top
+// (plane offset row) and top + in_w: codes 0..3 a chunk at a time, then their offsets.
+template <class T>
+void max_positions_2x2(const Pool2dGeometry& g, const T* max, const T* top, std::int64_t row,
+                       std::int64_t* idx) {
+    using K = std::conditional_t<sizeof(T) == 4, std::int32_t, std::int64_t>;
+    constexpr std::int64_t kChunk = 128;
+    K code[kChunk];
+    const T* bottom = top + g.in_w;
+    for (std::int64_t begin = 0; begin < g.out_w; begin += kChunk) {
+        std::int64_t n = std::min(kChunk, g.out_w - begin);
+        for (std::int64_t i = 0; i < n; ++i) {
+            std::int64_t at = (begin + i) * g.stride_w;
+            code[i] = position_of_max<K>(max[begin + i], top[at], top[at + 1], bottom[at],
+                                         bottom[at + 1]);
+        }
+        for (std::int64_t i = 0; i < n; ++i)
+            idx[begin + i] =
+                row + (begin + i) * g.stride_w + (code[i] & 1) + (code[i] >> 1) * g.in_w;
+    }
 }
 
 // The scan order and rules of max_pool2d below, in two passes over each output row so that
@@ -110,14 +133,8 @@ void max_pool2d_2x2(const Pool2dGeometry& geometry, const T* in, T* out, std::in
                 std::int64_t at = ow * g.stride_w;
                 dst[ow] = max_of_four(top[at], top[at + 1], bottom[at], bottom[at + 1]);
             }
-            if (!indices) continue;
-            std::int64_t* idx = indices + (p * g.out_h + oh) * g.out_w;
-            for (std::int64_t ow = 0; ow < g.out_w; ++ow) {
-                std::int64_t at = ow * g.stride_w;
-                std::int64_t k =
-                    position_of_max(dst[ow], top[at], top[at + 1], bottom[at], bottom[at + 1]);
-                idx[ow] = row + at + (k & 1) + (k >> 1) * g.in_w;
-            }
+            if (indices)
+                max_positions_2x2(g, dst, top, row, indices + (p * g.out_h + oh) * g.out_w);
         }
     });
 }
