@@ -33,6 +33,16 @@ std::int64_t pooled_size(std::int64_t in, std::int64_t kernel, std::int64_t stri
     return static_cast<std::int64_t>((padded - span - 1) / std::uint64_t(stride)) + 1;
 }
 
+void check_pool_args(const PoolArgs& a, const char* op) {
+    check_window_arg(a.kernel, "kernel_size", op);
+    check_window_arg(a.stride, "stride", op);
+    check_window_arg(a.dilation, "dilation", op);
+    if (a.padding.h < 0 || a.padding.w < 0 || a.padding.h > a.kernel.h / 2 ||
+        a.padding.w > a.kernel.w / 2)
+        throw ShapeError(std::string(op) + ": padding " + to_string(a.padding) +
+                         " must be between 0 and half the kernel size " + to_string(a.kernel));
+}
+
 // The geometry of pooling `shape`, after checking every precondition listed in ops_pool.hpp.
 kernels::Pool2dGeometry pool_geometry(const Shape& shape, const PoolArgs& a, const char* op) {
     int r = shape.rank();
@@ -45,32 +55,21 @@ kernels::Pool2dGeometry pool_geometry(const Shape& shape, const PoolArgs& a, con
         throw ShapeError(std::string(op) +
                          ": C, H and W must be non-empty (only N may be 0), got " +
                          to_string(shape));
-    check_window_arg(a.kernel, "kernel_size", op);
-    check_window_arg(a.stride, "stride", op);
-    check_window_arg(a.dilation, "dilation", op);
-    if (a.padding.h < 0 || a.padding.w < 0 || a.padding.h > a.kernel.h / 2 ||
-        a.padding.w > a.kernel.w / 2)
-        throw ShapeError(std::string(op) + ": padding " + to_string(a.padding) +
-                         " must be between 0 and half the kernel size " + to_string(a.kernel));
-    std::int64_t out_h = pooled_size(h, a.kernel.h, a.stride.h, a.padding.h, a.dilation.h);
-    std::int64_t out_w = pooled_size(w, a.kernel.w, a.stride.w, a.padding.w, a.dilation.w);
-    if (out_h < 1 || out_w < 1)
+    check_pool_args(a, op);
+    kernels::Pool2dGeometry g{};
+    g.planes = r == 4 ? shape[0] * c : c;
+    g.in_h = h, g.in_w = w;
+    g.out_h = pooled_size(h, a.kernel.h, a.stride.h, a.padding.h, a.dilation.h);
+    g.out_w = pooled_size(w, a.kernel.w, a.stride.w, a.padding.w, a.dilation.w);
+    if (g.out_h < 1 || g.out_w < 1)
         throw ShapeError(std::string(op) + ": kernel " + to_string(a.kernel) + " with dilation " +
                          to_string(a.dilation) + " is larger than the input " + to_string(shape) +
                          " padded by " + to_string(a.padding));
-    return {r == 4 ? shape[0] * c : c,
-            h,
-            w,
-            out_h,
-            out_w,
-            a.kernel.h,
-            a.kernel.w,
-            a.stride.h,
-            a.stride.w,
-            a.padding.h,
-            a.padding.w,
-            a.dilation.h,
-            a.dilation.w};
+    g.kernel_h = a.kernel.h, g.kernel_w = a.kernel.w;
+    g.stride_h = a.stride.h, g.stride_w = a.stride.w;
+    g.pad_h = a.padding.h, g.pad_w = a.padding.w;
+    g.dilation_h = a.dilation.h, g.dilation_w = a.dilation.w;
+    return g;
 }
 
 Shape pooled_shape(const Shape& input, const kernels::Pool2dGeometry& g) {
@@ -83,10 +82,11 @@ Shape pooled_shape(const Shape& input, const kernels::Pool2dGeometry& g) {
 // out[..., i] = x's plane at position indices[..., i] (0 for index -1): the transpose of
 // max_pool2d_backward, written with gather, whose backward (scatter_add) closes the loop.
 Tensor gather_planes(const Tensor& x, const Tensor& indices) {
-    const Shape& s = x.shape();
-    std::int64_t plane = s[s.rank() - 2] * s[s.rank() - 1];
-    std::int64_t planes = plane == 0 ? 0 : x.numel() / plane;
-    std::int64_t out_plane = planes == 0 ? 0 : indices.numel() / planes;
+    const Shape &s = x.shape(), &o = indices.shape();
+    int r = s.rank();
+    std::int64_t planes = r == 4 ? o[0] * o[1] : o[0];
+    std::int64_t plane = s[r - 2] * s[r - 1], out_plane = o[r - 2] * o[r - 1];
+    if (plane == 0) return zeros(o, x.dtype());  // then every index is -1: nothing to gather
     Tensor index = empty({planes, out_plane}, Dtype::int64);
     Tensor mask = empty({planes, out_plane}, x.dtype());
     bool all_valid = true;
@@ -102,34 +102,42 @@ Tensor gather_planes(const Tensor& x, const Tensor& indices) {
         }
     });
     Tensor out = gather(view(x, {planes, plane}), 1, index);
-    return view(all_valid ? out : out * mask, indices.shape());
+    return view(all_valid ? out : out * mask, o);
 }
-}  // namespace
 
-ValuesIndices max_pool2d_with_indices(const Tensor& input, Size2 kernel_size,
-                                      std::optional<Size2> stride, Size2 padding, Size2 dilation) {
+// max_pool2d's values, and its indices when `with_indices` or the tape needs them.
+ValuesIndices max_pool2d_impl(const Tensor& input, Size2 kernel_size, std::optional<Size2> stride,
+                              Size2 padding, Size2 dilation, bool with_indices) {
     check_floating(input, "max_pool2d");
     kernels::Pool2dGeometry g =
         pool_geometry(input.shape(), {kernel_size, stride.value_or(kernel_size), padding, dilation},
                       "max_pool2d");
     Shape out_shape = pooled_shape(input.shape(), g);
     Tensor values = empty(out_shape, input.dtype());
-    Tensor indices = empty(out_shape, Dtype::int64);
+    bool recording = should_record(input);
+    Tensor indices = with_indices || recording ? empty(out_shape, Dtype::int64) : Tensor();
     dispatch(input.dtype(), [&]<class T>() {
-        kernels::max_pool2d(g, input.data<T>(), values.data<T>(), indices.data<std::int64_t>());
+        kernels::max_pool2d(g, input.data<T>(), values.data<T>(),
+                            indices.defined() ? indices.data<std::int64_t>() : nullptr);
     });
     // The gradient goes to each window's recorded max: a scatter by the indices.
-    if (should_record(input))
+    if (recording)
         values = record(Op::max_pool2d, values, {input},
                         [indices, in_shape = input.shape()](const Tensor& grad_out, const Tensor&) {
                             return Grads{max_pool2d_backward(grad_out, indices, in_shape)};
                         });
     return {values, indices};
 }
+}  // namespace
+
+ValuesIndices max_pool2d_with_indices(const Tensor& input, Size2 kernel_size,
+                                      std::optional<Size2> stride, Size2 padding, Size2 dilation) {
+    return max_pool2d_impl(input, kernel_size, stride, padding, dilation, true);
+}
 
 Tensor max_pool2d(const Tensor& input, Size2 kernel_size, std::optional<Size2> stride,
                   Size2 padding, Size2 dilation) {
-    return max_pool2d_with_indices(input, kernel_size, stride, padding, dilation).values;
+    return max_pool2d_impl(input, kernel_size, stride, padding, dilation, false).values;
 }
 
 Tensor max_pool2d_backward(const Tensor& grad, const Tensor& indices, const Shape& input_shape) {

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "autograd/kernels/thread_pool.hpp"
@@ -66,6 +67,26 @@ T avg_divisor(const Pool2dGeometry& g, const Taps& r, const Taps& c, bool count_
     return static_cast<T>(double(h) * double(w));
 }
 
+// max_pool2d's rule folded over a, b, c, d in order: a later value wins if greater, or if NaN.
+template <class T>
+T max_of_four(T a, T b, T c, T d) {
+    T m = a;
+    m = ((b > m) | (b != b)) ? b : m;
+    m = ((c > m) | (c != c)) ? c : m;
+    return ((d > m) | (d != d)) ? d : m;
+}
+
+// Where that fold took max from, 0..3, with bool arithmetic only: the first element equal to it,
+// or, when it is NaN, the last NaN. K is an integer as wide as T, so that the loop vectorises.
+template <class K, class T>
+K position_of_max(T max, T a, T b, T c, T d) {
+    K first_equal = K(a != max) * (1 + K(b != max) * (1 + K(c != max)));
+    K nan_c = c != c, nan_d = d != d;
+    K last_nan = nan_d * 3 + (1 - nan_d) * (nan_c * 2 + (1 - nan_c) * K(b != b));
+    K is_nan = max != max;
+    return first_equal + (last_nan - first_equal) * is_nan;
+}
+
 // 2×2 windows without padding or dilation, the CNN's pooling: the fast paths below need no tap
 // bounds (four loads an output) and compute exactly what the general loops do.
 bool plain_2x2(const Pool2dGeometry& g) {
@@ -73,33 +94,47 @@ bool plain_2x2(const Pool2dGeometry& g) {
            g.dilation_h == 1 && g.dilation_w == 1;
 }
 
-// Selects the compiler can make branch-free; the scan order and rules of max_pool2d below.
+// The positions (in the plane) of one output row's maxima, max, from its window rows top
+// (plane offset row) and top + in_w: codes 0..3 a chunk at a time, then their offsets.
 template <class T>
-void max_pool2d_2x2(const Pool2dGeometry& g, const T* in, T* out, std::int64_t* indices) {
-    std::int64_t in_w = g.in_w, sh = g.stride_h, sw = g.stride_w;
-    for_planes(g, [&](std::int64_t p) {
-        const T* src = in + p * g.in_h * in_w;
+void max_positions_2x2(const Pool2dGeometry& g, const T* max, const T* top, std::int64_t row,
+                       std::int64_t* idx) {
+    using K = std::conditional_t<sizeof(T) == 4, std::int32_t, std::int64_t>;
+    constexpr std::int64_t kChunk = 128;
+    K code[kChunk];
+    const T* bottom = top + g.in_w;
+    for (std::int64_t begin = 0; begin < g.out_w; begin += kChunk) {
+        std::int64_t n = std::min(kChunk, g.out_w - begin);
+        for (std::int64_t i = 0; i < n; ++i) {
+            std::int64_t at = (begin + i) * g.stride_w;
+            code[i] = position_of_max<K>(max[begin + i], top[at], top[at + 1], bottom[at],
+                                         bottom[at + 1]);
+        }
+        for (std::int64_t i = 0; i < n; ++i)
+            idx[begin + i] =
+                row + (begin + i) * g.stride_w + (code[i] & 1) + (code[i] >> 1) * g.in_w;
+    }
+}
+
+// The scan order and rules of max_pool2d below, in two passes over each output row so that
+// neither branches on the data (a branch per tap mispredicts about once an output): the values,
+// which vectorise, then each max's position, found again among the window's four elements.
+template <class T>
+void max_pool2d_2x2(const Pool2dGeometry& geometry, const T* in, T* out, std::int64_t* indices) {
+    const Pool2dGeometry g = geometry;  // a local copy: stores through out cannot change it
+    for_planes(g, [&, g](std::int64_t p) {
+        const T* src = in + p * g.in_h * g.in_w;
         T* dst = out + p * g.out_h * g.out_w;
-        std::int64_t* idx = indices + p * g.out_h * g.out_w;
-        for (std::int64_t oh = 0; oh < g.out_h; ++oh, dst += g.out_w, idx += g.out_w) {
-            const T* top = src + oh * sh * in_w;
-            const T* bottom = top + in_w;
-            std::int64_t row = oh * sh * in_w;
+        for (std::int64_t oh = 0; oh < g.out_h; ++oh, dst += g.out_w) {
+            std::int64_t row = oh * g.stride_h * g.in_w;
+            const T* top = src + row;
+            const T* bottom = top + g.in_w;
             for (std::int64_t ow = 0; ow < g.out_w; ++ow) {
-                std::int64_t at = row + ow * sw;
-                T max = top[ow * sw];
-                std::int64_t best = at;
-                auto take = [&](T v, std::int64_t pos) {
-                    bool wins = v > max || v != v;  // v != v: NaN, which wins as in PyTorch
-                    max = wins ? v : max;
-                    best = wins ? pos : best;
-                };
-                take(top[ow * sw + 1], at + 1);
-                take(bottom[ow * sw], at + in_w);
-                take(bottom[ow * sw + 1], at + in_w + 1);
-                dst[ow] = max;
-                idx[ow] = best;
+                std::int64_t at = ow * g.stride_w;
+                dst[ow] = max_of_four(top[at], top[at + 1], bottom[at], bottom[at + 1]);
             }
+            if (indices)
+                max_positions_2x2(g, dst, top, row, indices + (p * g.out_h + oh) * g.out_w);
         }
     });
 }
@@ -147,36 +182,34 @@ void avg_pool2d_backward_2x2(const Pool2dGeometry& g, const T* grad_out, T* grad
 
 template <class T>
 void max_pool2d(const Pool2dGeometry& g, const T* in, T* out, std::int64_t* indices) {
-    if (g.kernel_h == 2 && g.kernel_w == 2 && g.pad_h == 0 && g.pad_w == 0 && g.dilation_h == 1 &&
-        g.dilation_w == 1)
-        return max_pool2d_2x2(g, in, out, indices);
+    if (plain_2x2(g)) return max_pool2d_2x2(g, in, out, indices);
     PlaneTaps taps = plane_taps(g);
     std::int64_t dh = g.dilation_h, dw = g.dilation_w, in_w = g.in_w;
     for_planes(g, [&](std::int64_t p) {
         const T* src = in + p * g.in_h * g.in_w;
         T* dst = out + p * g.out_h * g.out_w;
-        std::int64_t* idx = indices + p * g.out_h * g.out_w;
+        std::int64_t* idx = indices ? indices + p * g.out_h * g.out_w : nullptr;
         for (const Taps& r : taps.rows)
             for (const Taps& c : taps.cols) {
                 if (r.first >= r.end || c.first >= c.end) {
                     *dst++ = -std::numeric_limits<T>::infinity();
-                    *idx++ = -1;
+                    if (idx) *idx++ = -1;
                     continue;
                 }
                 std::int64_t best = (r.start + r.first * dh) * in_w + c.start + c.first * dw;
                 T max = src[best];
                 for (std::int64_t j = r.first; j < r.end; ++j) {
-                    std::int64_t row = (r.start + j * dh) * in_w + c.start;
-                    for (std::int64_t i = c.first; i < c.end; ++i) {
-                        T v = src[row + i * dw];
-                        if (v > max || std::isnan(v)) {
+                    std::int64_t at = (r.start + j * dh) * in_w + c.start + c.first * dw;
+                    for (std::int64_t i = c.first; i < c.end; ++i, at += dw) {
+                        T v = src[at];
+                        if (v > max || v != v) {  // v != v: NaN, which wins as in PyTorch
                             max = v;
-                            best = row + i * dw;
+                            best = at;
                         }
                     }
                 }
                 *dst++ = max;
-                *idx++ = best;
+                if (idx) *idx++ = best;
             }
     });
 }

@@ -18,7 +18,7 @@ struct Pool2dGeometry {
 // out = the max of each window, indices = its position h * in_w + w within the plane. Padding is
 // -inf; of equal maxima the first in scan order wins; NaN is the max (the last NaN's position is
 // kept, as PyTorch's scan does). A window wholly in the padding (possible with dilation) gives
-// -inf and index -1.
+// -inf and index -1. indices may be null: the values alone (inference) skip finding positions.
 template <class T>
 void max_pool2d(const Pool2dGeometry& g, const T* in, T* out, std::int64_t* indices);
 

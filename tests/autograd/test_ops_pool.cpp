@@ -80,6 +80,11 @@ TEST_SUITE("ops_pool") {
                 return r.values;
             });
             CHECK(first_difference(out.values(), c.out) == -1);
+            // Without a tape max_pool2d skips the indices: the values alone, by other loops.
+            Tensor x = from_vector(c.input, Shape(c.shape), out.dtype());
+            Tensor alone = max_pool2d(x, size2(c.kernel), size2(c.stride), size2(c.padding),
+                                      size2(c.dilation));
+            CHECK(first_difference(alone.values(), c.out) == -1);
             CHECK(indices.dtype() == Dtype::int64);
             CHECK(indices.shape() == out.shape());
             CHECK(first_difference(indices.values(), V(c.indices.begin(), c.indices.end())) == -1);
@@ -217,6 +222,15 @@ TEST_SUITE("ops_pool") {
                              "avg_pool2d_backward: gradient [1, 1, 2, 2] does not match the "
                              "pooled shape [1, 1, 3, 3] of [1, 1, 4, 4]",
                              ShapeError);
+    }
+
+    TEST_CASE("max_pool2d_backward into an empty plane: only index -1, and its own backward") {
+        Tensor g = ones({1, 1, 1, 2}, Dtype::float64).requires_grad_();
+        Tensor idx = reshape(tensor({-1, -1}), {1, 1, 1, 2}).to(Dtype::int64);
+        Tensor grad_x = max_pool2d_backward(g, idx, {1, 1, 0, 3});
+        CHECK(grad_x.shape() == Shape{1, 1, 0, 3});
+        std::vector<Tensor> grad_g = grad({sum(grad_x)}, {g});
+        CHECK(grad_g[0].values() == V{0, 0});
     }
 
     TEST_CASE("pad: bad pads throw a ShapeError naming pad and the shape") {
