@@ -13,7 +13,7 @@ namespace potatolemon {
     X(reshape) X(expand) X(sum_to) X(sum) X(mean) X(max) X(min) X(softmax) X(log_softmax)        \
     X(slice) X(slice_backward) X(index_select) X(index_add) X(gather) X(scatter_add) X(concat)   \
     X(to_dtype)                                                                                  \
-    X(var) X(std) X(logsumexp) X(layer_norm) X(batch_norm)
+    X(var) X(std) X(logsumexp) X(layer_norm) X(batch_norm) X(norm_backward)
 // clang-format on
 
 enum class Op : std::uint8_t {

@@ -92,12 +92,44 @@ void batch_norm_apply(const T* x, int64_t N, int64_t C, int64_t S, const double*
     });
 }
 
+template <class T>
+void norm_backward(const T* g, const T* x, int64_t N, int64_t C, int64_t S, double eps, T* out) {
+    double count = static_cast<double>(N * S);
+    if (count == 0) return;
+    parallel_for(C, grain_for(N * S), [&](int64_t c0, int64_t c1) {
+        for (int64_t c = c0; c < c1; ++c) {
+            double total = 0, squares = 0, g_total = 0, g_dev = 0;
+            for (int64_t n = 0; n < N; ++n) total += sums_about(x + (n * C + c) * S, S, 0).sum;
+            double mu = total / count;
+            for (int64_t n = 0; n < N; ++n) {
+                const T* xs = x + (n * C + c) * S;
+                const T* gs = g + (n * C + c) * S;
+                squares += sums_about(xs, S, mu).squares;
+                for (int64_t s = 0; s < S; ++s) {
+                    g_total += gs[s];
+                    g_dev += gs[s] * (xs[s] - mu);
+                }
+            }
+            double r = 1 / std::sqrt(squares / count + eps), g_mean = g_total / count;
+            double slope = r * r * r * g_dev / count;
+            for (int64_t n = 0; n < N; ++n) {
+                const T* xs = x + (n * C + c) * S;
+                const T* gs = g + (n * C + c) * S;
+                T* os = out + (n * C + c) * S;
+                for (int64_t s = 0; s < S; ++s)
+                    os[s] = static_cast<T>(r * (gs[s] - g_mean) - slope * (xs[s] - mu));
+            }
+        }
+    });
+}
+
 #define POTATOLEMON_NORM_KERNELS(T)                                                             \
     template void layer_norm<T>(const T*, const T*, const T*, int64_t, int64_t, double, T*, T*, \
                                 T*);                                                            \
     template void batch_norm_stats<T>(const T*, int64_t, int64_t, int64_t, double*, double*);   \
     template void batch_norm_apply<T>(const T*, int64_t, int64_t, int64_t, const double*,       \
-                                      const double*, T*);
+                                      const double*, T*);                                       \
+    template void norm_backward<T>(const T*, const T*, int64_t, int64_t, int64_t, double, T*);
 POTATOLEMON_NORM_KERNELS(float)
 POTATOLEMON_NORM_KERNELS(double)
 #undef POTATOLEMON_NORM_KERNELS
