@@ -36,8 +36,9 @@ struct Normalization {
 // With g = grad_out w and xhat = (x - mean) rstd, over the statistics' dims:
 //   grad_x = rstd (g - mean(g) - xhat mean(g xhat))  (norm_backward; rstd g for running stats),
 //   grad_w = sum(grad_out xhat) and grad_b = sum(grad_out) over the other dims.
-// The saved statistics have no tape link to x: when this backward is itself recorded and x needs
-// a gradient they are rebuilt from x by mean and var, so second derivatives see them move.
+// norm_backward takes x itself; grad_w's xhat comes from the saved statistics, which have no tape
+// link to x: when this backward is itself recorded and x needs a gradient they are rebuilt from x
+// by mean and var, so second derivatives see them move.
 Grads normalize_backward(const Normalization& s, const Tensor& grad_out) {
     const Tensor& x = s.x;
     bool need_x = x.requires_grad();
