@@ -75,7 +75,7 @@ Tensor sum_block(const Tensor& x, const BlockView& v, const Shape& out_shape, do
 void extreme_block(const Tensor& x, const BlockView& v, bool is_max, Tensor& values,
                    Tensor& indices) {
     std::int64_t* idx = indices.data<std::int64_t>();
-    dispatch(x.dtype(), [&]<class T>() {
+    dispatch_any(x.dtype(), [&]<class T>() {
         const T* src = x.data<T>();
         T* dst = values.data<T>();
         for_outputs(v, [&](std::int64_t o0, std::int64_t o1, std::int64_t i0, std::int64_t i1) {

@@ -16,7 +16,8 @@ BlockView block_view(const Shape& shape, int first, int last);
 // out[o, i] = scale * sum_k x[o, k, i]; accumulates in double for both dtypes.
 Tensor sum_block(const Tensor& x, const BlockView& view, const Shape& out_shape, double scale = 1);
 
-// Values and indices of the max (or min) along the block's n axis; ties keep the first index.
+// Values and indices of the max (or min) along the block's n axis; ties keep the first index and
+// the first NaN wins. Any dtype (argmax takes int64; ops refuse bool first).
 void extreme_block(const Tensor& x, const BlockView& view, bool is_max, Tensor& values,
                    Tensor& indices);
 
