@@ -1,5 +1,6 @@
 // Op table rows: layer_norm and batch_norm (weight and bias present or not, each input rank,
-// training with and without running stats, eval, zero-size batches).
+// training with and without running stats, eval, zero-size batches) and norm_backward, their
+// backward with batch statistics.
 #include "autograd/op_table_rows.hpp"
 #include "autograd/potatolemon.hpp"
 
@@ -80,11 +81,27 @@ std::vector<OpSample> batch_norm_samples() {
         {"[2, 0, 3] training (no channels)", {{2, 0, 3}, {0}, {0}}, train},
     };
 }
+
+std::vector<OpSample> norm_backward_samples() {
+    auto call = [](std::int64_t begin, std::int64_t end, double eps = 1e-5) {
+        return [=](const Inputs& x) { return norm_backward(x[0], x[1], begin, end, eps); };
+    };
+    return {
+        {"[3, 4] groups by dim 0 (layer_norm's rows)", {{3, 4}, {3, 4}}, call(0, 1)},
+        {"[4, 3] groups by dim 1 (batch_norm's channels)", {{4, 3}, {4, 3}}, call(1, 2)},
+        {"[2, 3, 2, 2] groups by dim 1", {{2, 3, 2, 2}, {2, 3, 2, 2}}, call(1, 2)},
+        {"[2, 2, 3] groups by dims 0 and 1", {{2, 2, 3}, {2, 2, 3}}, call(0, 2)},
+        {"[5] one group", {{5}, {5}}, call(0, 0)},
+        {"[2, 3] groups by dim 0, eps 0.5", {{2, 3}, {2, 3}}, call(0, 1, 0.5)},
+        {"[0, 3] groups by dim 1 (empty groups)", {{0, 3}, {0, 3}}, call(1, 2)},
+    };
+}
 }  // namespace
 
 void add_norm_rows(std::vector<OpInfo>& t) {
     add_row(t, Op::layer_norm, Domain::any, layer_norm_samples());
     add_row(t, Op::batch_norm, Domain::any, batch_norm_samples());
+    add_row(t, Op::norm_backward, Domain::any, norm_backward_samples());
 }
 
 }  // namespace potatolemon::op_rows

@@ -26,17 +26,19 @@ struct NormalizationStats {
 struct Normalization {
     Tensor x, weight, bias;
     NormalizationStats saved;
-    std::vector<std::int64_t> dims;  // the dims the statistics were taken over
+    std::vector<std::int64_t> dims;       // the dims the statistics were taken over
+    std::int64_t group_begin, group_end;  // the other dims, as norm_backward takes them
     Shape param_view;
     double eps = 0;
     bool batch_stats = true;  // the statistics are x's own (false: running stats, constants)
 };
 
 // With g = grad_out w and xhat = (x - mean) rstd, over the statistics' dims:
-//   grad_x = rstd (g - mean(g) - xhat mean(g xhat))  (batch statistics; rstd g for running ones),
+//   grad_x = rstd (g - mean(g) - xhat mean(g xhat))  (norm_backward; rstd g for running stats),
 //   grad_w = sum(grad_out xhat) and grad_b = sum(grad_out) over the other dims.
-// The saved statistics have no tape link to x: when this backward is itself recorded and x needs
-// a gradient they are rebuilt from x by mean and var, so second derivatives see them move.
+// norm_backward takes x itself; grad_w's xhat comes from the saved statistics, which have no tape
+// link to x: when this backward is itself recorded and x needs a gradient they are rebuilt from x
+// by mean and var, so second derivatives see them move.
 Grads normalize_backward(const Normalization& s, const Tensor& grad_out) {
     const Tensor& x = s.x;
     bool need_x = x.requires_grad();
@@ -46,18 +48,16 @@ Grads normalize_backward(const Normalization& s, const Tensor& grad_out) {
         return Grads{need_x ? zeros_like(x) : Tensor(), need_w ? zeros_like(s.weight) : Tensor(),
                      need_b ? zeros_like(s.bias) : Tensor()};
     Tensor mu = s.saved.mean, rstd = s.saved.rstd;
-    if (s.batch_stats && need_x && grad_mode_enabled()) {
+    if (s.batch_stats && need_x && need_w && grad_mode_enabled()) {
         mu = mean(x, s.dims, true);
         rstd = pow(var(x, s.dims, 0, true) + s.eps, -0.5);
     }
-    Tensor xhat = need_w || (need_x && s.batch_stats) ? (x - mu) * rstd : Tensor();
     Tensor grad_x, grad_w, grad_b;
     if (need_x) {
         Tensor g = s.weight.defined() ? grad_out * view(s.weight, s.param_view) : grad_out;
-        if (s.batch_stats) g = g - mean(g, s.dims, true) - xhat * mean(g * xhat, s.dims, true);
-        grad_x = g * rstd;
+        grad_x = s.batch_stats ? norm_backward(g, x, s.group_begin, s.group_end, s.eps) : g * rstd;
     }
-    if (need_w) grad_w = view(sum_to(grad_out * xhat, s.param_view), s.weight.shape());
+    if (need_w) grad_w = view(sum_to(grad_out * ((x - mu) * rstd), s.param_view), s.weight.shape());
     if (need_b) grad_b = view(sum_to(grad_out, s.param_view), s.bias.shape());
     return Grads{grad_x, grad_w, grad_b};
 }
@@ -68,6 +68,22 @@ Tensor record_normalization(Op op, const Tensor& out, Normalization s) {
                   [s = std::move(s)](const Tensor& grad_out, const Tensor&) {
                       return normalize_backward(s, grad_out);
                   });
+}
+
+// d/dx of <v, norm_backward(g, x)>. Per group of n values, with d = x - mean, r = rstd,
+// c = mean(g d), p = sum(v (g - mean(g))) and q = sum(v d): out = r (g - mean(g)) - r^3 c d, so
+// <v, out> = r p - r^3 c q, and dr/dx = -r^3 d / n, dc/dx = (g - mean(g)) / n, dq/dx = v - mean(v)
+// give -(r^3 / n) ((p - 3 r^2 c q) d + q (g - mean(g))) - r^3 c (v - mean(v)).
+Tensor norm_backward_input(const Tensor& v, const Tensor& g, const Tensor& x,
+                           const std::vector<std::int64_t>& dims, double eps, double n) {
+    Tensor d = x - mean(x, dims, true);
+    Tensor r = pow(var(x, dims, 0, true) + eps, -0.5);
+    Tensor r2 = r * r, r3 = r2 * r;
+    Tensor g_centred = g - mean(g, dims, true);
+    Tensor c = mean(g * d, dims, true);
+    Tensor p = sum(v * g_centred, dims, true), q = sum(v * d, dims, true);
+    return neg(r3 * ((p - 3.0 * r2 * c * q) * d + q * g_centred) / n +
+               r3 * c * (v - mean(v, dims, true)));
 }
 
 // A weight, bias or running stat: undefined, or of `shape` and the input's dtype.
@@ -116,8 +132,9 @@ Tensor layer_norm(const Tensor& input, const std::vector<std::int64_t>& normaliz
                                out.data<T>(), mean.data<T>(), rstd.data<T>());
     });
     if (!should_record(input, weight, bias)) return out;
-    return record_normalization(Op::layer_norm, out,
-                                {input, weight, bias, {mean, rstd}, dims, param_shape, eps, true});
+    return record_normalization(
+        Op::layer_norm, out,
+        {input, weight, bias, {mean, rstd}, dims, 0, lead, param_shape, eps, true});
 }
 
 namespace {
@@ -217,8 +234,41 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
     NormalizationStats saved{empty(param_view, input.dtype()), empty(param_view, input.dtype())};
     Tensor out = channel_affine(input, stats, weight, bias, eps, S, saved);
     if (!should_record(input, weight, bias)) return out;
-    return record_normalization(Op::batch_norm, out,
-                                {input, weight, bias, saved, dims, param_view, eps, batch_stats});
+    return record_normalization(
+        Op::batch_norm, out,
+        {input, weight, bias, saved, dims, 1, 2, param_view, eps, batch_stats});
+}
+
+Tensor norm_backward(const Tensor& g, const Tensor& x, std::int64_t group_begin,
+                     std::int64_t group_end, double eps) {
+    check_same_dtype(g, x, "norm_backward");
+    if (g.shape() != x.shape() || group_begin < 0 || group_begin > group_end || group_end > x.dim())
+        throw ShapeError("norm_backward: grad " + to_string(g.shape()) + " and input " +
+                         to_string(x.shape()) + " must have one shape, with groups over dims [" +
+                         std::to_string(group_begin) + ", " + std::to_string(group_end) + ")");
+    std::int64_t N = 1, C = 1, S = 1;
+    std::vector<std::int64_t> dims;  // the dims each group's statistics are taken over
+    for (int d = 0; d < x.dim(); ++d) {
+        (d < group_begin ? N : d < group_end ? C : S) *= x.shape()[d];
+        if (d < group_begin || d >= group_end) dims.push_back(d);
+    }
+    Tensor out = empty(x.shape(), x.dtype());
+    dispatch(x.dtype(), [&]<class T>() {
+        kernels::norm_backward<T>(g.data<T>(), x.data<T>(), N, C, S, eps, out.data<T>());
+    });
+    if (!should_record(g, x)) return out;
+    return record(Op::norm_backward, out, {g, x},
+                  [g, x, dims, group_begin, group_end, eps, n = static_cast<double>(N * S)](
+                      const Tensor& grad_out, const Tensor&) {
+                      if (x.numel() == 0) return Grads{zeros_like(g), zeros_like(x)};
+                      Tensor grad_g, grad_x;
+                      // The op is self-adjoint in g: the same projection maps grad_out back.
+                      if (g.requires_grad())
+                          grad_g = norm_backward(grad_out, x, group_begin, group_end, eps);
+                      if (x.requires_grad())
+                          grad_x = norm_backward_input(grad_out, g, x, dims, eps, n);
+                      return Grads{grad_g, grad_x};
+                  });
 }
 
 }  // namespace potatolemon

@@ -28,4 +28,13 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
                   const Tensor& weight = {}, const Tensor& bias = {}, bool training = false,
                   double momentum = 0.1, double eps = 1e-5);
 
+// The input gradient of normalising x by its own statistics, given g = grad_out * weight:
+// rstd (g - mean(g) - xhat mean(g xhat)) with xhat = (x - mean) rstd, the mean and biased variance
+// taken per index of dims [group_begin, group_end) over every other dim (layer_norm's groups are
+// its leading dims, batch_norm's the channel dim 1). layer_norm and batch_norm's backward when
+// training: one kernel instead of a dozen tensors; its own backward is in Tensor ops. Throws
+// ShapeError unless g and x have one shape and 0 <= group_begin <= group_end <= rank.
+Tensor norm_backward(const Tensor& g, const Tensor& x, std::int64_t group_begin,
+                     std::int64_t group_end, double eps);
+
 }  // namespace potatolemon

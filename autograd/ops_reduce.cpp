@@ -210,7 +210,7 @@ Tensor deviation(Op op, const Tensor& x, const std::vector<std::int64_t>& dims, 
                                    keepdim ? kept : dropped_shape(x.shape(), ds));
     if (!should_record(x)) return out;
     return record(op, out, {x},
-                  [x, kept, is_std, all = std::vector<std::int64_t>(ds.begin(), ds.end()),
+                  [x, kept, is_std, reduced = std::vector<std::int64_t>(ds.begin(), ds.end()),
                    dof = static_cast<double>(layout.view.n) - correction](const Tensor& grad_out,
                                                                           const Tensor& out) {
                       if (x.numel() == 0) return Grads{zeros_like(x)};
@@ -223,7 +223,7 @@ Tensor deviation(Op op, const Tensor& x, const std::vector<std::int64_t>& dims, 
                               std_kept, [](auto v) { return static_cast<decltype(v)>(v == 0); });
                           g = g * (1.0 - zero) / (std_kept * 2.0 + zero);
                       }
-                      return Grads{(x - mean(x, all, true)) * g * (2.0 / dof)};
+                      return Grads{(x - mean(x, reduced, true)) * g * (2.0 / dof)};
                   });
 }
 }  // namespace

@@ -142,9 +142,10 @@ Tensor logsumexp_block(const Tensor& x, const BlockView& v, const Shape& out_sha
                     // ±inf as the shift would give inf - inf; PyTorch shifts by 0 then, so an
                     // all -inf run sums to 0 and its log is -inf, and +inf stays +inf.
                     if (!std::isfinite(m)) m = 0;
+                    // exp in the input's dtype (libm's expf for float32, as softmax's callers
+                    // see), the sum in double.
                     double total = 0;
-                    for (std::int64_t k = 0; k < v.n; ++k)
-                        total += std::exp(double(p[k * v.inner]) - double(m));
+                    for (std::int64_t k = 0; k < v.n; ++k) total += std::exp(p[k * v.inner] - m);
                     dst[o * v.inner + i] = static_cast<T>(std::log(total) + double(m));
                 }
             }

@@ -23,4 +23,10 @@ template <class T>
 void batch_norm_apply(const T* x, int64_t N, int64_t C, int64_t S, const double* scale,
                       const double* shift, T* y);
 
+// x and g seen as [N, C, S], statistics per channel c over its N * S values (layer_norm's rows are
+// [1, rows, n]): out = rstd (g - mean(g)) - rstd^3 mean(g (x - mean)) (x - mean), the input
+// gradient of normalising x given g = grad_out * weight. Channels are split across threads.
+template <class T>
+void norm_backward(const T* g, const T* x, int64_t N, int64_t C, int64_t S, double eps, T* out);
+
 }  // namespace potatolemon::kernels

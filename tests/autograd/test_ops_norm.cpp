@@ -164,12 +164,44 @@ TEST_SUITE("ops_norm") {
                                      potatolemon::std(x, {1}), logsumexp(x, {0, 3})};
             std::vector<std::vector<double>> values{rm.values(), rv.values()};
             for (const Tensor& o : outs) values.push_back(o.values());
+            Tensor g = randn(x.shape(), gen, Dtype::float32);
+            for (const Tensor& grad_x : grad({outs[0], outs[1]}, {x, w}, {g, g}))
+                values.push_back(grad_x.values());
             return values;
         };
+        gen = Generator(12);
         auto one = run(1);
+        gen = Generator(12);
         auto two = run(2);
         set_num_threads(before);
         CHECK(one == two);
+    }
+
+    TEST_CASE("the backward with create_graph gives the gradients of the one without") {
+        // Without create_graph the backward uses the saved statistics; with it, it rebuilds them
+        // from x by differentiable ops (so second derivatives see them): both must agree.
+        Generator gen(5);
+        Tensor x = randn({4, 3, 2}, gen, Dtype::float64).requires_grad_();
+        Tensor w = randn({3}, gen, Dtype::float64).requires_grad_();
+        Tensor b = randn({3}, gen, Dtype::float64).requires_grad_();
+        Tensor lw = randn({3, 2}, gen, Dtype::float64).requires_grad_();
+        Tensor g = randn({4, 3, 2}, gen, Dtype::float64);
+        for (bool is_layer : {false, true}) {
+            INFO(std::string(is_layer ? "layer_norm" : "batch_norm"));
+            Tensor weight = is_layer ? lw : w;
+            auto grads = [&](bool create_graph) {
+                Tensor out =
+                    is_layer ? layer_norm(x, {3, 2}, lw) : batch_norm(x, {}, {}, w, b, true);
+                std::vector<std::vector<double>> values;
+                for (const Tensor& t :
+                     grad({out}, {x, weight}, {g}, {.create_graph = create_graph}))
+                    values.push_back(t.values());
+                return values;
+            };
+            auto plain = grads(false), recorded = grads(true);
+            for (std::size_t i = 0; i < plain.size(); ++i)
+                check_close(recorded[i], plain[i], 1e-13, "gradient");
+        }
     }
 
     TEST_CASE("empty inputs: empty outputs, NaN variance, -inf logsumexp, stats untouched") {
