@@ -29,9 +29,12 @@ namespace {
 constexpr int64_t max_weight_chunks = 16;
 constexpr int64_t weight_batch_bytes = 512 << 10;
 
-// One group's stride-1 convolution of `channels` H×W planes in the flat padded layout.
+// One group's stride-1 convolution of `channels` H×W planes in the flat padded layout. Rows are
+// widened with zeros to a multiple of the vector width when that costs little (aligned): the
+// forward kernel then stores each vector into one output row, in place.
 struct Flat {
     int64_t channels, H, W, PH, PW;
+    bool aligned;
     int64_t WP, plane;  // padded row length and plane size
     int64_t OH, OW;     // output
     int64_t q_count;    // flat output positions computed: OH·WP rounded up to the step
@@ -40,12 +43,13 @@ struct Flat {
 };
 
 Flat flat_of(int64_t channels, int64_t H, int64_t W, const ConvShape& s, int64_t PH, int64_t PW,
-             int64_t q_step) {
-    Flat f{channels, H, W, PH, PW, W + 2 * PW, 0, 0, 0, 0, 0, {}};
-    int64_t HP = H + 2 * PH;
-    f.plane = HP * f.WP;
-    f.OH = HP - s.DH * (s.KH - 1);
-    f.OW = f.WP - s.DW * (s.KW - 1);
+             int64_t q_step, int64_t lanes) {
+    const int64_t natural = W + 2 * PW, wide = (natural + lanes - 1) / lanes * lanes;
+    const bool aligned = lanes > 1 && (wide - natural) * 8 <= natural;
+    Flat f{channels, H, W, PH, PW, aligned, aligned ? wide : natural, 0, 0, 0, 0, 0, {}};
+    f.plane = (H + 2 * PH) * f.WP;
+    f.OH = H + 2 * PH - s.DH * (s.KH - 1);
+    f.OW = natural - s.DW * (s.KW - 1);
     f.q_count = (f.OH * f.WP + q_step - 1) / q_step * q_step;
     for (int64_t i = 0; i < s.KH; ++i)
         for (int64_t j = 0; j < s.KW; ++j) f.offsets.push_back(i * s.DH * f.WP + j * s.DW);
@@ -55,28 +59,37 @@ Flat flat_of(int64_t channels, int64_t H, int64_t W, const ConvShape& s, int64_t
 
 // xp = the planes x[channels][H][W] zero-padded, zeros up to span (finite values everywhere).
 template <class T>
-void pad_planes(const Flat& f, const T* x, T* xp) {
-    std::fill(xp, xp + f.span, T(0));
-    for (int64_t c = 0; c < f.channels; ++c)
-        for (int64_t y = 0; y < f.H; ++y) {
-            const T* row = x + (c * f.H + y) * f.W;
-            std::copy(row, row + f.W, xp + c * f.plane + (y + f.PH) * f.WP + f.PW);
-        }
+void pad_planes(const DirectKernels<T>& k, const Flat& f, const T* x, T* xp) {
+    const int64_t top = f.PH * f.WP;
+    for (int64_t c = 0; c < f.channels; ++c) {
+        T* plane = xp + c * f.plane;
+        std::fill(plane, plane + top, T(0));
+        k.place_rows(x + c * f.H * f.W, f.H, f.W, plane + top, f.WP, f.PW);
+        std::fill(plane + top + f.H * f.WP, plane + f.plane, T(0));
+    }
+    std::fill(xp + f.channels * f.plane, xp + f.span, T(0));
 }
 
-// out[o][oy][ox] = flat[o][oy·WP + ox] (+ bias[o]) for the valid positions.
+// out[o][oy][ox] = flat[o][oy·WP + ox] for the valid positions.
 template <class T>
-void unflatten(const Flat& f, int64_t channels, const T* flat, const T* bias, T* out) {
+void unflatten(const Flat& f, int64_t channels, const T* __restrict flat, T* __restrict out) {
     for (int64_t o = 0; o < channels; ++o)
         for (int64_t y = 0; y < f.OH; ++y) {
             const T* row = flat + o * f.q_count + y * f.WP;
             T* dst = out + (o * f.OH + y) * f.OW;
-            if (bias) {
-                for (int64_t x = 0; x < f.OW; ++x) dst[x] = row[x] + bias[o];
-            } else {
-                std::copy(row, row + f.OW, dst);
-            }
+            for (int64_t x = 0; x < f.OW; ++x) dst[x] = row[x];
         }
+}
+
+// flat[o][oy·WP + ox] = grad[o][oy][ox], zero at the other q < q_count (unflatten's transpose).
+template <class T>
+void spread_rows(const DirectKernels<T>& k, const Flat& f, int64_t channels, const T* grad,
+                 T* flat) {
+    for (int64_t o = 0; o < channels; ++o) {
+        T* dst = flat + o * f.q_count;
+        k.place_rows(grad + o * f.OH * f.OW, f.OH, f.OW, dst, f.WP, 0);
+        std::fill(dst + f.OH * f.WP, dst + f.q_count, T(0));
+    }
 }
 
 // Weights packed for the forward kernel, group after group: blocks of MR output channels,
@@ -114,16 +127,34 @@ void run_forward(const DirectKernels<T>& k, const Flat& f, int64_t N, int64_t gr
                  int64_t outputs, const T* in, const std::vector<T>& packed, const T* bias,
                  T* out) {
     const int64_t per_group = static_cast<int64_t>(packed.size()) / groups;
+    const int64_t taps = static_cast<int64_t>(f.offsets.size()), plane_out = f.OH * f.OW;
     for_each_item(N, [&](int64_t n) {
         T* xp = conv_scratch<T>(0, f.span);
-        T* flat = conv_scratch<T>(1, outputs * f.q_count);
+        T* flat = f.aligned ? nullptr : conv_scratch<T>(1, outputs * f.q_count);
         for (int64_t g = 0; g < groups; ++g) {
-            pad_planes(f, in + (n * groups + g) * f.channels * f.H * f.W, xp);
-            k.forward({xp, f.channels, f.plane, f.offsets.data(),
-                       static_cast<int64_t>(f.offsets.size()), packed.data() + g * per_group,
-                       outputs, flat, f.q_count, f.q_count});
-            unflatten(f, outputs, flat, bias ? bias + g * outputs : nullptr,
-                      out + (n * groups + g) * outputs * f.OH * f.OW);
+            pad_planes(k, f, in + (n * groups + g) * f.channels * f.H * f.W, xp);
+            T* dst = out + (n * groups + g) * outputs * plane_out;
+            DirectForward<T> args{xp,
+                                  f.channels,
+                                  f.plane,
+                                  f.offsets.data(),
+                                  taps,
+                                  packed.data() + g * per_group,
+                                  bias ? bias + g * outputs : nullptr,
+                                  outputs,
+                                  f.q_count,
+                                  dst,
+                                  plane_out,
+                                  f.WP,
+                                  f.OW,
+                                  f.OH};
+            if (!f.aligned) {  // one row of q_count, unflattened after
+                args.out = flat;
+                args.ld_out = args.row = args.valid = f.q_count;
+                args.rows = 1;
+            }
+            k.forward(args);
+            if (!f.aligned) unflatten(f, outputs, flat, dst);
         }
     });
 }
@@ -142,7 +173,7 @@ template <class T>
 void conv2d_forward_direct(const ConvShape& s, const T* x, const T* w, const T* bias, T* y) {
     DirectKernels<T> k = direct_kernels<T>(gemm_isa());
     const int64_t cg = s.C / s.G, og = s.O / s.G, taps = s.KH * s.KW;
-    Flat f = flat_of(cg, s.H, s.W, s, s.PH, s.PW, k.q_step);
+    Flat f = flat_of(cg, s.H, s.W, s, s.PH, s.PW, k.q_step, k.lanes);
     std::vector<T> packed =
         pack_weights<T>(s.G, og, cg, taps, k.mr, [&](int64_t g, int64_t o, int64_t c, int64_t t) {
             return w[((g * og + o) * cg + c) * taps + t];
@@ -154,8 +185,8 @@ template <class T>
 void conv2d_input_grad_direct(const ConvShape& s, const T* gy, const T* w, T* gx) {
     DirectKernels<T> k = direct_kernels<T>(gemm_isa());
     const int64_t cg = s.C / s.G, og = s.O / s.G, taps = s.KH * s.KW;
-    Flat f =
-        flat_of(og, s.OH, s.OW, s, s.DH * (s.KH - 1) - s.PH, s.DW * (s.KW - 1) - s.PW, k.q_step);
+    Flat f = flat_of(og, s.OH, s.OW, s, s.DH * (s.KH - 1) - s.PH, s.DW * (s.KW - 1) - s.PW,
+                     k.q_step, k.lanes);
     std::vector<T> packed =
         pack_weights<T>(s.G, cg, og, taps, k.mr, [&](int64_t g, int64_t c, int64_t o, int64_t t) {
             return w[((g * og + o) * cg + c) * taps + taps - 1 - t];
@@ -167,7 +198,7 @@ template <class T>
 void conv2d_weight_grad_direct(const ConvShape& s, const T* x, const T* gy, T* gw) {
     DirectKernels<T> k = direct_kernels<T>(gemm_isa());
     const int64_t cg = s.C / s.G, og = s.O / s.G, taps = s.KH * s.KW, size = s.O * cg * taps;
-    const Flat f = flat_of(cg, s.H, s.W, s, s.PH, s.PW, k.lanes);
+    const Flat f = flat_of(cg, s.H, s.W, s, s.PH, s.PW, k.lanes, 1);
     const int64_t grad_image = og * f.q_count, image_bytes = (f.span + grad_image) * sizeof(T);
     const int64_t batch = std::max<int64_t>(1, weight_batch_bytes / image_bytes);
     const int64_t chunks = std::min(s.N, max_weight_chunks);
@@ -181,15 +212,10 @@ void conv2d_weight_grad_direct(const ConvShape& s, const T* x, const T* gy, T* g
                 const int64_t images = std::min(batch, end - n0);
                 T* xp = conv_scratch<T>(0, images * f.span);
                 T* gq = conv_scratch<T>(1, images * grad_image);
-                std::fill(gq, gq + images * grad_image, T(0));
                 for (int64_t i = 0; i < images; ++i) {
-                    pad_planes(f, x + ((n0 + i) * s.G + g) * cg * s.H * s.W, xp + i * f.span);
-                    const T* grad = gy + ((n0 + i) * s.G + g) * og * s.OH * s.OW;
-                    for (int64_t o = 0; o < og; ++o)
-                        for (int64_t y = 0; y < s.OH; ++y)
-                            std::copy(grad + (o * s.OH + y) * s.OW,
-                                      grad + (o * s.OH + y + 1) * s.OW,
-                                      gq + i * grad_image + o * f.q_count + y * f.WP);
+                    pad_planes(k, f, x + ((n0 + i) * s.G + g) * cg * s.H * s.W, xp + i * f.span);
+                    spread_rows(k, f, og, gy + ((n0 + i) * s.G + g) * og * s.OH * s.OW,
+                                gq + i * grad_image);
                 }
                 k.weight({xp, f.span, cg, f.plane, f.offsets.data(), taps, gq, grad_image,
                           f.q_count, og, images, f.q_count, sum + g * og * cg * taps});

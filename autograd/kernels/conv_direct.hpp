@@ -12,10 +12,13 @@
 
 namespace potatolemon::kernels {
 
-// out[o][q] = Σ_{c, t} w(o, c, t) · in[c·plane + offsets[t] + q] for q < q_count, o < channels_out.
-// w is packed in blocks of MR output channels: w(o, c, t) = w[((o / MR)·C·taps + c·taps + t)·MR +
-// o % MR] (zero-padded past channels_out). q_count is a multiple of the kernel's q_step; `in`
-// must hold (C − 1)·plane + q_count + max(offsets) elements.
+// out(o, q) = bias[o] (0 when null) + Σ_{c, t} w(o, c, t) · in[c·plane + offsets[t] + q] for
+// o < channels_out and q < q_count, stored at out[o·ld_out + (q / row)·valid + q % row] when
+// q % row < valid and q / row < rows (the valid positions of rows of `row` flat positions), else
+// dropped; row is a multiple of the kernel's lanes, or at least q_count (one row). w is packed in
+// blocks of MR output channels: w(o, c, t) = w[((o / MR)·C·taps + c·taps + t)·MR + o % MR]
+// (zero-padded past channels_out). q_count is a multiple of the kernel's q_step; `in` must hold
+// (C − 1)·plane + q_count + max(offsets) elements.
 template <class T>
 struct DirectForward {
     const T* in;
@@ -23,9 +26,10 @@ struct DirectForward {
     const int64_t* offsets;
     int64_t taps;
     const T* w;
-    int64_t channels_out;
+    const T* bias;
+    int64_t channels_out, q_count;
     T* out;
-    int64_t ld_out, q_count;
+    int64_t ld_out, row, valid, rows;
 };
 
 // gw[o·C·taps + c·taps + t] += Σ_{n, q} grad[n·grad_image + o·ld_grad + q] ·
@@ -48,6 +52,9 @@ template <class T>
 struct DirectKernels {
     void (*forward)(const DirectForward<T>& args);
     void (*weight)(const DirectWeight<T>& args);
+    // dst[r·ld + lead + i] = src[r·width + i] for r < rows, i < width, and 0 at every other
+    // dst[p], p < rows·ld: planes into the padded layout.
+    void (*place_rows)(const T* src, int64_t rows, int64_t width, T* dst, int64_t ld, int64_t lead);
     int64_t mr;      // output channels per packed weight block
     int64_t q_step;  // forward: positions per register tile
     int64_t lanes;   // weight gradient: positions per vector

@@ -10,13 +10,33 @@
 namespace potatolemon::kernels {
 namespace {
 
-// An MR × (NV·W) tile of outputs: MR channels by NV vectors of consecutive positions, summed over
-// channels then taps, one fused multiply-add per input element and output.
+// Stores the vector of flat positions q .. q + W − 1 of channel o (out(o, q) in DirectForward):
+// whole, in part (the row's last valid columns) or not at all.
+template <class T, int W>
+GEMM_TARGET [[gnu::always_inline]] inline void store_positions(const DirectForward<T>& a, int64_t o,
+                                                               int64_t q,
+                                                               typename Simd<T, W>::V v) {
+    int64_t y = q / a.row, x = q - y * a.row;
+    if (y >= a.rows || x >= a.valid) return;
+    T* p = a.out + o * a.ld_out + y * a.valid + x;
+    if (a.valid - x >= W) return Simd<T, W>::store(p, v);
+    T lanes[W];
+    Simd<T, W>::store(lanes, v);
+    for (int64_t i = 0; i < a.valid - x; ++i) p[i] = lanes[i];
+}
+
+// An MR × (NV·W) tile of outputs: MR channels by NV vectors of consecutive positions, from the
+// bias, summed over channels then taps, one fused multiply-add per input element and output.
 template <class T, int W, int MR, int NV>
 GEMM_TARGET [[gnu::always_inline]] inline void forward_tile(const DirectForward<T>& a, const T* w,
                                                             int64_t q0, int64_t o0) {
     using S = Simd<T, W>;
-    typename S::V acc[MR][NV] = {};
+    const int64_t rows = a.channels_out - o0 < MR ? a.channels_out - o0 : MR;
+    typename S::V acc[MR][NV];
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; ++r)
+#pragma GCC unroll 4
+        for (int v = 0; v < NV; ++v) acc[r][v] = S::splat(a.bias && r < rows ? a.bias[o0 + r] : 0);
     for (int64_t c = 0; c < a.channels; ++c) {
         const T* in = a.in + c * a.plane + q0;
         for (int64_t t = 0; t < a.taps; ++t, w += MR) {
@@ -31,10 +51,9 @@ GEMM_TARGET [[gnu::always_inline]] inline void forward_tile(const DirectForward<
             }
         }
     }
-    int64_t rows = a.channels_out - o0 < MR ? a.channels_out - o0 : MR;
     for (int64_t r = 0; r < rows; ++r)
 #pragma GCC unroll 4
-        for (int v = 0; v < NV; ++v) S::store(a.out + (o0 + r) * a.ld_out + q0 + v * W, acc[r][v]);
+        for (int v = 0; v < NV; ++v) store_positions<T, W>(a, o0 + r, q0 + v * W, acc[r][v]);
 }
 
 template <class T, int W, int MR, int NV>
@@ -96,10 +115,36 @@ GEMM_TARGET [[gnu::flatten]] void direct_weight(const DirectWeight<T>& a) {
             weight_block<T, W, MO, MK>(a, o0, k0);
 }
 
+// dst[r·ld + lead + i] = src[r·width + i] for r < rows, i < width; every other dst[p], p < rows·ld,
+// is 0. Rows are copied a whole vector at a time (a row of the CNN's 14 floats is one load and one
+// store) when that neither reads past src's rows nor writes past dst's; what a vector writes
+// beyond its row is zeroed or overwritten by the rows after it.
+template <class T, int W>
+GEMM_TARGET [[gnu::flatten]] void place_rows(const T* src, int64_t rows, int64_t width, T* dst,
+                                             int64_t ld, int64_t lead) {
+    using S = Simd<T, W>;
+    const int64_t vectors = (width + W - 1) / W, end = rows * ld;
+    for (int64_t i = 0; i < lead && i < end; ++i) dst[i] = T(0);
+    for (int64_t r = 0; r < rows; ++r, src += width) {
+        // The planes stream in from memory once per call: ask ahead (2 KiB) for what comes next.
+        __builtin_prefetch(src + 2048 / sizeof(T));
+        T* row = dst + r * ld + lead;
+        if ((r + 1) * width + vectors * W - width <= rows * width &&
+            r * ld + lead + vectors * W <= end) {
+            for (int64_t v = 0; v < vectors; ++v) S::store(row + v * W, S::load(src + v * W));
+        } else {
+            for (int64_t i = 0; i < width; ++i) row[i] = src[i];
+        }
+        int64_t stop = (r + 1) * ld + lead < end ? (r + 1) * ld + lead : end;
+        for (T* p = row + width; p < dst + stop; ++p) *p = T(0);
+    }
+}
+
 // Forward tiles of MR channels × NV vectors, weight blocks of MO × MK vectors, all W lanes wide.
 template <class T, int W, int MR, int NV, int MO, int MK>
 DirectKernels<T> make_direct_kernels() {
-    return {direct_forward<T, W, MR, NV>, direct_weight<T, W, MO, MK>, MR, W * NV, W};
+    return {
+        direct_forward<T, W, MR, NV>, direct_weight<T, W, MO, MK>, place_rows<T, W>, MR, W * NV, W};
 }
 
 }  // namespace
