@@ -18,6 +18,16 @@ GEMM_TARGET [[gnu::always_inline]] inline F8 fmadd(F8 a, F8 b, F8 c) {
 GEMM_TARGET [[gnu::always_inline]] inline D4 fmadd(D4 a, D4 b, D4 c) {
     return _mm256_fmadd_pd(a, b, c);
 }
+// Masked stores: a row's last few outputs cost one instruction instead of a scalar loop.
+GEMM_TARGET [[gnu::always_inline]] inline void store_lanes(float* p, F8 v, int n) {
+    __m256i mask =
+        _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    _mm256_maskstore_ps(p, mask, static_cast<__m256>(v));
+}
+GEMM_TARGET [[gnu::always_inline]] inline void store_lanes(double* p, D4 v, int n) {
+    __m256i mask = _mm256_cmpgt_epi64(_mm256_set1_epi64x(n), _mm256_setr_epi64x(0, 1, 2, 3));
+    _mm256_maskstore_pd(p, mask, static_cast<__m256d>(v));
+}
 
 }  // namespace
 }  // namespace potatolemon::kernels

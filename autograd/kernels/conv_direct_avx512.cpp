@@ -18,6 +18,13 @@ GEMM_TARGET [[gnu::always_inline]] inline F16 fmadd(F16 a, F16 b, F16 c) {
 GEMM_TARGET [[gnu::always_inline]] inline D8 fmadd(D8 a, D8 b, D8 c) {
     return _mm512_fmadd_pd(a, b, c);
 }
+// Masked stores: a row's last few outputs cost one instruction instead of a scalar loop.
+GEMM_TARGET [[gnu::always_inline]] inline void store_lanes(float* p, F16 v, int n) {
+    _mm512_mask_storeu_ps(p, static_cast<__mmask16>((1u << n) - 1), static_cast<__m512>(v));
+}
+GEMM_TARGET [[gnu::always_inline]] inline void store_lanes(double* p, D8 v, int n) {
+    _mm512_mask_storeu_pd(p, static_cast<__mmask8>((1u << n) - 1), static_cast<__m512d>(v));
+}
 
 }  // namespace
 }  // namespace potatolemon::kernels

@@ -1,8 +1,11 @@
 // The generic direct-convolution micro-kernels (contracts in conv_direct.hpp), written with the
 // explicit vectors of gemm_simd_impl.hpp. Not a public header: each conv_direct_<isa>.cpp defines
-// GEMM_TARGET and fmadd() for its vector types, then includes this, so it compiles for that ISA.
+// GEMM_TARGET, fmadd() and store_lanes() (the first n lanes of a vector to memory) for its vector
+// types, then includes this, so it compiles for that ISA.
 #pragma once
+#include <cstddef>
 #include <cstdint>
+#include <utility>
 
 #include "autograd/kernels/conv_direct.hpp"
 #include "autograd/kernels/gemm_simd_impl.hpp"
@@ -20,9 +23,7 @@ GEMM_TARGET [[gnu::always_inline]] inline void store_positions(const DirectForwa
     if (y >= a.rows || x >= a.valid) return;
     T* p = a.out + o * a.ld_out + y * a.valid + x;
     if (a.valid - x >= W) return Simd<T, W>::store(p, v);
-    T lanes[W];
-    Simd<T, W>::store(lanes, v);
-    for (int64_t i = 0; i < a.valid - x; ++i) p[i] = lanes[i];
+    store_lanes(p, v, static_cast<int>(a.valid - x));
 }
 
 // An MR × (NV·W) tile of outputs: MR channels by NV vectors of consecutive positions, from the
@@ -64,14 +65,22 @@ GEMM_TARGET [[gnu::flatten]] void direct_forward(const DirectForward<T>& a) {
             forward_tile<T, W, MR, NV>(a, a.w + o0 / MR * block, q0, o0);
 }
 
-// The lanes of v added in lane order.
+// The sum of v's lanes by halving: lanes i and i + W/2 added, then the same on the W/2 sums.
+template <class T, int W, size_t... L>
+GEMM_TARGET [[gnu::always_inline]] inline T lane_sum(typename Simd<T, W>::V v,
+                                                     std::index_sequence<L...>) {
+    if constexpr (W == 1) {
+        return v[0];
+    } else {
+        typename Simd<T, W / 2>::V lo = __builtin_shufflevector(v, v, L...);
+        typename Simd<T, W / 2>::V hi = __builtin_shufflevector(v, v, (L + W / 2)...);
+        return lane_sum<T, W / 2>(lo + hi, std::make_index_sequence<W / 4>());
+    }
+}
+
 template <class T, int W>
 GEMM_TARGET [[gnu::always_inline]] inline T lane_sum(typename Simd<T, W>::V v) {
-    T lanes[W];
-    Simd<T, W>::store(lanes, v);
-    T sum = lanes[0];
-    for (int i = 1; i < W; ++i) sum += lanes[i];
-    return sum;
+    return lane_sum<T, W>(v, std::make_index_sequence<W / 2>());
 }
 
 // An MO × MK block of the weight gradient (MO output channels by MK of the flattened (c, tap)),

@@ -10,6 +10,10 @@ template <class V>
 inline V fmadd(V a, V b, V c) {
     return a * b + c;
 }
+template <class T, class V>
+inline void store_lanes(T* p, V v, int n) {
+    for (int i = 0; i < n; ++i) p[i] = v[i];
+}
 
 }  // namespace
 }  // namespace potatolemon::kernels
