@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "autograd/kernels/gemm_isa.hpp"
 #include "autograd/kernels/thread_pool.hpp"
 #include "autograd/potatolemon.hpp"
 
@@ -58,6 +59,20 @@ void check_reference(const ConvReference& r, Dtype dtype, double tolerance) {
     if (r.bias) check_close(b.grad().values(), r.grad_b, tolerance, "grad b");
 }
 
+// Runs fn with each micro-kernel this CPU supports (the direct convolution's follow gemm's).
+template <class F>
+void for_each_isa(F fn) {
+    kernels::GemmIsa before = kernels::gemm_isa();
+    for (auto isa :
+         {kernels::GemmIsa::portable, kernels::GemmIsa::avx2, kernels::GemmIsa::avx512}) {
+        if (!kernels::gemm_isa_supported(isa)) continue;
+        INFO("kernel ", kernels::gemm_isa_name(isa));
+        kernels::set_gemm_isa(isa);
+        fn();
+    }
+    kernels::set_gemm_isa(before);
+}
+
 // The CNN's two conv layers (batch 37: not a multiple of the weight gradient's chunks), forward
 // and backward, at `threads` threads: every result's bytes.
 std::vector<std::vector<float>> cnn_layers(int threads) {
@@ -78,12 +93,16 @@ std::vector<std::vector<float>> cnn_layers(int threads) {
 }  // namespace
 
 TEST_SUITE("ops_conv") {
-    TEST_CASE("conv2d and conv1d values and gradients match PyTorch in float64") {
-        for (const ConvReference& r : kReferenceF64) check_reference(r, Dtype::float64, 1e-12);
+    TEST_CASE("conv2d and conv1d values and gradients match PyTorch in float64, every kernel") {
+        for_each_isa([] {
+            for (const ConvReference& r : kReferenceF64) check_reference(r, Dtype::float64, 1e-12);
+        });
     }
 
-    TEST_CASE("conv2d and conv1d values and gradients match PyTorch in float32") {
-        for (const ConvReference& r : kReferenceF32) check_reference(r, Dtype::float32, 2e-6);
+    TEST_CASE("conv2d and conv1d values and gradients match PyTorch in float32, every kernel") {
+        for_each_isa([] {
+            for (const ConvReference& r : kReferenceF32) check_reference(r, Dtype::float32, 2e-6);
+        });
     }
 
     TEST_CASE("conv2d at the CNN's shapes: values and gradients bitwise equal at 1 and 2 threads") {
