@@ -1,8 +1,8 @@
 // The direct convolution's drivers (conv_direct.hpp): per image and group, copy the planes into
-// the flat padded layout, run the ISA's micro-kernel, copy the valid positions out. The input
-// gradient is the forward kernel on the output gradient with the kernel flipped and the channel
-// roles swapped: gx = gy padded by d(k − 1) − p, correlated with w[o, c, k − 1 − i, k − 1 − j].
-// Threads: images in the forward and input gradient; fixed chunks of images in the weight
+// the shifted layout below and run the ISA's micro-kernel, which writes the output in place. The
+// input gradient is the forward kernel on the output gradient with the kernel flipped and the
+// channel roles swapped: gx = gy padded by d(k − 1) − p, correlated with w[o, c, k − 1 − i, k − 1 −
+// j]. Threads: images in the forward and input gradient; fixed chunks of images in the weight
 // gradient, whose partial sums are added in chunk order (results independent of thread count).
 #include <algorithm>
 #include <vector>
@@ -29,67 +29,51 @@ namespace {
 constexpr int64_t max_weight_chunks = 16;
 constexpr int64_t weight_batch_bytes = 512 << 10;
 
-// One group's stride-1 convolution of `channels` H×W planes in the flat padded layout. Rows are
-// widened with zeros to a multiple of the vector width when that costs little (aligned): the
-// forward kernel then stores each vector into one output row, in place.
-struct Flat {
+// One group's stride-1 convolution of `channels` H×W planes in the shifted layout: per channel and
+// kernel column j, the zero-padded plane shifted left by j·DW and cut to the output width,
+// xs[c][j][y][ox] = xpad[c][y][ox + j·DW] for y < HP. Tap (i, j) of output q = oy·OW + ox is then
+// xs[c][j][q + i·DH·OW]: outputs are computed at their own flat index, with no gap between rows
+// (a flat padded plane computes and drops DW·(KW − 1) positions a row: 12.5% of the CNN's conv2).
+struct Shifted {
     int64_t channels, H, W, PH, PW;
-    bool aligned;
-    int64_t WP, plane;  // padded row length and plane size
-    int64_t OH, OW;     // output
-    int64_t q_count;    // flat output positions computed: OH·WP rounded up to the step
-    int64_t span;       // elements the padded planes occupy, with the kernels' overrun
-    std::vector<int64_t> offsets;
+    int64_t HP, OH, OW;
+    int64_t plane;    // elements per channel: KW shifted planes of HP×OW
+    int64_t q_count;  // OH·OW rounded up to the vector width
+    int64_t span;     // elements the layout occupies, with the kernels' overrun
+    std::vector<int64_t> offsets, shifts;  // per tap; per kernel column (j·DW)
 };
 
-Flat flat_of(int64_t channels, int64_t H, int64_t W, const ConvShape& s, int64_t PH, int64_t PW,
-             int64_t q_step, int64_t lanes) {
-    const int64_t natural = W + 2 * PW, wide = (natural + lanes - 1) / lanes * lanes;
-    const bool aligned = lanes > 1 && (wide - natural) * 8 <= natural;
-    Flat f{channels, H, W, PH, PW, aligned, aligned ? wide : natural, 0, 0, 0, 0, 0, {}};
-    f.plane = (H + 2 * PH) * f.WP;
-    f.OH = H + 2 * PH - s.DH * (s.KH - 1);
-    f.OW = natural - s.DW * (s.KW - 1);
-    f.q_count = (f.OH * f.WP + q_step - 1) / q_step * q_step;
+Shifted shifted_of(int64_t channels, int64_t H, int64_t W, const ConvShape& s, int64_t PH,
+                   int64_t PW, int64_t lanes) {
+    Shifted f{channels, H, W, PH, PW, H + 2 * PH, 0, 0, 0, 0, 0, {}, {}};
+    f.OH = f.HP - s.DH * (s.KH - 1);
+    f.OW = W + 2 * PW - s.DW * (s.KW - 1);
+    f.plane = s.KW * f.HP * f.OW;
+    f.q_count = (f.OH * f.OW + lanes - 1) / lanes * lanes;
     for (int64_t i = 0; i < s.KH; ++i)
-        for (int64_t j = 0; j < s.KW; ++j) f.offsets.push_back(i * s.DH * f.WP + j * s.DW);
-    f.span = (channels - 1) * f.plane + f.q_count + f.offsets.back();
+        for (int64_t j = 0; j < s.KW; ++j) f.offsets.push_back(j * f.HP * f.OW + i * s.DH * f.OW);
+    for (int64_t j = 0; j < s.KW; ++j) f.shifts.push_back(j * s.DW);
+    f.span = (channels - 1) * f.plane + f.offsets.back() + f.q_count;
     return f;
 }
 
-// xp = the planes x[channels][H][W] zero-padded, zeros up to span (finite values everywhere).
+// xs = the planes x[channels][H][W] in the shifted layout, zeros up to span (finite everywhere).
 template <class T>
-void pad_planes(const DirectKernels<T>& k, const Flat& f, const T* x, T* xp) {
-    const int64_t top = f.PH * f.WP;
-    for (int64_t c = 0; c < f.channels; ++c) {
-        T* plane = xp + c * f.plane;
-        std::fill(plane, plane + top, T(0));
-        k.place_rows(x + c * f.H * f.W, f.H, f.W, plane + top, f.WP, f.PW);
-        std::fill(plane + top + f.H * f.WP, plane + f.plane, T(0));
-    }
-    std::fill(xp + f.channels * f.plane, xp + f.span, T(0));
-}
-
-// out[o][oy][ox] = flat[o][oy·WP + ox] for the valid positions.
-template <class T>
-void unflatten(const Flat& f, int64_t channels, const T* __restrict flat, T* __restrict out) {
-    for (int64_t o = 0; o < channels; ++o)
-        for (int64_t y = 0; y < f.OH; ++y) {
-            const T* row = flat + o * f.q_count + y * f.WP;
-            T* dst = out + (o * f.OH + y) * f.OW;
-            for (int64_t x = 0; x < f.OW; ++x) dst[x] = row[x];
+void shift_planes(const DirectKernels<T>& k, const Shifted& f, const T* x, T* xs) {
+    const int64_t top = f.PH * f.OW, size = f.HP * f.OW;
+    for (int64_t c = 0; c < f.channels; ++c)
+        for (int64_t j = 0; j < static_cast<int64_t>(f.shifts.size()); ++j) {
+            T* dst = xs + c * f.plane + j * size;
+            // Output column ox reads input column ox + shift − PW: inside for ox in [lo, hi).
+            const int64_t first = f.shifts[j] - f.PW;
+            const int64_t lo = std::clamp<int64_t>(-first, 0, f.OW);
+            const int64_t hi = std::clamp<int64_t>(f.W - first, lo, f.OW);
+            std::fill(dst, dst + top, T(0));
+            const T* src = x + c * f.H * f.W + (hi > lo ? lo + first : 0);
+            k.place_rows(src, f.W, f.H, hi - lo, dst + top, f.OW, lo);
+            std::fill(dst + top + f.H * f.OW, dst + size, T(0));
         }
-}
-
-// flat[o][oy·WP + ox] = grad[o][oy][ox], zero at the other q < q_count (unflatten's transpose).
-template <class T>
-void spread_rows(const DirectKernels<T>& k, const Flat& f, int64_t channels, const T* grad,
-                 T* flat) {
-    for (int64_t o = 0; o < channels; ++o) {
-        T* dst = flat + o * f.q_count;
-        k.place_rows(grad + o * f.OH * f.OW, f.OH, f.OW, dst, f.WP, 0);
-        std::fill(dst + f.OH * f.WP, dst + f.q_count, T(0));
-    }
+    std::fill(xs + f.channels * f.plane, xs + f.span, T(0));
 }
 
 // Weights packed for the forward kernel, group after group: blocks of MR output channels,
@@ -123,38 +107,18 @@ void for_each_item(int64_t count, F&& fn) {
 // out[N, groups·outputs, OH, OW] = (bias +) the forward kernel on `in` [N, groups·f.channels,
 // f.H, f.W] with the packed weights.
 template <class T>
-void run_forward(const DirectKernels<T>& k, const Flat& f, int64_t N, int64_t groups,
+void run_forward(const DirectKernels<T>& k, const Shifted& f, int64_t N, int64_t groups,
                  int64_t outputs, const T* in, const std::vector<T>& packed, const T* bias,
                  T* out) {
     const int64_t per_group = static_cast<int64_t>(packed.size()) / groups;
     const int64_t taps = static_cast<int64_t>(f.offsets.size()), plane_out = f.OH * f.OW;
     for_each_item(N, [&](int64_t n) {
-        T* xp = conv_scratch<T>(0, f.span);
-        T* flat = f.aligned ? nullptr : conv_scratch<T>(1, outputs * f.q_count);
+        T* xs = conv_scratch<T>(0, f.span);
         for (int64_t g = 0; g < groups; ++g) {
-            pad_planes(k, f, in + (n * groups + g) * f.channels * f.H * f.W, xp);
-            T* dst = out + (n * groups + g) * outputs * plane_out;
-            DirectForward<T> args{xp,
-                                  f.channels,
-                                  f.plane,
-                                  f.offsets.data(),
-                                  taps,
-                                  packed.data() + g * per_group,
-                                  bias ? bias + g * outputs : nullptr,
-                                  outputs,
-                                  f.q_count,
-                                  dst,
-                                  plane_out,
-                                  f.WP,
-                                  f.OW,
-                                  f.OH};
-            if (!f.aligned) {  // one row of q_count, unflattened after
-                args.out = flat;
-                args.ld_out = args.row = args.valid = f.q_count;
-                args.rows = 1;
-            }
-            k.forward(args);
-            if (!f.aligned) unflatten(f, outputs, flat, dst);
+            shift_planes(k, f, in + (n * groups + g) * f.channels * f.H * f.W, xs);
+            k.forward({xs, f.channels, f.plane, f.offsets.data(), taps,
+                       packed.data() + g * per_group, bias ? bias + g * outputs : nullptr, outputs,
+                       f.q_count, out + (n * groups + g) * outputs * plane_out, plane_out});
         }
     });
 }
@@ -173,7 +137,7 @@ template <class T>
 void conv2d_forward_direct(const ConvShape& s, const T* x, const T* w, const T* bias, T* y) {
     DirectKernels<T> k = direct_kernels<T>(gemm_isa());
     const int64_t cg = s.C / s.G, og = s.O / s.G, taps = s.KH * s.KW;
-    Flat f = flat_of(cg, s.H, s.W, s, s.PH, s.PW, k.q_step, k.lanes);
+    Shifted f = shifted_of(cg, s.H, s.W, s, s.PH, s.PW, k.lanes);
     std::vector<T> packed =
         pack_weights<T>(s.G, og, cg, taps, k.mr, [&](int64_t g, int64_t o, int64_t c, int64_t t) {
             return w[((g * og + o) * cg + c) * taps + t];
@@ -185,8 +149,8 @@ template <class T>
 void conv2d_input_grad_direct(const ConvShape& s, const T* gy, const T* w, T* gx) {
     DirectKernels<T> k = direct_kernels<T>(gemm_isa());
     const int64_t cg = s.C / s.G, og = s.O / s.G, taps = s.KH * s.KW;
-    Flat f = flat_of(og, s.OH, s.OW, s, s.DH * (s.KH - 1) - s.PH, s.DW * (s.KW - 1) - s.PW,
-                     k.q_step, k.lanes);
+    Shifted f =
+        shifted_of(og, s.OH, s.OW, s, s.DH * (s.KH - 1) - s.PH, s.DW * (s.KW - 1) - s.PW, k.lanes);
     std::vector<T> packed =
         pack_weights<T>(s.G, cg, og, taps, k.mr, [&](int64_t g, int64_t c, int64_t o, int64_t t) {
             return w[((g * og + o) * cg + c) * taps + taps - 1 - t];
@@ -198,7 +162,7 @@ template <class T>
 void conv2d_weight_grad_direct(const ConvShape& s, const T* x, const T* gy, T* gw) {
     DirectKernels<T> k = direct_kernels<T>(gemm_isa());
     const int64_t cg = s.C / s.G, og = s.O / s.G, taps = s.KH * s.KW, size = s.O * cg * taps;
-    const Flat f = flat_of(cg, s.H, s.W, s, s.PH, s.PW, k.lanes, 1);
+    const Shifted f = shifted_of(cg, s.H, s.W, s, s.PH, s.PW, k.lanes);
     const int64_t grad_image = og * f.q_count, image_bytes = (f.span + grad_image) * sizeof(T);
     const int64_t batch = std::max<int64_t>(1, weight_batch_bytes / image_bytes);
     const int64_t chunks = std::min(s.N, max_weight_chunks);
@@ -210,14 +174,18 @@ void conv2d_weight_grad_direct(const ConvShape& s, const T* x, const T* gy, T* g
         for (int64_t g = 0; g < s.G; ++g)
             for (int64_t n0 = chunk * s.N / chunks; n0 < end; n0 += batch) {
                 const int64_t images = std::min(batch, end - n0);
-                T* xp = conv_scratch<T>(0, images * f.span);
+                T* xs = conv_scratch<T>(0, images * f.span);
                 T* gq = conv_scratch<T>(1, images * grad_image);
                 for (int64_t i = 0; i < images; ++i) {
-                    pad_planes(k, f, x + ((n0 + i) * s.G + g) * cg * s.H * s.W, xp + i * f.span);
-                    spread_rows(k, f, og, gy + ((n0 + i) * s.G + g) * og * s.OH * s.OW,
-                                gq + i * grad_image);
+                    shift_planes(k, f, x + ((n0 + i) * s.G + g) * cg * s.H * s.W, xs + i * f.span);
+                    const T* grad = gy + ((n0 + i) * s.G + g) * og * f.OH * f.OW;
+                    for (int64_t o = 0; o < og; ++o) {
+                        T* dst = gq + i * grad_image + o * f.q_count;
+                        std::copy(grad + o * f.OH * f.OW, grad + (o + 1) * f.OH * f.OW, dst);
+                        std::fill(dst + f.OH * f.OW, dst + f.q_count, T(0));
+                    }
                 }
-                k.weight({xp, f.span, cg, f.plane, f.offsets.data(), taps, gq, grad_image,
+                k.weight({xs, f.span, cg, f.plane, f.offsets.data(), taps, gq, grad_image,
                           f.q_count, og, images, f.q_count, sum + g * og * cg * taps});
             }
     });

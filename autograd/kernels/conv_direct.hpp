@@ -1,8 +1,6 @@
-// Internal to conv: stride-1 convolution straight from zero-padded planes, without im2col. A plane
-// of HP×WP elements is stored flat (row stride WP), so output (oy, ox) at flat q = oy·WP + ox
-// reads tap (i, j) at q + i·DH·WP + j·DW: every tap is a run of consecutive elements, and a
-// register tile is a few vectors of consecutive q. Positions with ox >= OW are computed (or, for
-// the weight gradient, given a zero gradient) and discarded: up to (KW − 1)·DW of each WP.
+// Internal to conv: stride-1 convolution straight from the input planes laid out so that every
+// tap of a run of consecutive outputs is a run of consecutive elements (conv_direct.cpp builds
+// that layout), without im2col: a register tile is a few channels by a few vectors of outputs.
 // The micro-kernels are compiled per instruction set like gemm's (conv_direct_<isa>.cpp).
 #pragma once
 #include <cstdint>
@@ -12,13 +10,11 @@
 
 namespace potatolemon::kernels {
 
-// out(o, q) = bias[o] (0 when null) + Σ_{c, t} w(o, c, t) · in[c·plane + offsets[t] + q] for
-// o < channels_out and q < q_count, stored at out[o·ld_out + (q / row)·valid + q % row] when
-// q % row < valid and q / row < rows (the valid positions of rows of `row` flat positions), else
-// dropped; row is a multiple of the kernel's lanes, or at least q_count (one row). w is packed in
-// blocks of MR output channels: w(o, c, t) = w[((o / MR)·C·taps + c·taps + t)·MR + o % MR]
-// (zero-padded past channels_out). q_count is a multiple of the kernel's q_step; `in` must hold
-// (C − 1)·plane + q_count + max(offsets) elements.
+// out[o·ld_out + q] = bias[o] (0 when null) + Σ_{c, t} w(o, c, t) · in[c·plane + offsets[t] + q]
+// for o < channels_out and q < valid (positions up to q_count, a multiple of the lanes, are
+// computed). w is packed in blocks of MR output channels: w(o, c, t) = w[((o / MR)·C·taps +
+// c·taps + t)·MR + o % MR] (zero-padded past channels_out); `in` must hold (C − 1)·plane +
+// q_count + max(offsets) elements.
 template <class T>
 struct DirectForward {
     const T* in;
@@ -29,7 +25,7 @@ struct DirectForward {
     const T* bias;
     int64_t channels_out, q_count;
     T* out;
-    int64_t ld_out, row, valid, rows;
+    int64_t valid;  // also the row stride of out
 };
 
 // gw[o·C·taps + c·taps + t] += Σ_{n, q} grad[n·grad_image + o·ld_grad + q] ·
@@ -52,12 +48,13 @@ template <class T>
 struct DirectKernels {
     void (*forward)(const DirectForward<T>& args);
     void (*weight)(const DirectWeight<T>& args);
-    // dst[r·ld + lead + i] = src[r·width + i] for r < rows, i < width, and 0 at every other
-    // dst[p], p < rows·ld: planes into the padded layout.
-    void (*place_rows)(const T* src, int64_t rows, int64_t width, T* dst, int64_t ld, int64_t lead);
+    // dst[r·ld + lead + i] = src[r·src_ld + i] for r < rows, i < width, and 0 at every other
+    // dst[p], p < rows·ld: planes into the shifted layout.
+    void (*place_rows)(const T* src, int64_t src_ld, int64_t rows, int64_t width, T* dst,
+                       int64_t ld, int64_t lead);
     int64_t mr;      // output channels per packed weight block
     int64_t q_step;  // forward: positions per register tile
-    int64_t lanes;   // weight gradient: positions per vector
+    int64_t lanes;   // positions per vector
 };
 
 // A grow-only scratch buffer of the calling thread, slots 0 and 1 apart (gemm keeps its own).

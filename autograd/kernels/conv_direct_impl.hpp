@@ -13,17 +13,15 @@
 namespace potatolemon::kernels {
 namespace {
 
-// Stores the vector of flat positions q .. q + W − 1 of channel o (out(o, q) in DirectForward):
-// whole, in part (the row's last valid columns) or not at all.
+// Stores the outputs q .. q + W − 1 of channel o that are valid: all, the first few, or none.
 template <class T, int W>
 GEMM_TARGET [[gnu::always_inline]] inline void store_positions(const DirectForward<T>& a, int64_t o,
                                                                int64_t q,
                                                                typename Simd<T, W>::V v) {
-    int64_t y = q / a.row, x = q - y * a.row;
-    if (y >= a.rows || x >= a.valid) return;
-    T* p = a.out + o * a.ld_out + y * a.valid + x;
-    if (a.valid - x >= W) return Simd<T, W>::store(p, v);
-    store_lanes(p, v, static_cast<int>(a.valid - x));
+    if (q >= a.valid) return;
+    T* p = a.out + o * a.valid + q;
+    if (a.valid - q >= W) return Simd<T, W>::store(p, v);
+    store_lanes(p, v, static_cast<int>(a.valid - q));
 }
 
 // An MR × (NV·W) tile of outputs: MR channels by NV vectors of consecutive positions, from the
@@ -57,12 +55,16 @@ GEMM_TARGET [[gnu::always_inline]] inline void forward_tile(const DirectForward<
         for (int v = 0; v < NV; ++v) store_positions<T, W>(a, o0 + r, q0 + v * W, acc[r][v]);
 }
 
+// Whole tiles of NV vectors, then tiles of one vector for the rest (at most NV − 1 of them).
 template <class T, int W, int MR, int NV>
 GEMM_TARGET [[gnu::flatten]] void direct_forward(const DirectForward<T>& a) {
-    const int64_t block = a.channels * a.taps * MR;
-    for (int64_t o0 = 0; o0 < a.channels_out; o0 += MR)
-        for (int64_t q0 = 0; q0 < a.q_count; q0 += W * NV)
+    const int64_t block = a.channels * a.taps * MR, whole = a.q_count / (W * NV) * (W * NV);
+    for (int64_t o0 = 0; o0 < a.channels_out; o0 += MR) {
+        for (int64_t q0 = 0; q0 < whole; q0 += W * NV)
             forward_tile<T, W, MR, NV>(a, a.w + o0 / MR * block, q0, o0);
+        for (int64_t q0 = whole; q0 < a.q_count; q0 += W)
+            forward_tile<T, W, MR, 1>(a, a.w + o0 / MR * block, q0, o0);
+    }
 }
 
 // The sum of v's lanes by halving: lanes i and i + W/2 added, then the same on the W/2 sums.
@@ -124,22 +126,22 @@ GEMM_TARGET [[gnu::flatten]] void direct_weight(const DirectWeight<T>& a) {
             weight_block<T, W, MO, MK>(a, o0, k0);
 }
 
-// dst[r·ld + lead + i] = src[r·width + i] for r < rows, i < width; every other dst[p], p < rows·ld,
-// is 0. Rows are copied a whole vector at a time (a row of the CNN's 14 floats is one load and one
-// store) when that neither reads past src's rows nor writes past dst's; what a vector writes
-// beyond its row is zeroed or overwritten by the rows after it.
+// dst[r·ld + lead + i] = src[r·src_ld + i] for r < rows, i < width; every other dst[p], p <
+// rows·ld, is 0. Rows are copied a whole vector at a time (a row of the CNN's 14 floats is one
+// load and one store) when that neither reads past src's last row nor writes past dst's; what a
+// vector writes beyond its row is zeroed or overwritten by the rows after it.
 template <class T, int W>
-GEMM_TARGET [[gnu::flatten]] void place_rows(const T* src, int64_t rows, int64_t width, T* dst,
-                                             int64_t ld, int64_t lead) {
+GEMM_TARGET [[gnu::flatten]] void place_rows(const T* src, int64_t src_ld, int64_t rows,
+                                             int64_t width, T* dst, int64_t ld, int64_t lead) {
     using S = Simd<T, W>;
     const int64_t vectors = (width + W - 1) / W, end = rows * ld;
+    const int64_t src_end = (rows - 1) * src_ld + width;
     for (int64_t i = 0; i < lead && i < end; ++i) dst[i] = T(0);
-    for (int64_t r = 0; r < rows; ++r, src += width) {
+    for (int64_t r = 0; r < rows; ++r, src += src_ld) {
         // The planes stream in from memory once per call: ask ahead (2 KiB) for what comes next.
         __builtin_prefetch(src + 2048 / sizeof(T));
         T* row = dst + r * ld + lead;
-        if ((r + 1) * width + vectors * W - width <= rows * width &&
-            r * ld + lead + vectors * W <= end) {
+        if (r * src_ld + vectors * W <= src_end && r * ld + lead + vectors * W <= end) {
             for (int64_t v = 0; v < vectors; ++v) S::store(row + v * W, S::load(src + v * W));
         } else {
             for (int64_t i = 0; i < width; ++i) row[i] = src[i];
