@@ -29,9 +29,9 @@ struct DirectForward {
 };
 
 // gw[o·C·taps + c·taps + t] += Σ_{n, q} grad[n·grad_image + o·ld_grad + q] ·
-// in[n·in_image + c·plane + offsets[t] + q], for q < q_count (a multiple of the kernel's lanes).
-// Sums run over n, then q a vector at a time, lanes apart; each lane sum is added in one fixed
-// order at the end, so the result depends only on the arguments.
+// in[n·in_image + c·plane + offsets[t] + q], for q < valid (grad is read only there; `in` up to
+// valid rounded up to the lanes). Sums run over n, then q a vector at a time, lanes apart; each
+// lane sum is added in one fixed order at the end, so the result depends only on the arguments.
 template <class T>
 struct DirectWeight {
     const T* in;
@@ -40,7 +40,7 @@ struct DirectWeight {
     int64_t taps;
     const T* grad;
     int64_t grad_image, ld_grad, channels_out;
-    int64_t images, q_count;
+    int64_t images, valid;
     T* gw;
 };
 
@@ -48,10 +48,10 @@ template <class T>
 struct DirectKernels {
     void (*forward)(const DirectForward<T>& args);
     void (*weight)(const DirectWeight<T>& args);
-    // dst[r·ld + lead + i] = src[r·src_ld + i] for r < rows, i < width, and 0 at every other
-    // dst[p], p < rows·ld: planes into the shifted layout.
+    // dst[(top + r)·ld + lead + i] = src[r·src_ld + i] for r < rows, i < width, and 0 at every
+    // other dst[p], p < (top + rows + bottom)·ld: planes into the shifted layout.
     void (*place_rows)(const T* src, int64_t src_ld, int64_t rows, int64_t width, T* dst,
-                       int64_t ld, int64_t lead);
+                       int64_t ld, int64_t lead, int64_t top, int64_t bottom);
     int64_t mr;      // output channels per packed weight block
     int64_t q_step;  // forward: positions per register tile
     int64_t lanes;   // positions per vector

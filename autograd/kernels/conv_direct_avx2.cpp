@@ -29,6 +29,16 @@ GEMM_TARGET [[gnu::always_inline]] inline void store_lanes(double* p, D4 v, int 
     _mm256_maskstore_pd(p, mask, static_cast<__m256d>(v));
 }
 
+GEMM_TARGET [[gnu::always_inline]] inline F8 load_lanes(const float* p, int n, F8) {
+    __m256i mask =
+        _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    return static_cast<F8>(_mm256_maskload_ps(p, mask));
+}
+GEMM_TARGET [[gnu::always_inline]] inline D4 load_lanes(const double* p, int n, D4) {
+    __m256i mask = _mm256_cmpgt_epi64(_mm256_set1_epi64x(n), _mm256_setr_epi64x(0, 1, 2, 3));
+    return static_cast<D4>(_mm256_maskload_pd(p, mask));
+}
+
 }  // namespace
 }  // namespace potatolemon::kernels
 

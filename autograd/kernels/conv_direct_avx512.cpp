@@ -26,6 +26,13 @@ GEMM_TARGET [[gnu::always_inline]] inline void store_lanes(double* p, D8 v, int 
     _mm512_mask_storeu_pd(p, static_cast<__mmask8>((1u << n) - 1), static_cast<__m512d>(v));
 }
 
+GEMM_TARGET [[gnu::always_inline]] inline F16 load_lanes(const float* p, int n, F16) {
+    return static_cast<F16>(_mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << n) - 1), p));
+}
+GEMM_TARGET [[gnu::always_inline]] inline D8 load_lanes(const double* p, int n, D8) {
+    return static_cast<D8>(_mm512_maskz_loadu_pd(static_cast<__mmask8>((1u << n) - 1), p));
+}
+
 }  // namespace
 }  // namespace potatolemon::kernels
 

@@ -1,7 +1,8 @@
 // The generic direct-convolution micro-kernels (contracts in conv_direct.hpp), written with the
 // explicit vectors of gemm_simd_impl.hpp. Not a public header: each conv_direct_<isa>.cpp defines
-// GEMM_TARGET, fmadd() and store_lanes() (the first n lanes of a vector to memory) for its vector
-// types, then includes this, so it compiles for that ISA.
+// GEMM_TARGET, fmadd(), store_lanes() and load_lanes() (the first n lanes of a vector to or from
+// memory, the others untouched or zero) for its vector types, then includes this, so it compiles
+// for that ISA.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -85,6 +86,26 @@ GEMM_TARGET [[gnu::always_inline]] inline T lane_sum(typename Simd<T, W>::V v) {
     return lane_sum<T, W>(v, std::make_index_sequence<W / 2>());
 }
 
+// acc[r][s] += g[r][gq .. gq + W) · x[s][xq .. xq + W), g read only up to `lanes` (zero after).
+template <class T, int W, int MO, int MK>
+GEMM_TARGET [[gnu::always_inline]] inline void weight_step(typename Simd<T, W>::V (&acc)[MO][MK],
+                                                           const T* const (&g)[MO],
+                                                           const T* const (&x)[MK], int64_t gq,
+                                                           int64_t xq, int64_t lanes) {
+    using S = Simd<T, W>;
+    typename S::V gv[MO];
+#pragma GCC unroll 8
+    for (int r = 0; r < MO; ++r)
+        gv[r] = lanes == W ? S::load(g[r] + gq)
+                           : load_lanes(g[r] + gq, static_cast<int>(lanes), typename S::V{});
+#pragma GCC unroll 8
+    for (int s = 0; s < MK; ++s) {
+        typename S::V xv = S::load(x[s] + xq);
+#pragma GCC unroll 8
+        for (int r = 0; r < MO; ++r) acc[r][s] = fmadd(gv[r], xv, acc[r][s]);
+    }
+}
+
 // An MO × MK block of the weight gradient (MO output channels by MK of the flattened (c, tap)),
 // each entry a vector of W lane sums until the end. Channels and taps past the end repeat the
 // last one and their sums are dropped.
@@ -102,18 +123,14 @@ GEMM_TARGET [[gnu::always_inline]] inline void weight_block(const DirectWeight<T
         x[s] = a.in + k / a.taps * a.plane + a.offsets[k % a.taps];
     }
     typename S::V acc[MO][MK] = {};
-    for (int64_t n = 0; n < a.images; ++n)
-        for (int64_t q = 0; q < a.q_count; q += W) {
-            typename S::V gv[MO];
-#pragma GCC unroll 8
-            for (int r = 0; r < MO; ++r) gv[r] = S::load(g[r] + n * a.grad_image + q);
-#pragma GCC unroll 8
-            for (int s = 0; s < MK; ++s) {
-                typename S::V xv = S::load(x[s] + n * a.in_image + q);
-#pragma GCC unroll 8
-                for (int r = 0; r < MO; ++r) acc[r][s] = fmadd(gv[r], xv, acc[r][s]);
-            }
-        }
+    const int64_t whole = a.valid / W * W;
+    for (int64_t n = 0; n < a.images; ++n) {
+        for (int64_t q = 0; q < whole; q += W)
+            weight_step<T, W, MO, MK>(acc, g, x, n * a.grad_image + q, n * a.in_image + q, W);
+        if (whole < a.valid)
+            weight_step<T, W, MO, MK>(acc, g, x, n * a.grad_image + whole, n * a.in_image + whole,
+                                      a.valid - whole);
+    }
     for (int64_t r = 0; r < MO && o0 + r < a.channels_out; ++r)
         for (int64_t s = 0; s < MK && k0 + s < k_count; ++s)
             a.gw[(o0 + r) * k_count + k0 + s] += lane_sum<T, W>(acc[r][s]);
@@ -126,29 +143,47 @@ GEMM_TARGET [[gnu::flatten]] void direct_weight(const DirectWeight<T>& a) {
             weight_block<T, W, MO, MK>(a, o0, k0);
 }
 
-// dst[r·ld + lead + i] = src[r·src_ld + i] for r < rows, i < width; every other dst[p], p <
-// rows·ld, is 0. Rows are copied a whole vector at a time (a row of the CNN's 14 floats is one
-// load and one store) when that neither reads past src's last row nor writes past dst's; what a
-// vector writes beyond its row is zeroed or overwritten by the rows after it.
+// dst[p] = 0 for p < count, a whole vector at a time while that stays below `limit`.
+template <class T, int W>
+GEMM_TARGET [[gnu::always_inline]] inline void zero_run(T* dst, int64_t count, int64_t limit) {
+    int64_t p = 0;
+    for (; p < count && p + W <= limit; p += W)
+        Simd<T, W>::store(dst + p, typename Simd<T, W>::V{});
+    for (; p < count; ++p) dst[p] = T(0);
+}
+
+// dst[(top + r)·ld + lead + i] = src[r·src_ld + i] for r < rows, i < width; every other dst[p],
+// p < (top + rows + bottom)·ld, is 0. A row costs a load and two stores (its values, then the
+// zeros up to the next row's values) while whole vectors neither read past src's last row nor
+// write past dst; what a vector writes beyond its row is rewritten by the rows after it.
 template <class T, int W>
 GEMM_TARGET [[gnu::flatten]] void place_rows(const T* src, int64_t src_ld, int64_t rows,
-                                             int64_t width, T* dst, int64_t ld, int64_t lead) {
+                                             int64_t width, T* dst, int64_t ld, int64_t lead,
+                                             int64_t top, int64_t bottom) {
     using S = Simd<T, W>;
-    const int64_t vectors = (width + W - 1) / W, end = rows * ld;
-    const int64_t src_end = (rows - 1) * src_ld + width;
-    for (int64_t i = 0; i < lead && i < end; ++i) dst[i] = T(0);
-    for (int64_t r = 0; r < rows; ++r, src += src_ld) {
+    const int64_t total = (top + rows + bottom) * ld, vectors = (width + W - 1) / W;
+    const int64_t gap = ld - width;  // zeros after a row's values, up to the next row's
+    const int64_t gap_vectors = (gap + W - 1) / W;
+    zero_run<T, W>(dst, top * ld + lead, total);
+    T* row = dst + top * ld + lead;
+    int64_t r = 0;
+    for (; r < rows; ++r, src += src_ld, row += ld) {
+        bool reads_inside = r * src_ld + vectors * W <= (rows - 1) * src_ld + width;
+        bool writes_inside =
+            (row - dst) + width + gap_vectors * W <= total && (row - dst) + vectors * W <= total;
+        if (!reads_inside || !writes_inside) break;
         // The planes stream in from memory once per call: ask ahead (2 KiB) for what comes next.
         __builtin_prefetch(src + 2048 / sizeof(T));
-        T* row = dst + r * ld + lead;
-        if (r * src_ld + vectors * W <= src_end && r * ld + lead + vectors * W <= end) {
-            for (int64_t v = 0; v < vectors; ++v) S::store(row + v * W, S::load(src + v * W));
-        } else {
-            for (int64_t i = 0; i < width; ++i) row[i] = src[i];
-        }
-        int64_t stop = (r + 1) * ld + lead < end ? (r + 1) * ld + lead : end;
-        for (T* p = row + width; p < dst + stop; ++p) *p = T(0);
+        for (int64_t v = 0; v < vectors; ++v) S::store(row + v * W, S::load(src + v * W));
+        for (int64_t v = 0; v < gap_vectors; ++v) S::store(row + width + v * W, typename S::V{});
     }
+    for (; r < rows; ++r, src += src_ld, row += ld) {
+        for (int64_t i = 0; i < width; ++i) row[i] = src[i];
+        int64_t room = total - (row + width - dst);
+        zero_run<T, W>(row + width, gap < room ? gap : room, room);
+    }
+    T* tail = dst + (top + rows) * ld + lead;  // past the last row's gap
+    zero_run<T, W>(tail, dst + total - tail, dst + total - tail);
 }
 
 // Forward tiles of MR channels × NV vectors, weight blocks of MO × MK vectors, all W lanes wide.

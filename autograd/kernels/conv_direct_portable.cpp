@@ -15,6 +15,12 @@ inline void store_lanes(T* p, V v, int n) {
     for (int i = 0; i < n; ++i) p[i] = v[i];
 }
 
+template <class T, class V>
+inline V load_lanes(const T* p, int n, V v) {
+    for (int i = 0; i < n; ++i) v[i] = p[i];
+    return v;
+}
+
 }  // namespace
 }  // namespace potatolemon::kernels
 
