@@ -40,6 +40,11 @@ std::vector<ConvCase> conv_cases() {
          {1, 1, 2, 2},
          2},
         {"[2, 3, 2, 3] ⋆ [2, 3, 1, 1] (1×1 kernel)", {2, 3, 2, 3}, {2, 3, 1, 1}},
+        {"[1, 8, 3, 3] ⋆ [2, 8, 2, 2], padding 1 (8 channels: the direct input gradient)",
+         {1, 8, 3, 3},
+         {2, 8, 2, 2},
+         1,
+         1},
     };
 }
 
