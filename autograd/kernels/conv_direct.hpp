@@ -44,6 +44,23 @@ struct DirectWeight {
     T* gw;
 };
 
+// The weight gradient with the output gradient transposed, for output channels in whole tiles:
+// sum[k·ld + o] += Σ_{n, q < valid} in[n·in_image + c·plane + offsets[t] + q] ·
+// grad_t[n·grad_image + q·ld + o] for k = c·taps + t and o < ld, a multiple of the kernel's
+// o_tile. Inputs are broadcast and gradients loaded as vectors (the forward kernel's shape), and
+// every position counts: no lane sums and no padded vector at a plane's end.
+template <class T>
+struct DirectWeightT {
+    const T* in;
+    int64_t in_image, channels, plane;
+    const int64_t* offsets;
+    int64_t taps;
+    const T* grad_t;
+    int64_t grad_image, ld;
+    int64_t images, valid;
+    T* sum;
+};
+
 template <class T>
 struct DirectKernels {
     void (*forward)(const DirectForward<T>& args);
@@ -52,9 +69,13 @@ struct DirectKernels {
     // other dst[p], p < (top + rows + bottom)·ld: planes into the shifted layout.
     void (*place_rows)(const T* src, int64_t src_ld, int64_t rows, int64_t width, T* dst,
                        int64_t ld, int64_t lead, int64_t top, int64_t bottom);
+    void (*weight_t)(const DirectWeightT<T>& args);
+    // dst[q·ld + o] = src[o·cols + q] for o < rows (a multiple of lanes), q < cols.
+    void (*transpose)(const T* src, int64_t rows, int64_t cols, T* dst, int64_t ld);
     int64_t mr;      // output channels per packed weight block
     int64_t q_step;  // forward: positions per register tile
     int64_t lanes;   // positions per vector
+    int64_t o_tile;  // weight_t: output channels per register tile
 };
 
 // A grow-only scratch buffer of the calling thread, slots 0 and 1 apart (gemm keeps its own).

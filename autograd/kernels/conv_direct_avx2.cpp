@@ -48,11 +48,11 @@ namespace potatolemon::kernels {
 
 template <>
 DirectKernels<float> direct_kernels_avx2<float>() {
-    return make_direct_kernels<float, 8, 6, 2, 2, 6>();
+    return make_direct_kernels<float, 8, 6, 2, 2, 6, 6>();
 }
 template <>
 DirectKernels<double> direct_kernels_avx2<double>() {
-    return make_direct_kernels<double, 4, 6, 2, 2, 6>();
+    return make_direct_kernels<double, 4, 6, 2, 2, 6, 6>();
 }
 
 }  // namespace potatolemon::kernels

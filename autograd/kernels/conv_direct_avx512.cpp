@@ -42,11 +42,11 @@ namespace potatolemon::kernels {
 
 template <>
 DirectKernels<float> direct_kernels_avx512<float>() {
-    return make_direct_kernels<float, 16, 8, 2, 4, 6>();
+    return make_direct_kernels<float, 16, 8, 2, 4, 6, 12>();
 }
 template <>
 DirectKernels<double> direct_kernels_avx512<double>() {
-    return make_direct_kernels<double, 8, 8, 2, 4, 6>();
+    return make_direct_kernels<double, 8, 8, 2, 4, 6, 12>();
 }
 
 }  // namespace potatolemon::kernels

@@ -143,6 +143,60 @@ GEMM_TARGET [[gnu::flatten]] void direct_weight(const DirectWeight<T>& a) {
             weight_block<T, W, MO, MK>(a, o0, k0);
 }
 
+// A block of MK (c, tap) rows by NV vectors of output channels, over every image and position.
+template <class T, int W, int MK, int NV>
+GEMM_TARGET [[gnu::always_inline]] inline void weight_t_block(const DirectWeightT<T>& a, int64_t k0,
+                                                              int64_t o0) {
+    using S = Simd<T, W>;
+    const int64_t k_count = a.channels * a.taps;
+    const T* x[MK];
+    for (int s = 0; s < MK; ++s) {  // rows past the end repeat the last; their sums are dropped
+        int64_t k = k0 + s < k_count ? k0 + s : k_count - 1;
+        x[s] = a.in + k / a.taps * a.plane + a.offsets[k % a.taps];
+    }
+    typename S::V acc[MK][NV] = {};
+    for (int64_t n = 0; n < a.images; ++n) {
+        const T* g = a.grad_t + n * a.grad_image + o0;
+        const int64_t xn = n * a.in_image;
+        for (int64_t q = 0; q < a.valid; ++q, g += a.ld) {
+            typename S::V b[NV];
+#pragma GCC unroll 4
+            for (int v = 0; v < NV; ++v) b[v] = S::load(g + v * W);
+#pragma GCC unroll 16
+            for (int s = 0; s < MK; ++s) {
+                typename S::V xs = S::splat(x[s][xn + q]);
+#pragma GCC unroll 4
+                for (int v = 0; v < NV; ++v) acc[s][v] = fmadd(xs, b[v], acc[s][v]);
+            }
+        }
+    }
+    for (int64_t s = 0; s < MK && k0 + s < k_count; ++s)
+#pragma GCC unroll 4
+        for (int v = 0; v < NV; ++v) {
+            T* p = a.sum + (k0 + s) * a.ld + o0 + v * W;
+            S::store(p, S::load(p) + acc[s][v]);
+        }
+}
+
+template <class T, int W, int MK, int NV>
+GEMM_TARGET [[gnu::flatten]] void direct_weight_t(const DirectWeightT<T>& a) {
+    for (int64_t k0 = 0; k0 < a.channels * a.taps; k0 += MK)
+        for (int64_t o0 = 0; o0 < a.ld; o0 += W * NV) weight_t_block<T, W, MK, NV>(a, k0, o0);
+}
+
+// dst[q·ld + o] = src[o·cols + q]: W×W blocks in registers, the last cols % W one at a time.
+template <class T, int W>
+GEMM_TARGET [[gnu::flatten]] void transpose_rows(const T* src, int64_t rows, int64_t cols, T* dst,
+                                                 int64_t ld) {
+    const int64_t whole = cols / W * W;
+    for (int64_t o0 = 0; o0 < rows; o0 += W) {
+        for (int64_t q0 = 0; q0 < whole; q0 += W)
+            transpose_block<T, W>(src + o0 * cols + q0, cols, dst + q0 * ld + o0, ld);
+        for (int64_t q = whole; q < cols; ++q)
+            for (int64_t o = o0; o < o0 + W; ++o) dst[q * ld + o] = src[o * cols + q];
+    }
+}
+
 // dst[p] = 0 for p < count, a whole vector at a time while that stays below `limit`.
 template <class T, int W>
 GEMM_TARGET [[gnu::always_inline]] inline void zero_run(T* dst, int64_t count, int64_t limit) {
@@ -186,11 +240,19 @@ GEMM_TARGET [[gnu::flatten]] void place_rows(const T* src, int64_t src_ld, int64
     zero_run<T, W>(tail, dst + total - tail, dst + total - tail);
 }
 
-// Forward tiles of MR channels × NV vectors, weight blocks of MO × MK vectors, all W lanes wide.
-template <class T, int W, int MR, int NV, int MO, int MK>
+// Forward tiles of MR channels × NV vectors, weight blocks of MO × MK vectors, transposed weight
+// blocks of MK rows × NV vectors, all W lanes wide.
+template <class T, int W, int MR, int NV, int MO, int MK, int TK>
 DirectKernels<T> make_direct_kernels() {
-    return {
-        direct_forward<T, W, MR, NV>, direct_weight<T, W, MO, MK>, place_rows<T, W>, MR, W * NV, W};
+    return {direct_forward<T, W, MR, NV>,
+            direct_weight<T, W, MO, MK>,
+            place_rows<T, W>,
+            direct_weight_t<T, W, TK, NV>,
+            transpose_rows<T, W>,
+            MR,
+            W * NV,
+            W,
+            W * NV};
 }
 
 }  // namespace

@@ -30,11 +30,11 @@ namespace potatolemon::kernels {
 
 template <>
 DirectKernels<float> direct_kernels_portable<float>() {
-    return make_direct_kernels<float, 4, 6, 2, 2, 6>();
+    return make_direct_kernels<float, 4, 6, 2, 2, 6, 6>();
 }
 template <>
 DirectKernels<double> direct_kernels_portable<double>() {
-    return make_direct_kernels<double, 2, 6, 2, 2, 6>();
+    return make_direct_kernels<double, 2, 6, 2, 2, 6, 6>();
 }
 
 }  // namespace potatolemon::kernels
