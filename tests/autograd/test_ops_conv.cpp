@@ -171,6 +171,15 @@ TEST_SUITE("ops_conv") {
                              doctest::Contains("conv2d: mixed dtypes"), DtypeError);
         CHECK_THROWS_WITH_AS(conv2d(x, w, ones({4}, Dtype::float64)),
                              doctest::Contains("conv2d: mixed dtypes"), DtypeError);
+        CHECK_THROWS_WITH_AS(conv2d(ones({2, 3, 0, 5}), w, {}, 1, 1),
+                             doctest::Contains("zero-size spatial dim"), ShapeError);
+        CHECK(conv2d(ones({0, 3, 0, 5}), w, {}, 1, 2).shape() == Shape{0, 4, 2, 7});
+        CHECK_THROWS_WITH_AS(conv2d(x, w, {}, 1, std::int64_t{1} << 62),
+                             doctest::Contains("too large"), ShapeError);
+        CHECK_THROWS_WITH_AS(conv2d(x, w, {}, 1, 0, std::int64_t{1} << 62),
+                             doctest::Contains("too large"), ShapeError);
+        CHECK_THROWS_WITH_AS(conv2d(x, w, {}, 1, 0, 1, std::int64_t{1} << 62),
+                             doctest::Contains("conv2d: input has 3 channels"), ShapeError);
         CHECK_THROWS_AS(conv2d(x, Tensor()), GraphError);
     }
 
