@@ -1,8 +1,8 @@
 // The direct convolution's drivers (conv_direct.hpp): per image and group, copy the planes into
 // the shifted layout below and run the ISA's micro-kernel, which writes the output in place. The
 // input gradient is the forward kernel on the output gradient with the kernel flipped and the
-// channel roles swapped: gx = gy padded by d(k − 1) − p, correlated with w[o, c, k − 1 − i, k − 1 −
-// j]. Threads: images in the forward and input gradient; fixed chunks of images in the weight
+// channel roles swapped: gx = gy padded by d(k − 1) − p, correlated with w[o, c, flipped i, j].
+// Threads: images in the forward and input gradient; fixed chunks of images in the weight
 // gradient, whose partial sums are added in chunk order (results independent of thread count).
 #include <algorithm>
 #include <vector>
@@ -25,7 +25,8 @@ template double* conv_scratch<double>(int, int64_t);
 namespace {
 
 // Weight-gradient chunks (a function of N alone) and the scratch one call of the micro-kernel
-// may use: images are fed to it in groups of this many bytes of shifted input.
+// may use: images are fed to it in groups of this many bytes of shifted input (and transposed
+// gradient); fewer images a call cost more in lane sums than they saved in cache misses.
 constexpr int64_t max_weight_chunks = 16;
 constexpr int64_t weight_batch_bytes = 512 << 10;
 
@@ -120,6 +121,78 @@ void run_forward(const DirectKernels<T>& k, const Shifted& f, int64_t N, int64_t
     });
 }
 
+// The weight gradient of one call, summed image range by image range into buffers laid out
+// [o][c][j][i] per group, or [c][j][i][o] when output channels fill whole tiles and the
+// transposed kernel runs (the CNN's conv2: 65 GFLOP/s → 78).
+template <class T>
+struct WeightGrad {
+    WeightGrad(const ConvShape& shape, const T* input, const T* grad)
+        : s(shape),
+          x(input),
+          gy(grad),
+          k(direct_kernels<T>(gemm_isa())),
+          cg(s.C / s.G),
+          og(s.O / s.G),
+          taps(s.KH * s.KW),
+          f(shifted_of(cg, s.H, s.W, s, s.PH, s.PW, k.lanes)),
+          valid(f.OH * f.OW),
+          transposed(og % k.o_tile == 0) {
+        int64_t image_bytes = (f.span + (transposed ? valid * og : 0)) * int64_t(sizeof(T));
+        batch = std::max<int64_t>(1, weight_batch_bytes / image_bytes);
+        // Taps in kernel-column-major order: a block of taps then reads fewer shifted planes
+        // (62 GFLOP/s in row-major order, 70 so, before the transposed kernel).
+        for (int64_t j = 0; j < s.KW; ++j)
+            for (int64_t i = 0; i < s.KH; ++i) offsets.push_back(f.offsets[i * s.KW + j]);
+    }
+
+    // sum += the gradient of images [begin, end), a batch of them per kernel call.
+    void add_images(int64_t begin, int64_t end, T* sum) const {
+        for (int64_t g = 0; g < s.G; ++g)
+            for (int64_t n0 = begin; n0 < end; n0 += batch) {
+                const int64_t images = std::min(batch, end - n0);
+                T* xs = conv_scratch<T>(0, images * f.span);
+                T* gt = transposed ? conv_scratch<T>(1, images * valid * og) : nullptr;
+                const T* grad = gy + (n0 * s.G + g) * og * valid;
+                for (int64_t i = 0; i < images; ++i) {
+                    shift_planes(k, f, x + ((n0 + i) * s.G + g) * cg * s.H * s.W, xs + i * f.span);
+                    if (transposed)
+                        k.transpose(grad + i * s.O * valid, og, valid, gt + i * valid * og, og);
+                }
+                T* group_sum = sum + g * og * cg * taps;
+                if (transposed) {
+                    k.weight_t({xs, f.span, cg, f.plane, offsets.data(), taps, gt, valid * og, og,
+                                images, valid, group_sum});
+                } else {
+                    k.weight({xs, f.span, cg, f.plane, offsets.data(), taps, grad, s.O * valid,
+                              valid, og, images, valid, group_sum});
+                }
+            }
+    }
+
+    // gw[o][c][i][j] from a buffer laid out as add_images sums.
+    void unpermute(const T* sum, T* gw) const {
+        for (int64_t o = 0; o < s.O; ++o)
+            for (int64_t c = 0; c < cg; ++c)
+                for (int64_t i = 0; i < s.KH; ++i)
+                    for (int64_t j = 0; j < s.KW; ++j) {
+                        const int64_t row = (c * s.KW + j) * s.KH + i, g = o / og;
+                        const int64_t at = transposed ? g * og * cg * taps + row * og + o % og
+                                                      : o * cg * taps + row;
+                        gw[((o * cg + c) * s.KH + i) * s.KW + j] = sum[at];
+                    }
+    }
+
+    const ConvShape& s;
+    const T *x, *gy;
+    DirectKernels<T> k;
+    int64_t cg, og, taps;
+    Shifted f;
+    int64_t valid;
+    bool transposed;
+    int64_t batch = 1;
+    std::vector<int64_t> offsets;
+};
+
 }  // namespace
 
 bool direct_forward_fits(const ConvShape& s) {
@@ -160,58 +233,18 @@ void conv2d_input_grad_direct(const ConvShape& s, const T* gy, const T* w, T* gx
 
 template <class T>
 void conv2d_weight_grad_direct(const ConvShape& s, const T* x, const T* gy, T* gw) {
-    DirectKernels<T> k = direct_kernels<T>(gemm_isa());
-    const int64_t cg = s.C / s.G, og = s.O / s.G, taps = s.KH * s.KW, size = s.O * cg * taps;
-    const Shifted f = shifted_of(cg, s.H, s.W, s, s.PH, s.PW, k.lanes);
-    const int64_t valid = f.OH * f.OW;
-    // Output channels in whole tiles take the transposed kernel (the CNN's conv2: 65 → 90 GFLOP/s).
-    const bool transposed = og % k.o_tile == 0;
-    const int64_t image_bytes = (f.span + (transposed ? valid * og : 0)) * int64_t(sizeof(T));
-    const int64_t batch = std::max<int64_t>(1, weight_batch_bytes / image_bytes);
-    const int64_t chunks = std::min(s.N, max_weight_chunks);
-    // Taps in kernel-column-major order: a block of taps then reads fewer shifted planes (the
-    // CNN's conv2 weight gradient ran at 62 GFLOP/s in row-major order, 70 so).
-    std::vector<int64_t> offsets;
-    for (int64_t j = 0; j < s.KW; ++j)
-        for (int64_t i = 0; i < s.KH; ++i) offsets.push_back(f.offsets[i * s.KW + j]);
+    WeightGrad<T> wg(s, x, gy);
+    const int64_t chunks = std::min(s.N, max_weight_chunks), size = s.O * wg.cg * wg.taps;
     std::vector<T> partial(static_cast<size_t>(chunks * size));
     for_each_item(chunks, [&](int64_t chunk) {
         T* sum = partial.data() + chunk * size;
         std::fill(sum, sum + size, T(0));
-        const int64_t end = (chunk + 1) * s.N / chunks;
-        for (int64_t g = 0; g < s.G; ++g)
-            for (int64_t n0 = chunk * s.N / chunks; n0 < end; n0 += batch) {
-                const int64_t images = std::min(batch, end - n0);
-                T* xs = conv_scratch<T>(0, images * f.span);
-                T* gt = transposed ? conv_scratch<T>(1, images * valid * og) : nullptr;
-                const T* grad = gy + (n0 * s.G + g) * og * valid;
-                for (int64_t i = 0; i < images; ++i) {
-                    shift_planes(k, f, x + ((n0 + i) * s.G + g) * cg * s.H * s.W, xs + i * f.span);
-                    if (transposed)
-                        k.transpose(grad + i * s.O * valid, og, valid, gt + i * valid * og, og);
-                }
-                T* group_sum = sum + g * og * cg * taps;
-                if (transposed) {
-                    k.weight_t({xs, f.span, cg, f.plane, offsets.data(), taps, gt, valid * og, og,
-                                images, valid, group_sum});
-                } else {
-                    k.weight({xs, f.span, cg, f.plane, offsets.data(), taps, grad, s.O * valid,
-                              valid, og, images, valid, group_sum});
-                }
-            }
+        wg.add_images(chunk * s.N / chunks, (chunk + 1) * s.N / chunks, sum);
     });
     for (int64_t chunk = 1; chunk < chunks; ++chunk)
         for (int64_t i = 0; i < size; ++i) partial[i] += partial[chunk * size + i];
-    // Back to gw[o][c][i][j] from [o][c][j][i] (or [c][j][i][o] when transposed) in each group.
-    for (int64_t o = 0; o < s.O; ++o)
-        for (int64_t c = 0; c < cg; ++c)
-            for (int64_t i = 0; i < s.KH; ++i)
-                for (int64_t j = 0; j < s.KW; ++j) {
-                    const int64_t row = (c * s.KW + j) * s.KH + i, g = o / og;
-                    const int64_t at =
-                        transposed ? g * og * cg * taps + row * og + o % og : o * cg * taps + row;
-                    gw[((o * cg + c) * s.KH + i) * s.KW + j] = s.N == 0 ? T(0) : partial[at];
-                }
+    if (s.N == 0) return std::fill(gw, gw + size, T(0));
+    wg.unpermute(partial.data(), gw);
 }
 
 template <class T>
