@@ -1,5 +1,7 @@
-// 2-D convolution lowered to gemm one image at a time: im2col copies the image's receptive fields
-// into col[C/G·KH·KW, OH·OW] (in L2 at the CNN's sizes), then
+// 2-D convolution's entry points. Stride 1 (the CNN's layers) goes to the direct kernels of
+// conv_direct.hpp; 1×1 kernels at stride 1 without padding are one gemm per image on the input
+// itself; everything else is lowered to gemm one image at a time through im2col, which copies the
+// image's receptive fields into col[C/G·KH·KW, OH·OW], then
 //   forward       y[n, g]  = W_g[O/G, C/G·KH·KW] · col
 //   input grad    col'     = W_gᵀ · gy[n, g],  then col2im adds col' back into gx[n, g]
 //   weight grad   gW_g    += gy[n, g] · colᵀ  (summed over images)
