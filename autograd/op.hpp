@@ -12,7 +12,8 @@ namespace potatolemon {
     X(binary_cross_entropy) X(binary_cross_entropy_backward) X(matmul) X(linear) X(permute)      \
     X(reshape) X(expand) X(sum_to) X(sum) X(mean) X(max) X(min) X(softmax) X(log_softmax)        \
     X(slice) X(slice_backward) X(index_select) X(index_add) X(gather) X(scatter_add) X(concat)   \
-    X(to_dtype) X(conv2d) X(conv2d_input_backward) X(conv2d_weight_backward)
+    X(to_dtype) X(conv2d) X(conv2d_input_backward) X(conv2d_weight_backward)     \
+    X(conv2d_bias_backward)
 // clang-format on
 
 enum class Op : std::uint8_t {

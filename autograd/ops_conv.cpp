@@ -155,7 +155,7 @@ Tensor conv2d_checked(const Tensor& input, const Tensor& weight, const Tensor& b
                                       ? conv2d_weight_backward(input, g, weight.shape(), stride,
                                                                padding, dilation, groups)
                                       : Tensor()};
-                      if (with_bias) grads.push_back(sum(g, {0, 2, 3}));
+                      if (with_bias) grads.push_back(conv2d_bias_backward(g));
                       return grads;
                   });
 }
@@ -231,6 +231,26 @@ Tensor conv2d_weight_backward(const Tensor& input, const Tensor& grad, const Sha
                                                                  a.dilation, a.groups)
                                                         : Tensor()};
                   });
+}
+
+// z[o] = Σ g[n, o, ...]: grad g = gz broadcast back over every other dim.
+Tensor conv2d_bias_backward(const Tensor& grad) {
+    check_floating(grad, "conv2d_bias_backward");
+    if (grad.dim() < 2)
+        throw ShapeError("conv2d_bias_backward: expected grad [N, O, ...], got " +
+                         to_string(grad.shape()));
+    const Shape& shape = grad.shape();
+    std::int64_t N = shape[0], O = shape[1], P = O == 0 || N == 0 ? 0 : grad.numel() / (N * O);
+    Tensor out = empty(Shape{O}, grad.dtype());
+    dispatch(grad.dtype(), [&]<class T>() {
+        kernels::conv2d_bias_grad<T>(N, O, P, grad.data<T>(), out.data<T>());
+    });
+    if (!should_record(grad)) return out;
+    return record(Op::conv2d_bias_backward, out, {grad}, [shape](const Tensor& gz, const Tensor&) {
+        Shape column{1, shape[1]};
+        for (int d = 2; d < shape.rank(); ++d) column.push_back(1);
+        return Grads{expand(view(gz, column), shape)};
+    });
 }
 
 }  // namespace potatolemon

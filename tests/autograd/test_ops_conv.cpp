@@ -198,6 +198,13 @@ TEST_SUITE("ops_conv") {
                              ShapeError);
     }
 
+    TEST_CASE("conv2d_bias_backward sums every dim but 1") {
+        // Hand-computed: channel 0 holds 0..3 and 8..11 (sum 44), channel 1 4..7 and 12..15 (76).
+        Tensor g = reshape(arange(16, Dtype::float64), {2, 2, 2, 2});
+        CHECK(conv2d_bias_backward(g).values() == std::vector<double>{44, 76});
+        CHECK(conv2d_bias_backward(zeros({0, 3, 2})).values() == std::vector<double>{0, 0, 0});
+    }
+
     TEST_CASE("conv2d backward primitives refuse a gradient of the wrong shape") {
         Tensor w = ones({4, 3, 3, 3});
         CHECK_THROWS_WITH_AS(conv2d_input_backward(ones({2, 4, 2, 2}), w, {2, 3, 5, 5}, 1, 0, 1, 1),
@@ -206,5 +213,7 @@ TEST_SUITE("ops_conv") {
         CHECK_THROWS_WITH_AS(
             conv2d_weight_backward(ones({2, 3, 5, 5}), ones({2, 4, 3, 2}), w.shape(), 1, 0, 1, 1),
             doctest::Contains("conv2d_weight_backward: grad"), ShapeError);
+        CHECK_THROWS_WITH_AS(conv2d_bias_backward(ones({4})),
+                             doctest::Contains("conv2d_bias_backward: expected grad"), ShapeError);
     }
 }
