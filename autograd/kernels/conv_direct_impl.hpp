@@ -4,6 +4,7 @@
 // memory, the others untouched or zero) for its vector types, then includes this, so it compiles
 // for that ISA.
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <utility>
@@ -207,33 +208,36 @@ GEMM_TARGET [[gnu::always_inline]] inline void zero_run(T* dst, int64_t count, i
 }
 
 // dst[(top + r)·ld + lead + i] = src[r·src_ld + i] for r < rows, i < width; every other dst[p],
-// p < (top + rows + bottom)·ld, is 0. A row costs a load and two stores (its values, then the
-// zeros up to the next row's values) while whole vectors neither read past src's last row nor
-// write past dst; what a vector writes beyond its row is rewritten by the rows after it.
+// p < (top + rows + bottom)·ld, is 0. A row of the CNN's 14 floats is one masked load (zeros past
+// the row) and one store, which also writes the zeros up to the next row's values; what a vector
+// writes beyond that is rewritten by the rows after it. Rows whose vectors would end past dst are
+// copied one element at a time.
 template <class T, int W>
 GEMM_TARGET [[gnu::flatten]] void place_rows(const T* src, int64_t src_ld, int64_t rows,
                                              int64_t width, T* dst, int64_t ld, int64_t lead,
                                              int64_t top, int64_t bottom) {
     using S = Simd<T, W>;
     const int64_t total = (top + rows + bottom) * ld, vectors = (width + W - 1) / W;
-    const int64_t gap = ld - width;  // zeros after a row's values, up to the next row's
-    const int64_t gap_vectors = (gap + W - 1) / W;
+    const int64_t zeros = std::max<int64_t>(vectors * W, ld) - vectors * W;  // past the values
+    const int64_t reach = vectors * W + (zeros + W - 1) / W * W;  // written from a row's start
     zero_run<T, W>(dst, top * ld + lead, total);
     T* row = dst + top * ld + lead;
     int64_t r = 0;
-    for (; r < rows; ++r, src += src_ld, row += ld) {
-        bool reads_inside = r * src_ld + vectors * W <= (rows - 1) * src_ld + width;
-        bool writes_inside =
-            (row - dst) + width + gap_vectors * W <= total && (row - dst) + vectors * W <= total;
-        if (!reads_inside || !writes_inside) break;
+    for (; r < rows && (row - dst) + reach <= total; ++r, src += src_ld, row += ld) {
         // The planes stream in from memory once per call: ask ahead (2 KiB) for what comes next.
         __builtin_prefetch(src + 2048 / sizeof(T));
-        for (int64_t v = 0; v < vectors; ++v) S::store(row + v * W, S::load(src + v * W));
-        for (int64_t v = 0; v < gap_vectors; ++v) S::store(row + width + v * W, typename S::V{});
+        for (int64_t v = 0; v + 1 < vectors; ++v) S::store(row + v * W, S::load(src + v * W));
+        if (vectors > 0) {
+            const int64_t last = (vectors - 1) * W;
+            S::store(row + last,
+                     load_lanes(src + last, static_cast<int>(width - last), typename S::V{}));
+        }
+        for (int64_t z = vectors * W; z < vectors * W + zeros; z += W)
+            S::store(row + z, typename S::V{});
     }
     for (; r < rows; ++r, src += src_ld, row += ld) {
         for (int64_t i = 0; i < width; ++i) row[i] = src[i];
-        int64_t room = total - (row + width - dst);
+        int64_t room = total - (row + width - dst), gap = ld - width;
         zero_run<T, W>(row + width, gap < room ? gap : room, room);
     }
     T* tail = dst + (top + rows) * ld + lead;  // past the last row's gap
