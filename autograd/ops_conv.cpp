@@ -1,12 +1,11 @@
-// conv2d, conv1d and conv2d's two backward primitives: argument checks, the kernels of
-// kernels/conv.hpp, and the tape entries. Dimension letters as in kernels/conv.hpp.
+// conv2d, conv1d and conv2d's three backward primitives (input, weight, bias): argument checks,
+// the kernels of kernels/conv.hpp, and the tape entries. Dimension letters as in kernels/conv.hpp.
 #include "autograd/ops_conv.hpp"
 
 #include <string>
 
 #include "autograd/factories.hpp"
 #include "autograd/kernels/conv.hpp"
-#include "autograd/ops_reduce.hpp"
 #include "autograd/ops_shape.hpp"
 #include "autograd/tape.hpp"
 
@@ -161,8 +160,8 @@ Tensor conv2d_checked(const Tensor& input, const Tensor& weight, const Tensor& b
 }
 }  // namespace
 
-// y = conv(x, w) + b:  grad x = conv2d_input_backward(G, w),  grad w = conv2d_weight_backward(x,
-// G), grad b = G summed over N, OH, OW.
+// y = conv(x, w) + b:  grad x = conv2d_input_backward(G, w),
+// grad w = conv2d_weight_backward(x, G),  grad b = conv2d_bias_backward(G).
 Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Size2 stride,
               Size2 padding, Size2 dilation, std::int64_t groups) {
     check_same_dtype(input, weight, "conv2d");
