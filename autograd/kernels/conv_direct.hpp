@@ -10,7 +10,7 @@
 
 namespace potatolemon::kernels {
 
-// out[o·ld_out + q] = bias[o] (0 when null) + Σ_{c, t} w(o, c, t) · in[c·plane + offsets[t] + q]
+// out[o·valid + q] = bias[o] (0 when null) + Σ_{c, t} w(o, c, t) · in[c·plane + offsets[t] + q]
 // for o < channels_out and q < valid (positions up to q_count, a multiple of the lanes, are
 // computed). w is packed in blocks of MR output channels: w(o, c, t) = w[((o / MR)·C·taps +
 // c·taps + t)·MR + o % MR] (zero-padded past channels_out); `in` must hold (C − 1)·plane +
