@@ -16,7 +16,7 @@ namespace potatolemon {
     X(max_pool2d) X(max_pool2d_backward) X(avg_pool2d) X(avg_pool2d_backward) X(pad)            \
     X(var) X(std) X(logsumexp) X(layer_norm) X(batch_norm) X(norm_backward)                     \
     X(gelu) X(gelu_backward) X(silu) X(silu_backward) X(elu) X(elu_backward) X(dropout)         \
-    X(conv2d) X(conv2d_input_backward) X(conv2d_weight_backward)
+    X(conv2d) X(conv2d_input_backward) X(conv2d_weight_backward) X(conv2d_bias_backward)
 // clang-format on
 
 enum class Op : std::uint8_t {

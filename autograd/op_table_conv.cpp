@@ -1,4 +1,4 @@
-// Op table rows: conv2d (conv1d among its samples) and its two backward primitives, over one list
+// Op table rows: conv2d (conv1d among its samples) and its three backward primitives, over one list
 // of geometries covering stride, padding, dilation, groups, non-square kernels, batch 1, 1×1
 // kernels and input rows no window reaches.
 #include "autograd/op_table_rows.hpp"
@@ -40,6 +40,11 @@ std::vector<ConvCase> conv_cases() {
          {1, 1, 2, 2},
          2},
         {"[2, 3, 2, 3] ⋆ [2, 3, 1, 1] (1×1 kernel)", {2, 3, 2, 3}, {2, 3, 1, 1}},
+        {"[1, 8, 3, 3] ⋆ [2, 8, 2, 2], padding 1 (8 channels: the direct input gradient)",
+         {1, 8, 3, 3},
+         {2, 8, 2, 2},
+         1,
+         1},
     };
 }
 
@@ -96,6 +101,12 @@ void add_conv_rows(std::vector<OpInfo>& t) {
     add_row(t, Op::conv2d, any, conv2d_samples());
     add_row(t, Op::conv2d_input_backward, any, input_backward_samples());
     add_row(t, Op::conv2d_weight_backward, any, weight_backward_samples());
+    auto bias = [](const Inputs& x) { return conv2d_bias_backward(x[0]); };
+    add_row(t, Op::conv2d_bias_backward, any,
+            {{"[2, 3, 4, 5] to [3]", {{2, 3, 4, 5}}, bias},
+             {"[2, 3, 5] (conv1d) to [3]", {{2, 3, 5}}, bias},
+             {"[3, 2] to [2]", {{3, 2}}, bias},
+             {"[1, 4, 1, 1] to [4]", {{1, 4, 1, 1}}, bias}});
 }
 
 }  // namespace potatolemon::op_rows

@@ -1,12 +1,11 @@
-// conv2d, conv1d and conv2d's two backward primitives: argument checks, the kernels of
-// kernels/conv.hpp, and the tape entries. Dimension letters as in kernels/conv.hpp.
+// conv2d, conv1d and conv2d's three backward primitives (input, weight, bias): argument checks,
+// the kernels of kernels/conv.hpp, and the tape entries. Dimension letters as in kernels/conv.hpp.
 #include "autograd/ops_conv.hpp"
 
 #include <string>
 
 #include "autograd/factories.hpp"
 #include "autograd/kernels/conv.hpp"
-#include "autograd/ops_reduce.hpp"
 #include "autograd/ops_shape.hpp"
 #include "autograd/tape.hpp"
 
@@ -59,45 +58,55 @@ void check_args(const char* op, const ConvArgs& a, int dims) {
                          std::to_string(a.groups));
 }
 
+void check_channels(const char* op, const Shape& input, const Shape& weight, std::int64_t groups) {
+    std::int64_t expected = 0;
+    if (__builtin_mul_overflow(weight[1], groups, &expected) || input[1] != expected)
+        throw ShapeError(std::string(op) + ": input has " + std::to_string(input[1]) +
+                         " channels, weight expects " +
+                         (expected > 0 ? std::to_string(expected) : std::string("more")) +
+                         " (groups " + std::to_string(groups) + ")");
+    if (weight[0] % groups != 0)
+        throw ShapeError(std::string(op) + ": weight " + to_string(weight) + " has " +
+                         std::to_string(weight[0]) + " output channels, not divisible by groups " +
+                         std::to_string(groups));
+}
+
+// base + factor · times, or -1 past 2^40 (beyond any allocation) instead of overflowing.
+std::int64_t extent(std::int64_t base, std::int64_t factor, std::int64_t times) {
+    std::int64_t out = 0;
+    bool bad = __builtin_mul_overflow(factor, times, &out) ||
+               __builtin_add_overflow(out, base, &out) || out > (std::int64_t{1} << 40);
+    return bad ? -1 : out;
+}
+
 // The geometry of `op` on these shapes (ranks dims + 2, spatial dims last), or a ShapeError.
 kernels::ConvShape conv_shape(const char* op, const Shape& input, const Shape& weight,
                               const ConvArgs& a, int dims) {
     check_ranks(op, input, weight, dims);
     check_args(op, a, dims);
-    std::int64_t channels = input[1], per_group = weight[1], outputs = weight[0];
-    if (channels != per_group * a.groups)
-        throw ShapeError(std::string(op) + ": input has " + std::to_string(channels) +
-                         " channels, weight expects " + std::to_string(per_group * a.groups) +
-                         " (groups " + std::to_string(a.groups) + ")");
-    if (outputs % a.groups != 0)
-        throw ShapeError(std::string(op) + ": weight " + to_string(weight) + " has " +
-                         std::to_string(outputs) + " output channels, not divisible by groups " +
-                         std::to_string(a.groups));
+    check_channels(op, input, weight, a.groups);
     std::int64_t H = dims == 1 ? 1 : input[2], W = input[dims + 1];
     std::int64_t KH = dims == 1 ? 1 : weight[2], KW = weight[dims + 1];
-    Size2 span{a.dilation.h * (KH - 1) + 1, a.dilation.w * (KW - 1) + 1};
-    Size2 padded{H + 2 * a.padding.h, W + 2 * a.padding.w};
+    if (input[0] > 0 && (H == 0 || W == 0))  // as PyTorch: only an empty batch may be empty
+        throw ShapeError(std::string(op) + ": input " + to_string(input) +
+                         " has a zero-size spatial dim");
+    Size2 span{extent(1, a.dilation.h, KH - 1), extent(1, a.dilation.w, KW - 1)};
+    Size2 padded{extent(H, a.padding.h, 2), extent(W, a.padding.w, 2)};
+    if (span.h < 0 || span.w < 0 || padded.h < 0 || padded.w < 0)
+        throw ShapeError(std::string(op) + ": padding " + spatial(a.padding, dims) +
+                         " or dilation " + spatial(a.dilation, dims) + " too large for input " +
+                         to_string(input));
     if (span.h > padded.h || span.w > padded.w)
         throw ShapeError(std::string(op) + ": kernel " + to_string(weight) + " with dilation " +
                          spatial(a.dilation, dims) + " spans " + spatial(span, dims) +
                          ", more than the padded input " + spatial(padded, dims) + " of " +
                          to_string(input));
-    return {input[0],
-            channels,
-            H,
-            W,
-            outputs,
-            KH,
-            KW,
-            (padded.h - span.h) / a.stride.h + 1,
-            (padded.w - span.w) / a.stride.w + 1,
-            a.stride.h,
-            a.stride.w,
-            a.padding.h,
-            a.padding.w,
-            a.dilation.h,
-            a.dilation.w,
-            a.groups};
+    kernels::ConvShape s{};
+    s.N = input[0], s.C = input[1], s.H = H, s.W = W, s.O = weight[0], s.KH = KH, s.KW = KW;
+    s.OH = (padded.h - span.h) / a.stride.h + 1, s.OW = (padded.w - span.w) / a.stride.w + 1;
+    s.SH = a.stride.h, s.SW = a.stride.w, s.PH = a.padding.h, s.PW = a.padding.w;
+    s.DH = a.dilation.h, s.DW = a.dilation.w, s.G = a.groups;
+    return s;
 }
 
 Shape output_shape(const kernels::ConvShape& s) {
@@ -145,14 +154,14 @@ Tensor conv2d_checked(const Tensor& input, const Tensor& weight, const Tensor& b
                                       ? conv2d_weight_backward(input, g, weight.shape(), stride,
                                                                padding, dilation, groups)
                                       : Tensor()};
-                      if (with_bias) grads.push_back(sum(g, {0, 2, 3}));
+                      if (with_bias) grads.push_back(conv2d_bias_backward(g));
                       return grads;
                   });
 }
 }  // namespace
 
-// y = conv(x, w) + b:  grad x = conv2d_input_backward(G, w),  grad w = conv2d_weight_backward(x,
-// G), grad b = G summed over N, OH, OW.
+// y = conv(x, w) + b:  grad x = conv2d_input_backward(G, w),
+// grad w = conv2d_weight_backward(x, G),  grad b = conv2d_bias_backward(G).
 Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Size2 stride,
               Size2 padding, Size2 dilation, std::int64_t groups) {
     check_same_dtype(input, weight, "conv2d");
@@ -221,6 +230,26 @@ Tensor conv2d_weight_backward(const Tensor& input, const Tensor& grad, const Sha
                                                                  a.dilation, a.groups)
                                                         : Tensor()};
                   });
+}
+
+// z[o] = Σ g[n, o, ...]: grad g = gz broadcast back over every other dim.
+Tensor conv2d_bias_backward(const Tensor& grad) {
+    check_floating(grad, "conv2d_bias_backward");
+    if (grad.dim() < 2)
+        throw ShapeError("conv2d_bias_backward: expected grad [N, O, ...], got " +
+                         to_string(grad.shape()));
+    const Shape& shape = grad.shape();
+    std::int64_t N = shape[0], O = shape[1], P = O == 0 || N == 0 ? 0 : grad.numel() / (N * O);
+    Tensor out = empty(Shape{O}, grad.dtype());
+    dispatch(grad.dtype(), [&]<class T>() {
+        kernels::conv2d_bias_grad<T>(N, O, P, grad.data<T>(), out.data<T>());
+    });
+    if (!should_record(grad)) return out;
+    return record(Op::conv2d_bias_backward, out, {grad}, [shape](const Tensor& gz, const Tensor&) {
+        Shape column{1, shape[1]};
+        for (int d = 2; d < shape.rank(); ++d) column.push_back(1);
+        return Grads{expand(view(gz, column), shape)};
+    });
 }
 
 }  // namespace potatolemon

@@ -2,7 +2,8 @@
 // zero padding, stride, dilation and groups as torch::nn::functional's. Three primitives are
 // closed under differentiation (as PyTorch's convolution_backward): conv2d, and the two products
 // of its backward, conv2d_input_backward and conv2d_weight_backward, whose own gradients are again
-// these three. Output size per spatial dim: floor((in + 2p − d(k − 1) − 1) / s) + 1.
+// these three; the bias gradient is a fourth, conv2d_bias_backward, whose gradient is a broadcast.
+// Output size per spatial dim: floor((in + 2p − d(k − 1) − 1) / s) + 1.
 #pragma once
 #include <cstdint>
 
@@ -35,5 +36,10 @@ Tensor conv2d_input_backward(const Tensor& grad, const Tensor& weight, const Sha
 // `weight_shape`, summed over the batch. Throws ShapeError as conv2d_input_backward.
 Tensor conv2d_weight_backward(const Tensor& input, const Tensor& grad, const Shape& weight_shape,
                               Size2 stride, Size2 padding, Size2 dilation, std::int64_t groups);
+
+// The gradient of conv2d (or conv1d) with respect to its bias: grad [N, O, ...] summed over every
+// dim but 1, as a tensor [O]. A primitive for speed (a fixed-order sum in double, faster than
+// sum(grad, {0, 2, 3})); its gradient broadcasts back. Throws ShapeError for rank < 2.
+Tensor conv2d_bias_backward(const Tensor& grad);
 
 }  // namespace potatolemon

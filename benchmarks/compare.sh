@@ -80,6 +80,7 @@ for t in "${counts[@]}"; do
     run_pair "$t" bench_pool pool
     run potatolemon "$t" "$(ours bench_matmul)"
     run OpenBLAS "$t" "$(ours bench_matmul_openblas)"
+    run potatolemon "$t" "$(ours bench_conv)"  # beside its own gemm figures, no reference
 done
 
 # Ratios read "how many times better potatolemon is": reference / ours for times (s, ns/call, ...)

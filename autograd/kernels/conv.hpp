@@ -31,4 +31,9 @@ void conv2d_input_grad(const ConvShape& s, const T* gy, const T* w, T* gx);
 template <class T>
 void conv2d_weight_grad(const ConvShape& s, const T* x, const T* gy, T* gw);
 
+// gb[o] = Σ over images n < N and positions p < P of g[n][o][p] (g is [N, O, P]), accumulated in
+// double, P positions at a time in eight interleaved sums added in a fixed order.
+template <class T>
+void conv2d_bias_grad(int64_t N, int64_t O, int64_t P, const T* g, T* gb);
+
 }  // namespace potatolemon::kernels

@@ -1,8 +1,6 @@
-// Internal to conv: stride-1 convolution straight from zero-padded planes, without im2col. A plane
-// of HP×WP elements is stored flat (row stride WP), so output (oy, ox) at flat q = oy·WP + ox
-// reads tap (i, j) at q + i·DH·WP + j·DW: every tap is a run of consecutive elements, and a
-// register tile is a few vectors of consecutive q. Positions with ox >= OW are computed (or, for
-// the weight gradient, given a zero gradient) and discarded: up to (KW − 1)·DW of each WP.
+// Internal to conv: stride-1 convolution straight from the input planes laid out so that every
+// tap of a run of consecutive outputs is a run of consecutive elements (conv_direct.cpp builds
+// that layout), without im2col: a register tile is a few channels by a few vectors of outputs.
 // The micro-kernels are compiled per instruction set like gemm's (conv_direct_<isa>.cpp).
 #pragma once
 #include <cstdint>
@@ -12,10 +10,11 @@
 
 namespace potatolemon::kernels {
 
-// out[o][q] = Σ_{c, t} w(o, c, t) · in[c·plane + offsets[t] + q] for q < q_count, o < channels_out.
-// w is packed in blocks of MR output channels: w(o, c, t) = w[((o / MR)·C·taps + c·taps + t)·MR +
-// o % MR] (zero-padded past channels_out). q_count is a multiple of the kernel's q_step; `in`
-// must hold (C − 1)·plane + q_count + max(offsets) elements.
+// out[o·valid + q] = bias[o] (0 when null) + Σ_{c, t} w(o, c, t) · in[c·plane + offsets[t] + q]
+// for o < channels_out and q < valid (positions up to q_count, a multiple of the lanes, are
+// computed). w is packed in blocks of MR output channels: w(o, c, t) = w[((o / MR)·C·taps +
+// c·taps + t)·MR + o % MR] (zero-padded past channels_out); `in` must hold (C − 1)·plane +
+// q_count + max(offsets) elements.
 template <class T>
 struct DirectForward {
     const T* in;
@@ -23,15 +22,16 @@ struct DirectForward {
     const int64_t* offsets;
     int64_t taps;
     const T* w;
-    int64_t channels_out;
+    const T* bias;
+    int64_t channels_out, q_count;
     T* out;
-    int64_t ld_out, q_count;
+    int64_t valid;  // also the row stride of out
 };
 
 // gw[o·C·taps + c·taps + t] += Σ_{n, q} grad[n·grad_image + o·ld_grad + q] ·
-// in[n·in_image + c·plane + offsets[t] + q], for q < q_count (a multiple of the kernel's lanes).
-// Sums run over n, then q a vector at a time, lanes apart; each lane sum is added in one fixed
-// order at the end, so the result depends only on the arguments.
+// in[n·in_image + c·plane + offsets[t] + q], for q < valid (grad is read only there; `in` up to
+// valid rounded up to the lanes). Sums run over n, then q a vector at a time, lanes apart; each
+// lane sum is added in one fixed order at the end, so the result depends only on the arguments.
 template <class T>
 struct DirectWeight {
     const T* in;
@@ -40,17 +40,42 @@ struct DirectWeight {
     int64_t taps;
     const T* grad;
     int64_t grad_image, ld_grad, channels_out;
-    int64_t images, q_count;
+    int64_t images, valid;
     T* gw;
+};
+
+// The weight gradient with the output gradient transposed, for output channels in whole tiles:
+// sum[k·ld + o] += Σ_{n, q < valid} in[n·in_image + c·plane + offsets[t] + q] ·
+// grad_t[n·grad_image + q·ld + o] for k = c·taps + t and o < ld, a multiple of the kernel's
+// o_tile. Inputs are broadcast and gradients loaded as vectors (the forward kernel's shape), and
+// every position counts: no lane sums and no padded vector at a plane's end.
+template <class T>
+struct DirectWeightT {
+    const T* in;
+    int64_t in_image, channels, plane;
+    const int64_t* offsets;
+    int64_t taps;
+    const T* grad_t;
+    int64_t grad_image, ld;
+    int64_t images, valid;
+    T* sum;
 };
 
 template <class T>
 struct DirectKernels {
     void (*forward)(const DirectForward<T>& args);
     void (*weight)(const DirectWeight<T>& args);
+    // dst[(top + r)·ld + lead + i] = src[r·src_ld + i] for r < rows, i < width, and 0 at every
+    // other dst[p], p < (top + rows + bottom)·ld: planes into the shifted layout.
+    void (*place_rows)(const T* src, int64_t src_ld, int64_t rows, int64_t width, T* dst,
+                       int64_t ld, int64_t lead, int64_t top, int64_t bottom);
+    void (*weight_t)(const DirectWeightT<T>& args);
+    // dst[q·ld + o] = src[o·cols + q] for o < rows (a multiple of lanes), q < cols.
+    void (*transpose)(const T* src, int64_t rows, int64_t cols, T* dst, int64_t ld);
     int64_t mr;      // output channels per packed weight block
     int64_t q_step;  // forward: positions per register tile
-    int64_t lanes;   // weight gradient: positions per vector
+    int64_t lanes;   // positions per vector
+    int64_t o_tile;  // weight_t: output channels per register tile
 };
 
 // A grow-only scratch buffer of the calling thread, slots 0 and 1 apart (gemm keeps its own).

@@ -18,6 +18,26 @@ GEMM_TARGET [[gnu::always_inline]] inline F8 fmadd(F8 a, F8 b, F8 c) {
 GEMM_TARGET [[gnu::always_inline]] inline D4 fmadd(D4 a, D4 b, D4 c) {
     return _mm256_fmadd_pd(a, b, c);
 }
+// Masked stores: a row's last few outputs cost one instruction instead of a scalar loop.
+GEMM_TARGET [[gnu::always_inline]] inline void store_lanes(float* p, F8 v, int n) {
+    __m256i mask =
+        _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    _mm256_maskstore_ps(p, mask, static_cast<__m256>(v));
+}
+GEMM_TARGET [[gnu::always_inline]] inline void store_lanes(double* p, D4 v, int n) {
+    __m256i mask = _mm256_cmpgt_epi64(_mm256_set1_epi64x(n), _mm256_setr_epi64x(0, 1, 2, 3));
+    _mm256_maskstore_pd(p, mask, static_cast<__m256d>(v));
+}
+
+GEMM_TARGET [[gnu::always_inline]] inline F8 load_lanes(const float* p, int n, F8) {
+    __m256i mask =
+        _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    return static_cast<F8>(_mm256_maskload_ps(p, mask));
+}
+GEMM_TARGET [[gnu::always_inline]] inline D4 load_lanes(const double* p, int n, D4) {
+    __m256i mask = _mm256_cmpgt_epi64(_mm256_set1_epi64x(n), _mm256_setr_epi64x(0, 1, 2, 3));
+    return static_cast<D4>(_mm256_maskload_pd(p, mask));
+}
 
 }  // namespace
 }  // namespace potatolemon::kernels
@@ -28,11 +48,11 @@ namespace potatolemon::kernels {
 
 template <>
 DirectKernels<float> direct_kernels_avx2<float>() {
-    return make_direct_kernels<float, 8, 6, 2, 2, 6>();
+    return make_direct_kernels<float, 8, 6, 2, 2, 6, 6>();
 }
 template <>
 DirectKernels<double> direct_kernels_avx2<double>() {
-    return make_direct_kernels<double, 4, 6, 2, 2, 6>();
+    return make_direct_kernels<double, 4, 6, 2, 2, 6, 6>();
 }
 
 }  // namespace potatolemon::kernels

@@ -10,6 +10,16 @@ template <class V>
 inline V fmadd(V a, V b, V c) {
     return a * b + c;
 }
+template <class T, class V>
+inline void store_lanes(T* p, V v, int n) {
+    for (int i = 0; i < n; ++i) p[i] = v[i];
+}
+
+template <class T, class V>
+inline V load_lanes(const T* p, int n, V v) {
+    for (int i = 0; i < n; ++i) v[i] = p[i];
+    return v;
+}
 
 }  // namespace
 }  // namespace potatolemon::kernels
@@ -20,11 +30,11 @@ namespace potatolemon::kernels {
 
 template <>
 DirectKernels<float> direct_kernels_portable<float>() {
-    return make_direct_kernels<float, 4, 6, 2, 2, 6>();
+    return make_direct_kernels<float, 4, 6, 2, 2, 6, 6>();
 }
 template <>
 DirectKernels<double> direct_kernels_portable<double>() {
-    return make_direct_kernels<double, 2, 6, 2, 2, 6>();
+    return make_direct_kernels<double, 2, 6, 2, 2, 6, 6>();
 }
 
 }  // namespace potatolemon::kernels

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "autograd/kernels/gemm_isa.hpp"
 #include "autograd/kernels/thread_pool.hpp"
 #include "autograd/potatolemon.hpp"
 
@@ -58,6 +59,20 @@ void check_reference(const ConvReference& r, Dtype dtype, double tolerance) {
     if (r.bias) check_close(b.grad().values(), r.grad_b, tolerance, "grad b");
 }
 
+// Runs fn with each micro-kernel this CPU supports (the direct convolution's follow gemm's).
+template <class F>
+void for_each_isa(F fn) {
+    kernels::GemmIsa before = kernels::gemm_isa();
+    for (auto isa :
+         {kernels::GemmIsa::portable, kernels::GemmIsa::avx2, kernels::GemmIsa::avx512}) {
+        if (!kernels::gemm_isa_supported(isa)) continue;
+        INFO("kernel ", kernels::gemm_isa_name(isa));
+        kernels::set_gemm_isa(isa);
+        fn();
+    }
+    kernels::set_gemm_isa(before);
+}
+
 // The CNN's two conv layers (batch 37: not a multiple of the weight gradient's chunks), forward
 // and backward, at `threads` threads: every result's bytes.
 std::vector<std::vector<float>> cnn_layers(int threads) {
@@ -78,12 +93,16 @@ std::vector<std::vector<float>> cnn_layers(int threads) {
 }  // namespace
 
 TEST_SUITE("ops_conv") {
-    TEST_CASE("conv2d and conv1d values and gradients match PyTorch in float64") {
-        for (const ConvReference& r : kReferenceF64) check_reference(r, Dtype::float64, 1e-12);
+    TEST_CASE("conv2d and conv1d values and gradients match PyTorch in float64, every kernel") {
+        for_each_isa([] {
+            for (const ConvReference& r : kReferenceF64) check_reference(r, Dtype::float64, 1e-12);
+        });
     }
 
-    TEST_CASE("conv2d and conv1d values and gradients match PyTorch in float32") {
-        for (const ConvReference& r : kReferenceF32) check_reference(r, Dtype::float32, 2e-6);
+    TEST_CASE("conv2d and conv1d values and gradients match PyTorch in float32, every kernel") {
+        for_each_isa([] {
+            for (const ConvReference& r : kReferenceF32) check_reference(r, Dtype::float32, 2e-6);
+        });
     }
 
     TEST_CASE("conv2d at the CNN's shapes: values and gradients bitwise equal at 1 and 2 threads") {
@@ -152,6 +171,15 @@ TEST_SUITE("ops_conv") {
                              doctest::Contains("conv2d: mixed dtypes"), DtypeError);
         CHECK_THROWS_WITH_AS(conv2d(x, w, ones({4}, Dtype::float64)),
                              doctest::Contains("conv2d: mixed dtypes"), DtypeError);
+        CHECK_THROWS_WITH_AS(conv2d(ones({2, 3, 0, 5}), w, {}, 1, 1),
+                             doctest::Contains("zero-size spatial dim"), ShapeError);
+        CHECK(conv2d(ones({0, 3, 0, 5}), w, {}, 1, 2).shape() == Shape{0, 4, 2, 7});
+        CHECK_THROWS_WITH_AS(conv2d(x, w, {}, 1, std::int64_t{1} << 62),
+                             doctest::Contains("too large"), ShapeError);
+        CHECK_THROWS_WITH_AS(conv2d(x, w, {}, 1, 0, std::int64_t{1} << 62),
+                             doctest::Contains("too large"), ShapeError);
+        CHECK_THROWS_WITH_AS(conv2d(x, w, {}, 1, 0, 1, std::int64_t{1} << 62),
+                             doctest::Contains("conv2d: input has 3 channels"), ShapeError);
         CHECK_THROWS_AS(conv2d(x, Tensor()), GraphError);
     }
 
@@ -170,6 +198,13 @@ TEST_SUITE("ops_conv") {
                              ShapeError);
     }
 
+    TEST_CASE("conv2d_bias_backward sums every dim but 1") {
+        // Hand-computed: channel 0 holds 0..3 and 8..11 (sum 44), channel 1 4..7 and 12..15 (76).
+        Tensor g = reshape(arange(16, Dtype::float64), {2, 2, 2, 2});
+        CHECK(conv2d_bias_backward(g).values() == std::vector<double>{44, 76});
+        CHECK(conv2d_bias_backward(zeros({0, 3, 2})).values() == std::vector<double>{0, 0, 0});
+    }
+
     TEST_CASE("conv2d backward primitives refuse a gradient of the wrong shape") {
         Tensor w = ones({4, 3, 3, 3});
         CHECK_THROWS_WITH_AS(conv2d_input_backward(ones({2, 4, 2, 2}), w, {2, 3, 5, 5}, 1, 0, 1, 1),
@@ -178,5 +213,7 @@ TEST_SUITE("ops_conv") {
         CHECK_THROWS_WITH_AS(
             conv2d_weight_backward(ones({2, 3, 5, 5}), ones({2, 4, 3, 2}), w.shape(), 1, 0, 1, 1),
             doctest::Contains("conv2d_weight_backward: grad"), ShapeError);
+        CHECK_THROWS_WITH_AS(conv2d_bias_backward(ones({4})),
+                             doctest::Contains("conv2d_bias_backward: expected grad"), ShapeError);
     }
 }
