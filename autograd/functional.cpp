@@ -92,7 +92,8 @@ Tensor checked_cotangent(const Tensor& v, const Tensor& out, const char* op) {
     return v;
 }
 
-// grad of out with respect to xs, weighted by seed; undefined where out does not reach an input.
+// grad of outs with respect to xs, weighted by seeds; undefined where no output reaches an input
+// (an output that does not require grad, e.g. a constant gradient, reaches none).
 std::vector<Tensor> reverse(const std::vector<Tensor>& outs, const std::vector<Tensor>& xs,
                             const std::vector<Tensor>& seeds, bool create_graph) {
     std::vector<Tensor> reached, reached_seeds;
