@@ -328,6 +328,16 @@ TEST_SUITE("functional") {
         check_close(hvp(cube, {a}).hvp[0], {}, {12}, 0);
     }
 
+    TEST_CASE("identity: the Jacobian is I, vjp and jvp return v, the Hessian of Σx is zero") {
+        TensorFn identity = [](const std::vector<Tensor>& in) { return in[0]; };
+        Tensor x = tensor({1, 2}, Dtype::float64), v = tensor({3, -4}, Dtype::float64);
+        check_close(jacobian(identity, {x})[0], {2, 2}, {1, 0, 0, 1}, 0);
+        check_close(vjp(identity, {x}, v).vjp[0], {2}, {3, -4}, 0);
+        check_close(jvp(identity, {x}, {v}).jvp, {2}, {3, -4}, 0);
+        TensorFn total = [](const std::vector<Tensor>& in) { return sum(in[0]); };
+        check_close(hessian(total, {x})[0][0], {2, 2}, {0, 0, 0, 0}, 0);
+    }
+
     TEST_CASE("empty outputs and inputs give empty Jacobians of the joined shape") {
         TensorFn none = [](const std::vector<Tensor>& in) { return slice(in[0], 0, 0, 0); };
         TensorFn twice = [](const std::vector<Tensor>& in) { return in[0] * 2.0; };
