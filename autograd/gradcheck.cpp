@@ -108,6 +108,30 @@ GradcheckReport gradcheck(const TensorFn& fn, const std::vector<Tensor>& inputs,
     return report;
 }
 
+std::vector<Tensor> numeric_jacobian(const TensorFn& fn, const std::vector<Tensor>& inputs,
+                                     double eps) {
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        check_defined(inputs[i], "numeric_jacobian");
+        if (inputs[i].dtype() != Dtype::float64)
+            throw DtypeError("numeric_jacobian: input " + std::to_string(i) + " is " +
+                             dtype_name(inputs[i].dtype()) + "; finite differences need float64");
+    }
+    Tensor out = evaluate(fn, inputs, "numeric_jacobian");
+    std::vector<Tensor> jacobians;
+    for (const Tensor& x : inputs) {
+        Shape shape = out.shape();
+        for (std::int64_t d : x.shape()) shape.push_back(d);
+        Tensor jacobian = zeros(shape, Dtype::float64);
+        double* entries = jacobian.data<double>();  // row r (an output element), column k
+        for (std::int64_t k = 0; k < x.numel(); ++k) {
+            std::vector<double> column = numeric_column(fn, inputs, x, k, eps);
+            for (std::int64_t r = 0; r < out.numel(); ++r) entries[r * x.numel() + k] = column[r];
+        }
+        jacobians.push_back(jacobian);
+    }
+    return jacobians;
+}
+
 GradcheckReport gradgradcheck(const TensorFn& fn, const std::vector<Tensor>& inputs,
                               GradcheckOptions options) {
     check_float64(inputs, "gradgradcheck");

@@ -38,6 +38,12 @@ struct GradcheckReport {
 GradcheckReport gradcheck(const TensorFn& fn, const std::vector<Tensor>& inputs,
                           GradcheckOptions options = {});
 
+// Central differences d fn / d inputs[i] for every input, of shape output.shape ++
+// inputs[i].shape (jacobian()'s layout in functional.hpp). Every input must be float64 and fn must
+// return float64 (DtypeError); inputs are perturbed in place and restored.
+std::vector<Tensor> numeric_jacobian(const TensorFn& fn, const std::vector<Tensor>& inputs,
+                                     double eps = 1e-6);
+
 // gradcheck of (inputs, v) ↦ grad(fn(inputs), inputs, v) with create_graph, for a random v of the
 // output's shape: checks every backward formula's own derivatives.
 GradcheckReport gradgradcheck(const TensorFn& fn, const std::vector<Tensor>& inputs,

@@ -1,6 +1,7 @@
 // Everything a user of the autograd engine needs, in one include.
 #pragma once
 #include "autograd/factories.hpp"
+#include "autograd/functional.hpp"
 #include "autograd/gradcheck.hpp"
 #include "autograd/ops_activation.hpp"
 #include "autograd/ops_compare.hpp"
