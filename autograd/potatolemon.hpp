@@ -2,6 +2,7 @@
 #pragma once
 #include "autograd/factories.hpp"
 #include "autograd/gradcheck.hpp"
+#include "autograd/graph_export.hpp"
 #include "autograd/ops_activation.hpp"
 #include "autograd/ops_compare.hpp"
 #include "autograd/ops_conv.hpp"
