@@ -202,13 +202,14 @@ void write_dot_edges(std::ostream& os, const GraphView& view, const Node* entry)
                << " [style=dashed, color=darkorange, label=\"saved\"];\n";
 }
 
-// The edge from a gradient's entry into the tensor whose .grad it is.
+// The edge from a gradient's entry into the tensor whose .grad it is; it does not rank the
+// layout, so leaves stay at the top with the other inputs.
 void write_dot_gradient_edges(std::ostream& os, const GraphView& view) {
     for (const TensorImpl* impl : tensors_in_order(view)) {
         auto from = impl->grad ? view.ids.find(impl->grad) : view.ids.end();
         if (from != view.ids.end())
             os << "  " << from->second << " -> " << view.ids.at(impl)
-               << " [style=dashed, label=\"grad\"];\n";
+               << " [style=dashed, label=\"grad\", constraint=false];\n";
     }
 }
 
