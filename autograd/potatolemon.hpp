@@ -3,6 +3,7 @@
 #include "autograd/factories.hpp"
 #include "autograd/functional.hpp"
 #include "autograd/gradcheck.hpp"
+#include "autograd/graph_export.hpp"
 #include "autograd/ops_activation.hpp"
 #include "autograd/ops_compare.hpp"
 #include "autograd/ops_conv.hpp"

@@ -32,6 +32,8 @@ using detail::grad_mode;
 // model's step.
 constinit thread_local std::int64_t live_entries = 0;
 thread_local std::uint64_t backward_epoch = 0;
+constinit thread_local std::uint64_t next_sequence = 0;
+constinit thread_local int backward_depth = 0;  // backward passes running on this thread
 
 std::string input_shapes(const SmallVector<Tensor, 3>& inputs) {
     std::string s;
@@ -72,7 +74,11 @@ std::int64_t tape_live_entries() {
     return live_entries;
 }
 
-Node::Node(Op op_, SmallVector<Tensor, 3> inputs_) : op(op_), inputs(std::move(inputs_)) {
+Node::Node(Op op_, SmallVector<Tensor, 3> inputs_)
+    : op(op_),
+      inputs(std::move(inputs_)),
+      recorded_in_backward(backward_depth > 0),
+      sequence(next_sequence++) {
     ++live_entries;
 }
 Node::~Node() {
@@ -240,10 +246,12 @@ void run_backward(std::span<const Tensor> outputs, std::span<const Tensor> grad_
     TopologicalOrder& topo = cached_in_use ? fresh : cached;
     bool owns_cache = !cached_in_use;
     cached_in_use = true;
+    ++backward_depth;
     struct Release {
         bool owns;
         ~Release() {
             if (owns) cached_in_use = false;
+            --backward_depth;
         }
     } release{owns_cache};
     topo.build({roots.begin(), roots.end()});

@@ -5,7 +5,9 @@
 // threads.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -28,6 +30,10 @@ struct Node {
 
     virtual Grads backward(const Tensor& grad_out, const Tensor& out) = 0;
     virtual void release_saved() = 0;
+    // A copy of what the backward holds (its closure), empty once released or if not copyable.
+    // Graph export finds the tensors a backward keeps alive by the reference counts this copy
+    // adds, so nothing reads the closure's bytes.
+    virtual std::shared_ptr<const void> copy_saved() const = 0;
 
     // Tape entries come and go every step: keep them in the per-thread block pool.
     static void* operator new(std::size_t bytes) { return detail::pool_allocate(bytes); }
@@ -37,6 +43,8 @@ struct Node {
     SmallVector<Tensor, 3> inputs;
     detail::TensorImpl* output = nullptr;  // not owned: the output owns this node
     bool released = false;
+    bool recorded_in_backward = false;  // by a create_graph backward: a gradient's own graph
+    std::uint64_t sequence = 0;         // creation order on this thread: graph export's order
     // Scratch for one backward pass.
     std::uint64_t visit_epoch = 0;
     Tensor pending_grad;
@@ -50,6 +58,12 @@ struct LambdaNode final : Node {
         return (*fn_)(grad_out, out);
     }
     void release_saved() override { fn_.reset(); }
+    std::shared_ptr<const void> copy_saved() const override {
+        if constexpr (std::is_copy_constructible_v<F>) {
+            if (fn_) return std::make_shared<const F>(*fn_);
+        }
+        return nullptr;
+    }
 
 private:
     std::optional<F> fn_;

@@ -1,6 +1,7 @@
 // XOR, the original potatolemon's headline experiment: a 2-3-3-1 network (tanh hidden layers,
 // sigmoid output, binary cross-entropy, SGD lr 0.01, 25,000 full-batch epochs) learns XOR.
-// Flags change the setup; --sweep N counts how many seeds 0..N-1 converge. Run with --help.
+// Flags change the setup; --sweep N counts how many seeds 0..N-1 converge; --graph FILE.dot draws
+// the tape of one step. Run with --help.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -39,6 +40,18 @@ std::unique_ptr<nn::Optimizer> optimizer(const XorOptions& o, std::vector<Tensor
     return std::make_unique<nn::SGD>(params, nn::SGDOptions{.lr = o.lr});
 }
 
+// The first step's graph, drawn after its backward so the parameters show their gradients;
+// that backward retains the graph so the entries are not drawn as released.
+void write_graph(const std::string& path, const Tensor& loss, const nn::Sequential& model,
+                 const Tensor& inputs, const Tensor& targets) {
+    GraphOptions options{.names = {{"inputs", inputs}, {"targets", targets}}};
+    for (const nn::NamedParameter& p : model.named_parameters())
+        options.names.emplace_back(p.name, p.tensor);
+    std::ofstream dot(path);
+    dot << to_dot({loss}, options);
+    if (!dot.flush()) throw std::runtime_error("xor: cannot write graph to '" + path + "'");
+}
+
 // Builds the 2-H-H-1 model from `seed` and trains it; the model is left trained in `model`.
 Run train(const XorOptions& o, std::uint64_t seed, nn::Sequential& model, bool record) {
     Generator gen(seed);
@@ -55,7 +68,9 @@ Run train(const XorOptions& o, std::uint64_t seed, nn::Sequential& model, bool r
     for (std::int64_t epoch = 0; epoch < o.epochs; ++epoch) {
         opt->zero_grad();
         Tensor loss = nn::binary_cross_entropy(model(inputs), targets);
-        loss.backward();
+        const bool draw = epoch == 0 && !o.graph_path.empty();
+        loss.backward({}, {.retain_graph = draw});
+        if (draw) write_graph(o.graph_path, loss, model, inputs, targets);
         opt->step();
         if (record || epoch + 1 == o.epochs) run.final_loss = loss.item();
         if (record) run.losses.push_back(run.final_loss);

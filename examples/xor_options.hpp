@@ -18,6 +18,7 @@ struct XorOptions {
     std::string save_path;             // --save: the trained parameters as safetensors
     std::string csv_path;              // --csv: epoch,loss per line
     std::string plot_path;             // --plot: the loss curve as SVG
+    std::string graph_path;            // --graph: the first training step's graph as DOT
     std::int64_t sweep = 0;            // --sweep N: train seeds 0..N-1, count the converged
     bool help = false;
 };
