@@ -101,11 +101,14 @@ int main(int argc, char** argv) {
     }
     if (o.help) return std::printf("%s", examples::pinn_usage()), 0;
     const Run run = train(o);
-    if (!o.plot_path.empty())
+    if (!o.plot_path.empty()) {
+        char title[128];
+        std::snprintf(title, sizeof title,
+                      "u'' = -pi^2 sin(pi x), 1-32-32-1 tanh, Adam lr %g, seed %llu", o.lr,
+                      static_cast<unsigned long long>(o.seed));
         examples::write_solution_chart(o.plot_path, {run.grid, run.solution, run.exact}, run.losses,
-                                       "u'' = -pi^2 sin(pi x), 1-32-32-1 tanh, Adam lr " +
-                                           std::to_string(o.lr) + ", seed " +
-                                           std::to_string(o.seed));
+                                       title);
+    }
     std::printf("steps=%lld loss=%.6g rel_l2_error=%.3g seconds=%.3f\n",
                 static_cast<long long>(o.steps), run.losses.back(), run.rel_l2_error, run.seconds);
     return 0;
