@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <numbers>
+#include <stdexcept>
 #include <vector>
 
 #include "autograd/potatolemon.hpp"
@@ -89,6 +90,14 @@ Run train(const PinnOptions& o) {
     evaluate(model, run);
     return run;
 }
+void write_plot(const PinnOptions& o, const Run& run) {
+    char title[128];
+    std::snprintf(title, sizeof title,
+                  "u'' = -pi^2 sin(pi x), 1-32-32-1 tanh, Adam lr %g, seed %llu", o.lr,
+                  static_cast<unsigned long long>(o.seed));
+    examples::write_solution_chart(o.plot_path, {run.grid, run.solution, run.exact}, run.losses,
+                                   title);
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -101,13 +110,11 @@ int main(int argc, char** argv) {
     }
     if (o.help) return std::printf("%s", examples::pinn_usage()), 0;
     const Run run = train(o);
-    if (!o.plot_path.empty()) {
-        char title[128];
-        std::snprintf(title, sizeof title,
-                      "u'' = -pi^2 sin(pi x), 1-32-32-1 tanh, Adam lr %g, seed %llu", o.lr,
-                      static_cast<unsigned long long>(o.seed));
-        examples::write_solution_chart(o.plot_path, {run.grid, run.solution, run.exact}, run.losses,
-                                       title);
+    try {
+        if (!o.plot_path.empty()) write_plot(o, run);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "pinn: %s\n", e.what());
+        return 1;
     }
     std::printf("steps=%lld loss=%.6g rel_l2_error=%.3g seconds=%.3f\n",
                 static_cast<long long>(o.steps), run.losses.back(), run.rel_l2_error, run.seconds);
