@@ -90,6 +90,7 @@ Run train(const PinnOptions& o) {
     evaluate(model, run);
     return run;
 }
+
 void write_plot(const PinnOptions& o, const Run& run) {
     char title[128];
     std::snprintf(title, sizeof title,
