@@ -2,7 +2,7 @@
 # Runs potatolemon's benchmarks and the PyTorch / LibTorch / OpenBLAS references at the same thread
 # count, one process at a time, and prints one table pairing figures by name.
 # Usage: benchmarks/compare.sh [threads...]     (default: 1 2; PYTHON=... picks the interpreter)
-# op overhead and XOR are single-threaded by design and run at 1 thread only.
+# op overhead, XOR and the PINN are single-threaded by design and run at 1 thread only.
 set -uo pipefail
 
 cd "$(dirname "$0")/.." || exit 1
@@ -75,6 +75,7 @@ run_pair() {
 build
 run_pair 1 bench_op_overhead op_overhead
 run_pair 1 bench_xor xor
+run_pair 1 bench_pinn pinn
 for t in "${counts[@]}"; do
     run_pair "$t" bench_mlp_epoch mlp
     run_pair "$t" bench_pool pool

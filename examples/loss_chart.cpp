@@ -30,19 +30,19 @@ Scale scale_for(const std::vector<double>& losses, double floor) {
     return {static_cast<double>(std::max<std::size_t>(losses.size(), 1)), log_min, log_max};
 }
 
-void axes(std::ostream& svg, const Scale& s, const std::string& title) {
+void axes(std::ostream& svg, const Scale& s, const std::string& title, const std::string& x_label) {
     svg << "<text x='" << kWidth / 2 << "' y='28' text-anchor='middle' font-size='16'>" << title
         << "</text>\n"
-        << "<line x1='" << kLeft << "' y1='" << kBottom << "' x2='" << kRight << "' y2='"
-        << kBottom << "' stroke='black'/>\n"
+        << "<line x1='" << kLeft << "' y1='" << kBottom << "' x2='" << kRight << "' y2='" << kBottom
+        << "' stroke='black'/>\n"
         << "<line x1='" << kLeft << "' y1='" << kTop << "' x2='" << kLeft << "' y2='" << kBottom
         << "' stroke='black'/>\n";
     for (int k = 0; k <= 4; ++k) {  // epoch ticks
         double epoch = s.x_max * k / 4;
         svg << "<line x1='" << s.x(epoch) << "' y1='" << kBottom << "' x2='" << s.x(epoch)
-            << "' y2='" << kBottom + 5 << "' stroke='black'/>\n<text x='" << s.x(epoch)
-            << "' y='" << kBottom + 20 << "' text-anchor='middle' font-size='12'>"
-            << std::llround(epoch) << "</text>\n";
+            << "' y2='" << kBottom + 5 << "' stroke='black'/>\n<text x='" << s.x(epoch) << "' y='"
+            << kBottom + 20 << "' text-anchor='middle' font-size='12'>" << std::llround(epoch)
+            << "</text>\n";
     }
     for (double e = s.log_min; e <= s.log_max; ++e) {  // one loss tick per decade
         double y = kBottom - (kBottom - kTop) * (e - s.log_min) / (s.log_max - s.log_min);
@@ -51,14 +51,14 @@ void axes(std::ostream& svg, const Scale& s, const std::string& title) {
             << "' text-anchor='end' font-size='12'>1e" << e << "</text>\n";
     }
     svg << "<text x='" << (kLeft + kRight) / 2 << "' y='" << kBottom + 45
-        << "' text-anchor='middle' font-size='14'>epoch</text>\n"
+        << "' text-anchor='middle' font-size='14'>" << x_label << "</text>\n"
         << "<text x='20' y='" << (kTop + kBottom) / 2 << "' text-anchor='middle' font-size='14' "
         << "transform='rotate(-90 20 " << (kTop + kBottom) / 2 << ")'>loss (log scale)</text>\n";
 }
 }  // namespace
 
-void write_loss_chart(const std::string& path, const std::vector<double>& losses,
-                      const std::string& title) {
+std::string loss_chart_svg(const std::vector<double>& losses, const std::string& title,
+                           const std::string& x_label) {
     double floor = 1.0;
     for (double v : losses)
         if (v > 0) floor = std::min(floor, v);
@@ -66,7 +66,7 @@ void write_loss_chart(const std::string& path, const std::vector<double>& losses
     std::ostringstream svg;
     svg << "<svg xmlns='http://www.w3.org/2000/svg' width='" << kWidth << "' height='" << kHeight
         << "' font-family='sans-serif'>\n<rect width='100%' height='100%' fill='white'/>\n";
-    axes(svg, s, title);
+    axes(svg, s, title, x_label);
     svg << "<polyline fill='none' stroke='#1f77b4' stroke-width='1.5' points='";
     auto point = [&](std::size_t i) {
         svg << s.x(static_cast<double>(i + 1)) << "," << s.y(std::max(losses[i], floor)) << " ";
@@ -75,9 +75,18 @@ void write_loss_chart(const std::string& path, const std::vector<double>& losses
     for (std::size_t i = 0; i < losses.size(); i += stride) point(i);
     if (!losses.empty() && (losses.size() - 1) % stride != 0) point(losses.size() - 1);
     svg << "'/>\n</svg>\n";
+    return svg.str();
+}
+
+void write_svg(const std::string& path, const std::string& svg) {
     std::ofstream file(path);
-    file << svg.str();
-    if (!file.flush()) throw std::runtime_error("xor: cannot write plot to '" + path + "'");
+    file << svg;
+    if (!file.flush()) throw std::runtime_error("cannot write plot to '" + path + "'");
+}
+
+void write_loss_chart(const std::string& path, const std::vector<double>& losses,
+                      const std::string& title) {
+    write_svg(path, loss_chart_svg(losses, title, "epoch"));
 }
 
 }  // namespace potatolemon::examples

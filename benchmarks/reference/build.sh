@@ -13,7 +13,7 @@ flags=(-std=c++17 -O2 -Wall -Wextra -D_GLIBCXX_USE_CXX11_ABI=1
        -isystem /usr/include/torch/csrc/api/include)
 libs=(-ltorch -ltorch_cpu -lc10)
 
-for program in op_overhead_libtorch xor_libtorch mlp_libtorch pool_libtorch; do
+for program in op_overhead_libtorch xor_libtorch mlp_libtorch pool_libtorch pinn_libtorch; do
     extra=()
     [[ $program == mlp_libtorch ]] && extra=(-lz)  # reads the gzip'd IDX files
     src="$here/$program.cpp"
