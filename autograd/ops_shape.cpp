@@ -1,6 +1,7 @@
 #include "autograd/ops_shape.hpp"
 
 #include <algorithm>
+#include <sstream>
 #include <string>
 
 #include "autograd/elementwise_kernels.hpp"
@@ -240,12 +241,23 @@ void pad_copy(const Tensor& x, Tensor& out, const PadBox& box) {
         }
     });
 }
+// PyTorch refuses a pad value outside [-2^63, 2^63] for int64 (NaN too) rather than wrapping it;
+// 2^63 itself passes its check and becomes INT64_MIN, as value_cast makes it here.
+void check_pad_value(const Tensor& x, double value) {
+    constexpr double limit = 9223372036854775808.0;  // 2^63, exact in a double
+    if (x.dtype() != Dtype::int64 || (value >= -limit && value <= limit)) return;
+    std::ostringstream message;
+    message << "pad: value " << value << " cannot be converted to int64 without overflow (input "
+            << to_string(x.shape()) << ")";
+    throw DtypeError(message.str());
+}
 }  // namespace
 
 // pad is linear in x: its backward pads the gradient by the negated pads, cropping what was added
 // and restoring what was cropped with zeros.
 Tensor pad(const Tensor& x, const std::vector<std::int64_t>& pads, double value) {
     check_defined(x, "pad");
+    check_pad_value(x, value);
     PadBox box;
     Tensor out = full(padded_shape(x, pads, box), value, x.dtype());
     pad_copy(x, out, box);

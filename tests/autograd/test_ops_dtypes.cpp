@@ -5,6 +5,7 @@
 // Also: int64 data moved bit for bit, results that never record, and errors that name the op.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -223,6 +224,23 @@ TEST_SUITE("ops_dtypes") {
                              ShapeError);
         CHECK_THROWS_WITH_AS(pad(mask, {-5, 0}), doctest::Contains("pad: pads (-5, 0)"),
                              ShapeError);
+        // Values obtained from torch 1.13: F.pad of int64 refuses NaN, inf and anything below
+        // -2^63 or above 2^63 ("cannot be converted to type int64_t without overflow"), takes
+        // -2^63 and turns 2^63 into INT64_MIN; bool takes NaN as True.
+        Tensor one = index_of({1}, {1});
+        constexpr double two_63 = 9223372036854775808.0;
+        CHECK_THROWS_WITH_AS(pad(one, {1, 0}, NAN),
+                             "pad: value nan cannot be converted to int64 without overflow (input "
+                             "[1])",
+                             DtypeError);
+        CHECK_THROWS_WITH_AS(pad(one, {1, 0}, 1e20), doctest::Contains("pad: value 1e+20"),
+                             DtypeError);
+        CHECK_THROWS_AS(pad(one, {1, 0}, -INFINITY), DtypeError);
+        CHECK_THROWS_AS(pad(one, {1, 0}, -two_63 * 1.0000001), DtypeError);
+        constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+        CHECK(pad(one, {1, 0}, -two_63).data<std::int64_t>()[0] == kMin);
+        CHECK(pad(one, {1, 0}, two_63).data<std::int64_t>()[0] == kMin);
+        CHECK(pad(gt(one, 5.0), {1, 0}, NAN).values() == std::vector<double>{1, 0});
         // PyTorch refuses -bool and bool - bool; so do we, with every arithmetic op on bool.
         CHECK_THROWS_WITH_AS(-mask, doctest::Contains("neg:"), DtypeError);
         CHECK_THROWS_WITH_AS(mask - mask, doctest::Contains("sub:"), DtypeError);
