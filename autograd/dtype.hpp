@@ -44,6 +44,23 @@ constexpr std::size_t dtype_size(Dtype dtype) {
 constexpr bool is_floating(Dtype dtype) {
     return dtype == Dtype::float32 || dtype == Dtype::float64;
 }
+// The dtype that holds both, as torch.promote_types: bool < int64 < float32 < float64.
+constexpr Dtype promote_types(Dtype a, Dtype b) {
+    constexpr auto order = [](Dtype dtype) {
+        switch (dtype) {
+            case Dtype::boolean:
+                return 0;
+            case Dtype::int64:
+                return 1;
+            case Dtype::float32:
+                return 2;
+            case Dtype::float64:
+                return 3;
+        }
+        return 0;
+    };
+    return order(a) >= order(b) ? a : b;
+}
 
 template <class T>
 constexpr Dtype dtype_of();

@@ -21,19 +21,24 @@ Rows rows_around(const Shape& shape, int dim) {
     return r;
 }
 
-// dst row k ← src row pick(k), for k < dst_rows.
-template <class Pick>
-void gather_rows(const Tensor& src, Tensor& dst, int dim, Pick pick) {
+// dst row place(k) ← src row pick(k), for k < count. Rows move as bytes, so any dtype.
+template <class Pick, class Place>
+void copy_rows(const Tensor& src, Tensor& dst, int dim, std::int64_t count, Pick pick,
+               Place place) {
     Rows r = rows_around(src.shape(), dim);
     std::int64_t src_rows = src.shape()[dim], dst_rows = dst.shape()[dim];
-    dispatch(src.dtype(), [&]<class T>() {
-        const T* s = src.data<T>();
-        T* d = dst.data<T>();
-        for (std::int64_t o = 0; o < r.outer; ++o)
-            for (std::int64_t k = 0; k < dst_rows; ++k)
-                std::memcpy(d + (o * dst_rows + k) * r.inner,
-                            s + (o * src_rows + pick(k)) * r.inner, sizeof(T) * r.inner);
-    });
+    std::size_t row_bytes = dtype_size(src.dtype()) * static_cast<std::size_t>(r.inner);
+    const auto* s = static_cast<const char*>(src.impl()->data);
+    auto* d = static_cast<char*>(dst.impl()->data);
+    for (std::int64_t o = 0; o < r.outer; ++o)
+        for (std::int64_t k = 0; k < count; ++k)
+            std::memcpy(d + (o * dst_rows + place(k)) * row_bytes,
+                        s + (o * src_rows + pick(k)) * row_bytes, row_bytes);
+}
+// dst row k ← src row pick(k), for every row k of dst.
+template <class Pick>
+void gather_rows(const Tensor& src, Tensor& dst, int dim, Pick pick) {
+    copy_rows(src, dst, dim, dst.shape()[dim], pick, [](std::int64_t k) { return k; });
 }
 
 // dst row place(k) += src row k, for k < src_rows (repeated places accumulate).
@@ -96,7 +101,7 @@ void check_index_values(const Tensor& index, std::int64_t size, const Tensor& x,
 
 Tensor slice(const Tensor& x, std::int64_t dim, std::int64_t start, std::int64_t end,
              std::int64_t step) {
-    check_floating(x, "slice");
+    check_defined(x, "slice");
     int d = normalize_dim(dim, x.dim(), "slice");
     SliceRange r = slice_range(x.shape()[d], start, end, step, "slice");
     Shape shape = x.shape();
@@ -130,7 +135,7 @@ Tensor slice_backward(const Tensor& grad, const Shape& input_shape, std::int64_t
 }
 
 Tensor index_select(const Tensor& x, std::int64_t dim, const Tensor& index) {
-    check_floating(x, "index_select");
+    check_defined(x, "index_select");
     check_index(index, "index_select");
     int d = normalize_dim(dim, x.dim(), "index_select");
     if (index.dim() != 1)
@@ -224,11 +229,11 @@ void for_each_indexed(const Tensor& x, int dim, const Tensor& index, const char*
 }  // namespace
 
 Tensor gather(const Tensor& x, std::int64_t dim, const Tensor& index) {
-    check_floating(x, "gather");
+    check_defined(x, "gather");
     check_index(index, "gather");
     int d = normalize_dim(dim, x.dim(), "gather");
     Tensor out = empty(index.shape(), x.dtype());
-    dispatch(x.dtype(), [&]<class T>() {
+    dispatch_any(x.dtype(), [&]<class T>() {
         const T* s = x.data<T>();
         T* o = out.data<T>();
         for_each_indexed(x, d, index, "gather",
@@ -261,28 +266,51 @@ Tensor scatter_add(const Tensor& x, std::int64_t dim, const Tensor& index, const
                   });
 }
 
+namespace {
+// The dtype concat promotes its inputs to, after checking they are defined.
+Dtype concat_dtype(const std::vector<Tensor>& xs) {
+    check_defined(xs[0], "concat");
+    Dtype dtype = xs[0].dtype();
+    for (const Tensor& x : xs) {
+        check_defined(x, "concat");
+        dtype = promote_types(dtype, x.dtype());
+    }
+    return dtype;
+}
+}  // namespace
+
+// Mixed dtypes are promoted as torch.cat does; between float32 and float64 the conversion is
+// recorded, so the gradient reaches each input in its own dtype.
 Tensor concat(const std::vector<Tensor>& xs, std::int64_t dim) {
     if (xs.empty()) throw ShapeError("concat: needs at least one tensor");
-    check_floating(xs[0], "concat");
+    Dtype dtype = concat_dtype(xs);
     int d = normalize_dim(dim, xs[0].dim(), "concat");
     Shape shape = xs[0].shape();
     shape[d] = 0;
     SmallVector<Tensor, 3> inputs;
+    bool mixed = false;
     for (const Tensor& x : xs) {
-        check_same_dtype(xs[0], x, "concat");
         Shape expected = xs[0].shape();
         if (x.dim() == expected.rank()) expected[d] = x.shape()[d];
         if (x.shape() != expected)
             throw ShapeError("concat: shapes " + to_string(xs[0].shape()) + " and " +
                              to_string(x.shape()) + " differ outside dim " + std::to_string(d));
         shape[d] += x.shape()[d];
+        mixed = mixed || x.dtype() != dtype;
         inputs.push_back(x);
     }
-    Tensor out = zeros(shape, xs[0].dtype());
+    if (mixed) {
+        std::vector<Tensor> promoted;
+        for (const Tensor& x : xs) promoted.push_back(x.dtype() == dtype ? x : x.to(dtype));
+        return concat(promoted, d);
+    }
+    Tensor out = empty(shape, dtype);
     std::vector<std::int64_t> bounds{0};  // input i fills rows bounds[i] .. bounds[i+1]
     for (const Tensor& x : xs) {
         std::int64_t start = bounds.back();
-        add_rows(x, out, d, [start](std::int64_t k) { return start + k; });
+        copy_rows(
+            x, out, d, x.shape()[d], [](std::int64_t k) { return k; },
+            [start](std::int64_t k) { return start + k; });
         bounds.push_back(start + x.shape()[d]);
     }
     return record(Op::concat, out, std::move(inputs),
@@ -294,13 +322,14 @@ Tensor concat(const std::vector<Tensor>& xs, std::int64_t dim) {
                   });
 }
 
+// A composite of unsqueeze and concat, so mixed dtypes promote as in concat.
 Tensor stack(const std::vector<Tensor>& xs, std::int64_t dim) {
     if (xs.empty()) throw ShapeError("stack: needs at least one tensor");
-    check_floating(xs[0], "stack");
+    check_defined(xs[0], "stack");
     int d = normalize_dim(dim, xs[0].dim() + 1, "stack");
     std::vector<Tensor> expanded;
     for (const Tensor& x : xs) {
-        check_same_dtype(xs[0], x, "stack");
+        check_defined(x, "stack");
         if (x.shape() != xs[0].shape())
             throw ShapeError("stack: shapes " + to_string(xs[0].shape()) + " and " +
                              to_string(x.shape()) + " differ");

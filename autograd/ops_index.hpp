@@ -2,7 +2,9 @@
 // a dim (picking class scores), concat and stack. Each differentiable op's backward is its partner:
 // slice ↔ slice_backward, index_select ↔ index_add, gather ↔ scatter_add; embedding is
 // index_select of rows. Index tensors are int64; out-of-range entries throw IndexError naming the
-// op, the entry and the shapes.
+// op, the entry and the shapes. The ops that only move elements (slice, index_select, gather,
+// concat, stack) take data of any dtype, as PyTorch; index_add, scatter_add and embedding's weight
+// are floating only.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -36,9 +38,10 @@ Tensor scatter_add(const Tensor& x, std::int64_t dim, const Tensor& index, const
 // unless indices is int64 and weight floating.
 Tensor embedding(const Tensor& weight, const Tensor& indices);
 
-// Joins tensors of equal shape except along dim.
+// Joins tensors of equal shape except along dim. Mixed dtypes promote as torch.cat
+// (promote_types: bool < int64 < float32 < float64).
 Tensor concat(const std::vector<Tensor>& xs, std::int64_t dim);
-// Joins tensors of equal shape along a new dim.
+// Joins tensors of equal shape along a new dim; dtypes promote as in concat.
 Tensor stack(const std::vector<Tensor>& xs, std::int64_t dim);
 
 }  // namespace potatolemon

@@ -1,6 +1,7 @@
 #include "autograd/ops_shape.hpp"
 
 #include <algorithm>
+#include <sstream>
 #include <string>
 
 #include "autograd/elementwise_kernels.hpp"
@@ -37,7 +38,7 @@ Shape infer_shape(const Tensor& x, const std::vector<std::int64_t>& dims) {
 }  // namespace
 
 Tensor view(const Tensor& x, const Shape& shape) {
-    check_floating(x, "view");
+    check_defined(x, "view");
     if (shape.numel() != x.numel())
         throw ShapeError("view: cannot view " + to_string(x.shape()) + " (" +
                          std::to_string(x.numel()) + " elements) to " + to_string(shape));
@@ -50,12 +51,12 @@ Tensor view(const Tensor& x, const Shape& shape) {
 }
 
 Tensor reshape(const Tensor& x, const std::vector<std::int64_t>& shape) {
-    check_floating(x, "reshape");
+    check_defined(x, "reshape");
     return view(x, infer_shape(x, shape));
 }
 
 Tensor flatten(const Tensor& x, std::int64_t start_dim, std::int64_t end_dim) {
-    check_floating(x, "flatten");
+    check_defined(x, "flatten");
     if (x.dim() == 0) return view(x, Shape{1});
     int start = normalize_dim(start_dim, x.dim(), "flatten");
     int end = normalize_dim(end_dim, x.dim(), "flatten");
@@ -72,7 +73,7 @@ Tensor flatten(const Tensor& x, std::int64_t start_dim, std::int64_t end_dim) {
 }
 
 Tensor squeeze(const Tensor& x) {
-    check_floating(x, "squeeze");
+    check_defined(x, "squeeze");
     Shape shape;
     for (std::int64_t d : x.shape())
         if (d != 1) shape.push_back(d);
@@ -80,7 +81,7 @@ Tensor squeeze(const Tensor& x) {
 }
 
 Tensor squeeze(const Tensor& x, std::int64_t dim) {
-    check_floating(x, "squeeze");
+    check_defined(x, "squeeze");
     int d = normalize_dim(dim, x.dim(), "squeeze");
     if (x.shape()[d] != 1) return x;
     Shape shape = x.shape();
@@ -89,7 +90,7 @@ Tensor squeeze(const Tensor& x, std::int64_t dim) {
 }
 
 Tensor unsqueeze(const Tensor& x, std::int64_t dim) {
-    check_floating(x, "unsqueeze");
+    check_defined(x, "unsqueeze");
     int d = normalize_dim(dim, x.dim() + 1, "unsqueeze");
     Shape shape = x.shape();
     shape.insert(d, 1);
@@ -121,7 +122,7 @@ Tensor permute_kernel(const Tensor& x, const std::vector<int>& perm) {
     auto in_strides = contiguous_strides(x.shape());
     std::array<std::int64_t, Shape::kMaxRank> strides{};  // input stride of each output dim
     for (std::size_t i = 0; i < perm.size(); ++i) strides[i] = in_strides[perm[i]];
-    dispatch(x.dtype(), [&]<class T>() {
+    dispatch_any(x.dtype(), [&]<class T>() {
         const T* src = x.data<T>();
         T* dst = out.data<T>();
         std::array<std::int64_t, Shape::kMaxRank> index{};
@@ -141,7 +142,7 @@ Tensor permute_kernel(const Tensor& x, const std::vector<int>& perm) {
 }  // namespace
 
 Tensor permute(const Tensor& x, const std::vector<std::int64_t>& dims) {
-    check_floating(x, "permute");
+    check_defined(x, "permute");
     std::vector<int> perm = check_permutation(x, dims);
     std::vector<std::int64_t> inverse(perm.size());
     for (std::size_t i = 0; i < perm.size(); ++i) inverse[perm[i]] = static_cast<std::int64_t>(i);
@@ -153,7 +154,7 @@ Tensor permute(const Tensor& x, const std::vector<std::int64_t>& dims) {
 }
 
 Tensor transpose(const Tensor& x, std::int64_t dim0, std::int64_t dim1) {
-    check_floating(x, "transpose");
+    check_defined(x, "transpose");
     int a = normalize_dim(dim0, x.dim(), "transpose");
     int b = normalize_dim(dim1, x.dim(), "transpose");
     std::vector<std::int64_t> dims(x.dim());
@@ -163,19 +164,19 @@ Tensor transpose(const Tensor& x, std::int64_t dim0, std::int64_t dim1) {
 }
 
 Tensor mT(const Tensor& x) {
-    check_floating(x, "mT");
+    check_defined(x, "mT");
     if (x.dim() < 2) throw ShapeError("mT: needs rank >= 2, got " + to_string(x.shape()));
     return transpose(x, -2, -1);
 }
 
 Tensor expand(const Tensor& x, const Shape& shape) {
-    check_floating(x, "expand");
+    check_defined(x, "expand");
     if (x.dim() > shape.rank() || broadcast_shapes(x.shape(), shape, "expand") != shape)
         throw ShapeError("expand: cannot expand " + to_string(x.shape()) + " to " +
                          to_string(shape));
     if (x.shape() == shape) return x;
     // The binary map of x against itself: its broadcasting walk, with no second tensor to allocate.
-    Tensor out = detail::map_binary(x, x, shape, [](auto v, auto) { return v; });
+    Tensor out = detail::map_binary_to(x, x, shape, x.dtype(), [](auto v, auto) { return v; });
     if (!should_record(x)) return out;
     return record(Op::expand, out, {x},
                   [in_shape = x.shape()](const Tensor& grad_out, const Tensor&) {
@@ -218,13 +219,14 @@ Shape padded_shape(const Tensor& x, const std::vector<std::int64_t>& pads, PadBo
 // Copies x's kept box into out, one run of the last dim at a time.
 void pad_copy(const Tensor& x, Tensor& out, const PadBox& box) {
     int rank = x.dim();
-    if (rank == 0) return dispatch(x.dtype(), [&]<class T>() { *out.data<T>() = *x.data<T>(); });
+    if (rank == 0)
+        return dispatch_any(x.dtype(), [&]<class T>() { *out.data<T>() = *x.data<T>(); });
     std::int64_t rows = 1;
     for (int d = 0; d < rank; ++d) rows *= box.count[d];
     if (rows == 0) return;
     rows /= box.count[rank - 1];
     auto in_strides = contiguous_strides(x.shape()), out_strides = contiguous_strides(out.shape());
-    dispatch(x.dtype(), [&]<class T>() {
+    dispatch_any(x.dtype(), [&]<class T>() {
         const T* src = x.data<T>();
         T* dst = out.data<T>();
         std::array<std::int64_t, Shape::kMaxRank> pos{};
@@ -239,12 +241,23 @@ void pad_copy(const Tensor& x, Tensor& out, const PadBox& box) {
         }
     });
 }
+// PyTorch refuses a pad value outside [-2^63, 2^63] for int64 (NaN too) rather than wrapping it;
+// 2^63 itself passes its check and becomes INT64_MIN, as value_cast makes it here.
+void check_pad_value(const Tensor& x, double value) {
+    constexpr double limit = 9223372036854775808.0;  // 2^63, exact in a double
+    if (x.dtype() != Dtype::int64 || (value >= -limit && value <= limit)) return;
+    std::ostringstream message;
+    message << "pad: value " << value << " cannot be converted to int64 without overflow (input "
+            << to_string(x.shape()) << ")";
+    throw DtypeError(message.str());
+}
 }  // namespace
 
 // pad is linear in x: its backward pads the gradient by the negated pads, cropping what was added
 // and restoring what was cropped with zeros.
 Tensor pad(const Tensor& x, const std::vector<std::int64_t>& pads, double value) {
-    check_floating(x, "pad");
+    check_defined(x, "pad");
+    check_pad_value(x, value);
     PadBox box;
     Tensor out = full(padded_shape(x, pads, box), value, x.dtype());
     pad_copy(x, out, box);

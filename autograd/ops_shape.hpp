@@ -1,7 +1,8 @@
 // Shape ops: reshape (a view sharing data), permute/transpose (a copy, since storage is
 // contiguous), expand (broadcasting copy), pad (constant padding or cropping), and the composites
-// flatten, squeeze, unsqueeze, broadcast_to. Bad dims throw IndexError; impossible shapes throw
-// ShapeError.
+// flatten, squeeze, unsqueeze, broadcast_to. They take any dtype (masks and index tensors too, as
+// PyTorch); only floating inputs can require grad, so only they reach the tape. Bad dims throw
+// IndexError; impossible shapes throw ShapeError.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -34,8 +35,10 @@ inline Tensor broadcast_to(const Tensor& x, const Shape& shape) {
 
 // x with `value` added around it, as torch::nn::functional::pad in constant mode: pads holds
 // (before, after) pairs for the last dim first, then the dim before it, and so on (at most
-// 2 * rank entries; dims not named are left alone). A negative pad crops. Throws ShapeError for an
-// odd number of pads, more pairs than dims, or crops larger than their dim.
+// 2 * rank entries; dims not named are left alone). A negative pad crops. `value` is converted to
+// x's dtype as PyTorch does (toward zero for int64, `!= 0` for bool). Throws ShapeError for an odd
+// number of pads, more pairs than dims, or crops larger than their dim; DtypeError for an int64 x
+// and a value outside [-2^63, 2^63] (NaN too), as PyTorch.
 Tensor pad(const Tensor& x, const std::vector<std::int64_t>& pads, double value = 0);
 
 }  // namespace potatolemon
