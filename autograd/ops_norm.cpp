@@ -1,5 +1,6 @@
 // layer_norm and batch_norm: checks, the kernels of kernels/norm.hpp, and one backward shared by
-// both (normalize_backward), written in Tensor ops.
+// both (normalize_backward): one kernel from the saved statistics when it is not recorded, Tensor
+// ops (gradients of any order) under create_graph.
 #include "autograd/ops_norm.hpp"
 
 #include <cmath>

@@ -167,6 +167,9 @@ TEST_SUITE("ops_norm") {
             Tensor g = randn(x.shape(), gen, Dtype::float32);
             for (const Tensor& grad_x : grad({outs[0], outs[1]}, {x, w}, {g, g}))
                 values.push_back(grad_x.values());
+            Tensor lse = logsumexp(x, {3});
+            values.push_back(
+                grad({lse}, {x}, {randn(lse.shape(), gen, Dtype::float32)})[0].values());
             return values;
         };
         gen = Generator(12);
