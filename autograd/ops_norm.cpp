@@ -1,5 +1,6 @@
 // layer_norm and batch_norm: checks, the kernels of kernels/norm.hpp, and one backward shared by
-// both (normalize_backward), written in Tensor ops.
+// both (normalize_backward): one kernel from the saved statistics when it is not recorded, Tensor
+// ops (gradients of any order) under create_graph.
 #include "autograd/ops_norm.hpp"
 
 #include <cmath>
@@ -33,12 +34,38 @@ struct Normalization {
     bool batch_stats = true;  // the statistics are x's own (false: running stats, constants)
 };
 
+// normalize_backward's three gradients in one kernel from the saved statistics: the path of a
+// backward that is not recorded (create_graph off), so no tape link is lost. layer_norm's groups
+// start at dim 0 and its parameters follow the normalised dims; batch_norm's follow channel dim 1.
+Grads fused_backward(const Normalization& s, const Tensor& grad_out, bool need_x, bool need_w,
+                     bool need_b) {
+    const Tensor& x = s.x;
+    Tensor grad_x = need_x ? empty(x.shape(), x.dtype()) : Tensor();
+    Tensor grad_w = need_w ? empty(s.weight.shape(), x.dtype()) : Tensor();
+    Tensor grad_b = need_b ? empty(s.bias.shape(), x.dtype()) : Tensor();
+    std::int64_t N = 1, C = 1, S = 1;
+    for (int d = 0; d < x.dim(); ++d)
+        (d < s.group_begin ? N : d < s.group_end ? C : S) *= x.shape()[d];
+    dispatch(x.dtype(), [&]<class T>() {
+        auto data = [](const Tensor& t) { return t.defined() ? t.data<T>() : nullptr; };
+        const T *dy = grad_out.data<T>(), *mean = data(s.saved.mean), *rstd = data(s.saved.rstd);
+        if (s.group_begin == 0)
+            kernels::layer_norm_backward<T>(dy, x.data<T>(), mean, rstd, data(s.weight), C, S,
+                                            data(grad_x), data(grad_w), data(grad_b));
+        else
+            kernels::batch_norm_backward<T>(dy, x.data<T>(), mean, rstd, data(s.weight), N, C, S,
+                                            s.batch_stats, data(grad_x), data(grad_w),
+                                            data(grad_b));
+    });
+    return Grads{grad_x, grad_w, grad_b};
+}
+
 // With g = grad_out w and xhat = (x - mean) rstd, over the statistics' dims:
 //   grad_x = rstd (g - mean(g) - xhat mean(g xhat))  (norm_backward; rstd g for running stats),
 //   grad_w = sum(grad_out xhat) and grad_b = sum(grad_out) over the other dims.
 // norm_backward takes x itself; grad_w's xhat comes from the saved statistics, which have no tape
 // link to x: when this backward is itself recorded and x needs a gradient they are rebuilt from x
-// by mean and var, so second derivatives see them move.
+// by mean and var, so second derivatives see them move. Not recorded, it is fused_backward.
 Grads normalize_backward(const Normalization& s, const Tensor& grad_out) {
     const Tensor& x = s.x;
     bool need_x = x.requires_grad();
@@ -47,6 +74,7 @@ Grads normalize_backward(const Normalization& s, const Tensor& grad_out) {
     if (x.numel() == 0)  // nothing to average over; every gradient is an empty or zero sum
         return Grads{need_x ? zeros_like(x) : Tensor(), need_w ? zeros_like(s.weight) : Tensor(),
                      need_b ? zeros_like(s.bias) : Tensor()};
+    if (!grad_mode_enabled()) return fused_backward(s, grad_out, need_x, need_w, need_b);
     Tensor mu = s.saved.mean, rstd = s.saved.rstd;
     if (s.batch_stats && need_x && need_w && grad_mode_enabled()) {
         mu = mean(x, s.dims, true);

@@ -247,9 +247,14 @@ Tensor logsumexp(const Tensor& x, const std::vector<std::int64_t>& dims, bool ke
     Tensor out = detail::logsumexp_block(layout.x, layout.view,
                                          keepdim ? kept : dropped_shape(x.shape(), ds));
     if (!should_record(x)) return out;
-    return record(Op::logsumexp, out, {x}, [x, kept](const Tensor& grad_out, const Tensor& out) {
-        return Grads{view(grad_out, kept) * exp(x - view(out, kept))};
-    });
+    // Not recorded (create_graph off) and over one run of dims, the gradient is one kernel.
+    bool one_run = layout.x.impl() == x.impl();
+    return record(Op::logsumexp, out, {x},
+                  [x, kept, one_run, v = layout.view](const Tensor& grad_out, const Tensor& out) {
+                      if (one_run && !grad_mode_enabled())
+                          return Grads{detail::logsumexp_backward_block(grad_out, x, out, v)};
+                      return Grads{view(grad_out, kept) * exp(x - view(out, kept))};
+                  });
 }
 
 // softmax' : y (g - sum(g y)), from the saved result y.

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "autograd/factories.hpp"
+#include "autograd/float_math.hpp"
 #include "autograd/kernels/thread_pool.hpp"
 
 namespace potatolemon::detail {
@@ -128,6 +129,30 @@ Tensor var_block(const Tensor& x, const BlockView& v, double correction, bool ta
     return out;
 }
 
+namespace {
+// max(m, p[k]) over a contiguous run in four lanes (NaN skipped, as std::max(m, nan) keeps m),
+// then sum(exp(p[k] - m)) in double in four partial sums added in a fixed order: both vectorise.
+template <class T>
+T max_of(const T* p, std::int64_t n) {
+    T m[4] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
+    std::int64_t k = 0;
+    for (; k + 4 <= n; k += 4)
+        for (int j = 0; j < 4; ++j) m[j] = std::max(m[j], p[k + j]);
+    for (; k < n; ++k) m[0] = std::max(m[0], p[k]);
+    return std::max(std::max(m[0], m[1]), std::max(m[2], m[3]));
+}
+
+template <class T>
+double sum_exp(const T* p, std::int64_t n, T m) {
+    double s[4] = {0, 0, 0, 0};
+    std::int64_t k = 0;
+    for (; k + 4 <= n; k += 4)
+        for (int j = 0; j < 4; ++j) s[j] += exp_of(p[k + j] - m);
+    for (; k < n; ++k) s[0] += exp_of(p[k] - m);
+    return (s[0] + s[1]) + (s[2] + s[3]);
+}
+}  // namespace
+
 Tensor logsumexp_block(const Tensor& x, const BlockView& v, const Shape& out_shape) {
     Tensor out = empty(out_shape, x.dtype());
     dispatch(x.dtype(), [&]<class T>() {
@@ -138,20 +163,48 @@ Tensor logsumexp_block(const Tensor& x, const BlockView& v, const Shape& out_sha
                 for (std::int64_t i = i0; i < i1; ++i) {
                     const T* p = src + o * v.n * v.inner + i;
                     T m = -INFINITY;
-                    for (std::int64_t k = 0; k < v.n; ++k) m = std::max(m, p[k * v.inner]);
+                    if (v.inner == 1) m = max_of(p, v.n);
+                    for (std::int64_t k = 0; v.inner > 1 && k < v.n; ++k)
+                        m = std::max(m, p[k * v.inner]);
                     // ±inf as the shift would give inf - inf; PyTorch shifts by 0 then, so an
                     // all -inf run sums to 0 and its log is -inf, and +inf stays +inf.
                     if (!std::isfinite(m)) m = 0;
-                    // exp in the input's dtype (libm's expf for float32, as softmax's callers
-                    // see), the sum in double.
-                    double total = 0;
-                    for (std::int64_t k = 0; k < v.n; ++k) total += std::exp(p[k * v.inner] - m);
+                    // exp in the input's dtype (float_math's exp_of, within an ulp of expf, for
+                    // float32), the sum in double.
+                    double total = v.inner == 1 ? sum_exp(p, v.n, m) : 0;
+                    for (std::int64_t k = 0; v.inner > 1 && k < v.n; ++k)
+                        total += exp_of(p[k * v.inner] - m);
                     dst[o * v.inner + i] = static_cast<T>(std::log(total) + double(m));
                 }
             }
         });
     });
     return out;
+}
+
+Tensor logsumexp_backward_block(const Tensor& grad_out, const Tensor& x, const Tensor& out,
+                                const BlockView& v) {
+    Tensor grad = empty(x.shape(), x.dtype());
+    dispatch(x.dtype(), [&]<class T>() {
+        const T *src = x.data<T>(), *g = grad_out.data<T>(), *lse = out.data<T>();
+        T* dst = grad.data<T>();
+        for_outputs(v, [&](std::int64_t o0, std::int64_t o1, std::int64_t i0, std::int64_t i1) {
+            for (std::int64_t o = o0; o < o1; ++o) {
+                if (v.inner == 1) {  // a contiguous run: the loop over k vectorises
+                    const T *p = src + o * v.n, scale = g[o], shift = lse[o];
+                    for (std::int64_t k = 0; k < v.n; ++k)
+                        dst[o * v.n + k] = scale * exp_of(static_cast<T>(p[k] - shift));
+                    continue;
+                }
+                for (std::int64_t k = 0; k < v.n; ++k) {
+                    std::int64_t at = (o * v.n + k) * v.inner, to = o * v.inner;
+                    for (std::int64_t i = i0; i < i1; ++i)
+                        dst[at + i] = g[to + i] * exp_of(static_cast<T>(src[at + i] - lse[to + i]));
+                }
+            }
+        });
+    });
+    return grad;
 }
 
 Tensor softmax_block(const Tensor& x, const BlockView& v, bool log) {

@@ -30,6 +30,11 @@ Tensor var_block(const Tensor& x, const BlockView& view, double correction, bool
 // all -inf (or empty) run gives -inf. Result shaped `out_shape`.
 Tensor logsumexp_block(const Tensor& x, const BlockView& view, const Shape& out_shape);
 
+// The input gradient of logsumexp_block: grad[o, k, i] = grad_out[o, i] exp(x[o, k, i] - out[o,
+// i]), the softmax along the n axis times the incoming gradient, shaped as x.
+Tensor logsumexp_backward_block(const Tensor& grad_out, const Tensor& x, const Tensor& out,
+                                const BlockView& view);
+
 // softmax (log = false) or log_softmax (log = true) along the block's n axis.
 Tensor softmax_block(const Tensor& x, const BlockView& view, bool log);
 

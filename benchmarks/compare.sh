@@ -76,6 +76,8 @@ build
 run_pair 1 bench_op_overhead op_overhead
 run_pair 1 bench_xor xor
 run_pair 1 bench_pinn pinn
+run potatolemon 1 "$(ours bench_norm)"  # thread CPU time: compared at 1 thread only
+run PyTorch 1 "$PYTHON" "$scripts/norm_torch.py"
 for t in "${counts[@]}"; do
     run_pair "$t" bench_mlp_epoch mlp
     run_pair "$t" bench_pool pool

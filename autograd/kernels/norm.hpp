@@ -29,4 +29,22 @@ void batch_norm_apply(const T* x, int64_t N, int64_t C, int64_t S, const double*
 template <class T>
 void norm_backward(const T* g, const T* x, int64_t N, int64_t C, int64_t S, double eps, T* out);
 
+// The first-order backward of layer_norm from its saved per-row mean and rstd, x and dy seen as
+// [rows, n], weight of n elements or null (1). With xhat = (x - mean) rstd and g = dy weight:
+// gx = rstd (g - mean(g) - xhat mean(g xhat)) per row, gw = sum over rows of dy xhat and
+// gb = sum over rows of dy. A null output is not computed. Rows (gx) and columns (gw, gb) are
+// split across threads, each value summed by one thread in a fixed order.
+template <class T>
+void layer_norm_backward(const T* dy, const T* x, const T* mean, const T* rstd, const T* weight,
+                         int64_t rows, int64_t n, T* gx, T* gw, T* gb);
+
+// The first-order backward of batch_norm from its saved per-channel mean and rstd, x and dy seen
+// as [N, C, S], weight of C elements or null (1). gw[c] = sum(dy xhat) and gb[c] = sum(dy) over
+// the channel; gx = rstd w (dy - mean(dy) - xhat mean(dy xhat)) with batch statistics, or
+// rstd w dy when the statistics were constants (running stats). A null output is not computed.
+// Channels are split across threads, each computed by one.
+template <class T>
+void batch_norm_backward(const T* dy, const T* x, const T* mean, const T* rstd, const T* weight,
+                         int64_t N, int64_t C, int64_t S, bool batch_stats, T* gx, T* gw, T* gb);
+
 }  // namespace potatolemon::kernels

@@ -1,4 +1,4 @@
-// float32 tanh and sigmoid (float_math.hpp) against the same functions in double rounded
+// float32 tanh, sigmoid and exp (float_math.hpp) against the same functions in double rounded
 // once to float, over a sweep of the whole float line: never more than 1 ulp away, nearly always
 // equal, and the special values (±0, ±inf, NaN, overflow, underflow) as libm gives them.
 #include <doctest/doctest.h>
@@ -72,5 +72,15 @@ TEST_SUITE("float_math") {
         CHECK(sigmoid_of(-inf) == 0);
         CHECK(sigmoid_of(-100.0f) == static_cast<float>(std::exp(-100.0)));  // subnormal, not 0
         CHECK(std::isnan(sigmoid_of(nan)));
+    }
+
+    TEST_CASE("exp is within 1 ulp over the float line") {
+        check_sweep(sweep([](float x) { return exp_of(x); }, [](double x) { return std::exp(x); }));
+        CHECK(exp_of(0.0f) == 1);
+        CHECK(exp_of(inf) == inf);
+        CHECK(exp_of(89.0f) == inf);
+        CHECK(exp_of(-inf) == 0);
+        CHECK(exp_of(-100.0f) == static_cast<float>(std::exp(-100.0)));  // subnormal, not 0
+        CHECK(std::isnan(exp_of(nan)));
     }
 }
