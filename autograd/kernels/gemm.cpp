@@ -20,6 +20,10 @@ namespace {
 // Below this many multiply-adds packing and tiling cost more than they save (measured crossover
 // 8×8×8, ~140 ns either way): plain loops, one thread. The XOR net's 4×3·3×3 takes ~25 ns.
 constexpr int64_t tiny_macs = 512;
+// K = 1 products up to this many outputs take the plain loops too: one product per element, the
+// same single rounding as the kernel's fmadd from zero, so the same bits, without packing and
+// padding to whole tiles.
+constexpr int64_t tiny_outer_outputs = 4096;
 // Below this many multiply-adds (~3 µs on one core) a second thread saves less than it costs.
 constexpr int64_t parallel_macs = 1 << 19;
 // Block sizes: KC 384 keeps a KC×NR panel of B in L1 (24-48 KiB), an MC×KC block of A and a KC×NC
@@ -70,11 +74,16 @@ struct Blocking {
     bool pack_a;
 };
 
+// Equal K blocks of at most kc_max: no short tail block.
+int64_t k_block(int64_t K) {
+    int64_t k_blocks = (K + kc_max - 1) / kc_max;
+    return (K + k_blocks - 1) / k_blocks;
+}
+
 template <class T>
 Blocking choose_blocking(const Problem<T>& p, const BlockKernel<T>& kernel) {
     Blocking b{kernel.mr, kernel.nr, 0, 0, 0, true};
-    int64_t k_blocks = (p.K + kc_max - 1) / kc_max;
-    b.kc = (p.K + k_blocks - 1) / k_blocks;  // equal blocks: no short tail block
+    b.kc = k_block(p.K);
     b.mc = std::max(b.mr, l2_a_bytes / int64_t(sizeof(T) * b.kc) / b.mr * b.mr);
     b.nc = std::max(b.nr, l2_b_bytes / int64_t(sizeof(T) * b.kc) / b.nr * b.nr);
     // Slivers of A whose k run contiguously are read in place: packing them is a transpose that
@@ -177,10 +186,25 @@ bool better_transposed(const Problem<T>& p, const BlockKernel<T>& kernel) {
     return saved * p.K > 64 * p.M * p.N;
 }
 
+// A one-row product (a one-column one as its transpose): the kernel's arithmetic, K block by K
+// block, reading A and B in place instead of packing them and padding C to whole tiles.
+template <class T>
+void run_row(Problem<T> p, const BlockKernel<T>& kernel) {
+    if (p.M != 1) p = transposed(p);
+    const int64_t kc = k_block(p.K);
+    for (int64_t pc = 0; pc < p.K; pc += kc) {
+        kernel.run_row({p.N, std::min(kc, p.K - pc), p.a.p + pc * p.a.cs, p.a.cs,
+                        p.b.p + pc * p.b.rs, p.b.rs, p.b.cs, p.c.p, p.c.cs,
+                        pc == 0 && !p.accumulate});
+    }
+}
+
 // Out of line: its frame is large, and the tiny products should not pay to set it up.
 template <class T>
 [[gnu::noinline]] void gemm_blocked(Problem<T> p) {
     BlockKernel<T> kernel = block_kernel<T>(gemm_isa());
+    // One thread either way below parallel_macs; above it the blocked split is worth its packing.
+    if ((p.M == 1 || p.N == 1) && p.M * p.N * p.K < parallel_macs) return run_row(p, kernel);
     if (better_transposed(p, kernel)) p = transposed(p);
     run_parallel(Job<T>{p, kernel, choose_blocking(p, kernel)});
 }
@@ -205,7 +229,7 @@ void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, const T* 
                  trans_a ? View<const T>{A, 1, lda} : View<const T>{A, lda, 1},
                  trans_b ? View<const T>{B, 1, ldb} : View<const T>{B, ldb, 1},
                  View<T>{C, ldc, 1}, accumulate};
-    if (M * N * K < tiny_macs) return gemm_tiny(p);
+    if (M * N * K < tiny_macs || (K == 1 && M * N <= tiny_outer_outputs)) return gemm_tiny(p);
     gemm_blocked(p);
 }
 
