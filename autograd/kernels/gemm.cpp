@@ -20,10 +20,6 @@ namespace {
 // Below this many multiply-adds packing and tiling cost more than they save (measured crossover
 // 8×8×8, ~140 ns either way): plain loops, one thread. The XOR net's 4×3·3×3 takes ~25 ns.
 constexpr int64_t tiny_macs = 512;
-// K = 1 products up to this many outputs take the plain loops too: one product per element, the
-// same single rounding as the kernel's fmadd from zero, so the same bits, without packing and
-// padding to whole tiles.
-constexpr int64_t tiny_outer_outputs = 4096;
 // Below this many multiply-adds (~3 µs on one core) a second thread saves less than it costs.
 constexpr int64_t parallel_macs = 1 << 19;
 // Block sizes: KC 384 keeps a KC×NR panel of B in L1 (24-48 KiB), an MC×KC block of A and a KC×NC
@@ -186,8 +182,15 @@ bool better_transposed(const Problem<T>& p, const BlockKernel<T>& kernel) {
     return saved * p.K > 64 * p.M * p.N;
 }
 
-// A one-row product (a one-column one as its transpose): the kernel's arithmetic, K block by K
-// block, reading A and B in place instead of packing them and padding C to whole tiles.
+// A one-row product whose B rows are contiguous, or a one-column product whose A columns are (as
+// its transpose): the kernel's arithmetic, K block by K block, reading A and B in place instead of
+// packing them and padding C to whole tiles. Strided ones would be gathered lane by lane, which
+// costs more than the blocked kernel's padding (callgrind, the PINN example).
+template <class T>
+bool row_in_place(const Problem<T>& p) {
+    return (p.M == 1 && p.b.cs == 1) || (p.N == 1 && p.a.rs == 1);
+}
+
 template <class T>
 void run_row(Problem<T> p, const BlockKernel<T>& kernel) {
     if (p.M != 1) p = transposed(p);
@@ -204,7 +207,7 @@ template <class T>
 [[gnu::noinline]] void gemm_blocked(Problem<T> p) {
     BlockKernel<T> kernel = block_kernel<T>(gemm_isa());
     // One thread either way below parallel_macs; above it the blocked split is worth its packing.
-    if ((p.M == 1 || p.N == 1) && p.M * p.N * p.K < parallel_macs) return run_row(p, kernel);
+    if (row_in_place(p) && p.M * p.N * p.K < parallel_macs) return run_row(p, kernel);
     if (better_transposed(p, kernel)) p = transposed(p);
     run_parallel(Job<T>{p, kernel, choose_blocking(p, kernel)});
 }
@@ -229,7 +232,7 @@ void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, const T* 
                  trans_a ? View<const T>{A, 1, lda} : View<const T>{A, lda, 1},
                  trans_b ? View<const T>{B, 1, ldb} : View<const T>{B, ldb, 1},
                  View<T>{C, ldc, 1}, accumulate};
-    if (M * N * K < tiny_macs || (K == 1 && M * N <= tiny_outer_outputs)) return gemm_tiny(p);
+    if (M * N * K < tiny_macs) return gemm_tiny(p);
     gemm_blocked(p);
 }
 

@@ -109,6 +109,10 @@ GEMM_TARGET [[gnu::always_inline]] inline void row_multiply(const GemmRow<T>& r)
             typename S::V bk = row_of_b<T, W>(b + k * r.rs_b, r.cs_b, n);
             acc = fmadd(S::splat(r.a[k * r.cs_a]), bk, acc);
         }
+        if (n == W && r.cs_c == 1) {
+            S::store(r.c + j, r.overwrite ? acc : S::load(r.c + j) + acc);
+            continue;
+        }
         T sums[W];
         S::store(sums, acc);
         for (int64_t x = 0; x < n; ++x) {

@@ -28,15 +28,15 @@ GEMM_TARGET [[gnu::always_inline]] inline void pack_transposed(const T* src, int
             dst[k * width + x] = x < w ? src[x * stride_x + k] : T(0);
 }
 
-// dst[0..w) = src[0..w) in whole vectors of W, W/2, ... lanes: an A sliver row is 4-8 elements,
-// where a memcpy call costs more than the copy.
+// dst[0..w) = src[0..w) in vectors of the widest V <= W lanes that fit, the last one overlapping
+// the one before: an A sliver row is 4-8 elements, where a memcpy call costs more than the copy.
 template <class T, int W>
 GEMM_TARGET [[gnu::always_inline]] inline void copy_row(const T* src, int64_t w, T* dst) {
-    int64_t x = 0;
-    for (; x + W <= w; x += W) Simd<T, W>::store(dst + x, Simd<T, W>::load(src + x));
     if constexpr (W > 1) {
-        if (x < w) copy_row<T, W / 2>(src + x, w - x, dst + x);
+        if (w < W) return copy_row<T, W / 2>(src, w, dst);
     }
+    for (int64_t x = 0; x + W <= w; x += W) Simd<T, W>::store(dst + x, Simd<T, W>::load(src + x));
+    if (w % W != 0) Simd<T, W>::store(dst + w - W, Simd<T, W>::load(src + w - W));
 }
 
 // One panel of w <= width rows, any strides.
