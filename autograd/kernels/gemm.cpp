@@ -1,5 +1,6 @@
-// gemm's driver: argument checks, plain loops for tiny products, and the GotoBLAS/BLIS loop nest
-// (pack a KC×NC panel of B → pack an MC×KC block of A → block kernel) split over output tiles.
+// gemm's driver: argument checks, plain loops for tiny products, one-row products read in place,
+// and the GotoBLAS/BLIS loop nest (pack a KC×NC panel of B → pack an MC×KC block of A → block
+// kernel) split over output tiles.
 // Letters: C is M×N and K the inner dimension; MR×NR is the kernel's register tile; KC the K block.
 // Reproducibility: KC depends on K alone and every thread split falls on MR/NR tile edges, so each
 // C element sees the same operations in the same order whatever the thread count.
@@ -182,15 +183,16 @@ bool better_transposed(const Problem<T>& p, const BlockKernel<T>& kernel) {
     return saved * p.K > 64 * p.M * p.N;
 }
 
-// A one-row product whose B rows are contiguous, or a one-column product whose A columns are (as
-// its transpose): the kernel's arithmetic, K block by K block, reading A and B in place instead of
-// packing them and padding C to whole tiles. Strided ones would be gathered lane by lane, which
-// costs more than the blocked kernel's padding (callgrind, the PINN example).
+// A one-row product whose B rows are contiguous, or a one-column product whose A columns are (its
+// transpose is then such a row). Strided ones would be gathered lane by lane, which costs more than
+// the blocked kernel's padding (callgrind, the PINN example).
 template <class T>
 bool row_in_place(const Problem<T>& p) {
     return (p.M == 1 && p.b.cs == 1) || (p.N == 1 && p.a.rs == 1);
 }
 
+// A row_in_place product by the kernel's arithmetic, K block by K block (the blocked path's KC),
+// reading A and B in place instead of packing them and padding C to whole tiles.
 template <class T>
 void run_row(Problem<T> p, const BlockKernel<T>& kernel) {
     if (p.M != 1) p = transposed(p);
