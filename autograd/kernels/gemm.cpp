@@ -1,5 +1,6 @@
-// gemm's driver: argument checks, plain loops for tiny products, and the GotoBLAS/BLIS loop nest
-// (pack a KC×NC panel of B → pack an MC×KC block of A → block kernel) split over output tiles.
+// gemm's driver: argument checks, plain loops for tiny products, one-row products read in place,
+// and the GotoBLAS/BLIS loop nest (pack a KC×NC panel of B → pack an MC×KC block of A → block
+// kernel) split over output tiles.
 // Letters: C is M×N and K the inner dimension; MR×NR is the kernel's register tile; KC the K block.
 // Reproducibility: KC depends on K alone and every thread split falls on MR/NR tile edges, so each
 // C element sees the same operations in the same order whatever the thread count.
@@ -70,11 +71,16 @@ struct Blocking {
     bool pack_a;
 };
 
+// Equal K blocks of at most kc_max: no short tail block.
+int64_t k_block(int64_t K) {
+    int64_t k_blocks = (K + kc_max - 1) / kc_max;
+    return (K + k_blocks - 1) / k_blocks;
+}
+
 template <class T>
 Blocking choose_blocking(const Problem<T>& p, const BlockKernel<T>& kernel) {
     Blocking b{kernel.mr, kernel.nr, 0, 0, 0, true};
-    int64_t k_blocks = (p.K + kc_max - 1) / kc_max;
-    b.kc = (p.K + k_blocks - 1) / k_blocks;  // equal blocks: no short tail block
+    b.kc = k_block(p.K);
     b.mc = std::max(b.mr, l2_a_bytes / int64_t(sizeof(T) * b.kc) / b.mr * b.mr);
     b.nc = std::max(b.nr, l2_b_bytes / int64_t(sizeof(T) * b.kc) / b.nr * b.nr);
     // Slivers of A whose k run contiguously are read in place: packing them is a transpose that
@@ -177,10 +183,33 @@ bool better_transposed(const Problem<T>& p, const BlockKernel<T>& kernel) {
     return saved * p.K > 64 * p.M * p.N;
 }
 
+// A one-row product whose B rows are contiguous, or a one-column product whose A columns are (its
+// transpose is then such a row). Strided ones would be gathered lane by lane, which costs more than
+// the blocked kernel's padding (callgrind, the PINN example).
+template <class T>
+bool row_in_place(const Problem<T>& p) {
+    return (p.M == 1 && p.b.cs == 1) || (p.N == 1 && p.a.rs == 1);
+}
+
+// A row_in_place product by the kernel's arithmetic, K block by K block (the blocked path's KC),
+// reading A and B in place instead of packing them and padding C to whole tiles.
+template <class T>
+void run_row(Problem<T> p, const BlockKernel<T>& kernel) {
+    if (p.M != 1) p = transposed(p);
+    const int64_t kc = k_block(p.K);
+    for (int64_t pc = 0; pc < p.K; pc += kc) {
+        kernel.run_row({p.N, std::min(kc, p.K - pc), p.a.p + pc * p.a.cs, p.a.cs,
+                        p.b.p + pc * p.b.rs, p.b.rs, p.b.cs, p.c.p, p.c.cs,
+                        pc == 0 && !p.accumulate});
+    }
+}
+
 // Out of line: its frame is large, and the tiny products should not pay to set it up.
 template <class T>
 [[gnu::noinline]] void gemm_blocked(Problem<T> p) {
     BlockKernel<T> kernel = block_kernel<T>(gemm_isa());
+    // One thread either way below parallel_macs; above it the blocked split is worth its packing.
+    if (row_in_place(p) && p.M * p.N * p.K < parallel_macs) return run_row(p, kernel);
     if (better_transposed(p, kernel)) p = transposed(p);
     run_parallel(Job<T>{p, kernel, choose_blocking(p, kernel)});
 }

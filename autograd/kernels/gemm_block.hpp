@@ -25,6 +25,20 @@ struct GemmBlock {
     bool overwrite;
 };
 
+// One row of C, read and written in place: c[j·cs_c] (+)= Σ_k a[k·cs_a] · b[k·rs_b + j·cs_b] for
+// j < n, k < kc, each element by the same fused multiply-adds in the same order as in GemmBlock.
+template <class T>
+struct GemmRow {
+    int64_t n, kc;
+    const T* a;
+    int64_t cs_a;
+    const T* b;
+    int64_t rs_b, cs_b;
+    T* c;
+    int64_t cs_c;
+    bool overwrite;
+};
+
 // dst[p][k][x] = src[(p·width + x)·stride_x + k·stride_k] for k < kc and the `rows` rows x, in
 // panels of `width` rows (the last zero-padded to width): A slivers (width MR, x = row of op(A))
 // and B panels (width NR, x = column of op(B)). dst holds ceil(rows / width)·width·kc elements.
@@ -36,6 +50,7 @@ using PackFn = void (*)(const T* src, int64_t stride_x, int64_t stride_k, int64_
 template <class T>
 struct BlockKernel {
     void (*run)(const GemmBlock<T>& block);
+    void (*run_row)(const GemmRow<T>& row);
     PackFn<T> pack;
     int64_t mr, nr;  // register tile: MR rows of A by NR columns of B
 };

@@ -85,10 +85,52 @@ GEMM_TARGET [[gnu::always_inline]] inline void block_multiply(const GemmBlock<T>
     }
 }
 
+// B(k, j0 .. j0+W-1) as one vector: a load when the W columns are contiguous, else lane by lane
+// (the W - n lanes past the matrix are zero).
+template <class T, int W>
+GEMM_TARGET [[gnu::always_inline]] inline typename Simd<T, W>::V row_of_b(const T* b, int64_t cs_b,
+                                                                          int64_t n) {
+    if (n == W && cs_b == 1) return Simd<T, W>::load(b);
+    T lanes[W] = {};
+    for (int64_t x = 0; x < n; ++x) lanes[x] = b[x * cs_b];
+    return Simd<T, W>::load(lanes);
+}
+
+// A one-row block without packing: W columns of C at a time, each lane the k-ordered chain of
+// fmadd from zero that tile_multiply runs, then the one addition of tile_store.
+template <class T, int W>
+GEMM_TARGET [[gnu::always_inline]] inline void row_multiply(const GemmRow<T>& r) {
+    using S = Simd<T, W>;
+    for (int64_t j = 0; j < r.n; j += W) {
+        int64_t n = r.n - j < W ? r.n - j : W;
+        const T* b = r.b + j * r.cs_b;
+        typename S::V acc{};
+        for (int64_t k = 0; k < r.kc; ++k) {
+            typename S::V bk = row_of_b<T, W>(b + k * r.rs_b, r.cs_b, n);
+            acc = fmadd(S::splat(r.a[k * r.cs_a]), bk, acc);
+        }
+        if (n == W && r.cs_c == 1) {
+            S::store(r.c + j, r.overwrite ? acc : S::load(r.c + j) + acc);
+            continue;
+        }
+        T sums[W];
+        S::store(sums, acc);
+        for (int64_t x = 0; x < n; ++x) {
+            T& out = r.c[(j + x) * r.cs_c];
+            out = r.overwrite ? sums[x] : out + sums[x];
+        }
+    }
+}
+
 // The entry points, compiled out of line for this ISA with everything they call inlined.
 template <class T, int W, int MR, int NV>
 GEMM_TARGET [[gnu::flatten]] void run_block(const GemmBlock<T>& blk) {
     block_multiply<T, W, MR, NV>(blk);
+}
+
+template <class T, int W>
+GEMM_TARGET [[gnu::flatten]] void run_row(const GemmRow<T>& row) {
+    row_multiply<T, W>(row);
 }
 
 template <class T, int W>
@@ -100,7 +142,7 @@ GEMM_TARGET [[gnu::flatten]] void run_pack(const T* src, int64_t stride_x, int64
 // An MR×(NV·W) tile of W-lane vectors.
 template <class T, int W, int MR, int NV>
 BlockKernel<T> make_block_kernel() {
-    return {run_block<T, W, MR, NV>, run_pack<T, W>, MR, NV * W};
+    return {run_block<T, W, MR, NV>, run_row<T, W>, run_pack<T, W>, MR, NV * W};
 }
 
 }  // namespace

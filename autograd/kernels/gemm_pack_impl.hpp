@@ -4,7 +4,6 @@
 // Not a public header: included, through gemm_block_impl.hpp, by gemm_block_<isa>.cpp.
 #pragma once
 #include <cstdint>
-#include <cstring>
 
 #include "autograd/kernels/gemm_simd_impl.hpp"
 
@@ -29,6 +28,17 @@ GEMM_TARGET [[gnu::always_inline]] inline void pack_transposed(const T* src, int
             dst[k * width + x] = x < w ? src[x * stride_x + k] : T(0);
 }
 
+// dst[0..w) = src[0..w) in vectors of the widest V <= W lanes that fit, the last one overlapping
+// the one before: an A sliver row is 4-8 elements, where a memcpy call costs more than the copy.
+template <class T, int W>
+GEMM_TARGET [[gnu::always_inline]] inline void copy_row(const T* src, int64_t w, T* dst) {
+    if constexpr (W > 1) {
+        if (w < W) return copy_row<T, W / 2>(src, w, dst);
+    }
+    for (int64_t x = 0; x + W <= w; x += W) Simd<T, W>::store(dst + x, Simd<T, W>::load(src + x));
+    if (w % W != 0) Simd<T, W>::store(dst + w - W, Simd<T, W>::load(src + w - W));
+}
+
 // One panel of w <= width rows, any strides.
 template <class T, int W>
 GEMM_TARGET [[gnu::always_inline]] inline void pack_panel(const T* src, int64_t stride_x,
@@ -40,7 +50,7 @@ GEMM_TARGET [[gnu::always_inline]] inline void pack_panel(const T* src, int64_t 
             for (int64_t x = 0; x < width; x += W)
                 Simd<T, W>::store(dst + x, Simd<T, W>::load(src + x));
         } else if (stride_x == 1) {
-            std::memcpy(dst, src, sizeof(T) * w);
+            copy_row<T, W>(src, w, dst);
         } else {
             for (int64_t x = 0; x < w; ++x) dst[x] = src[x * stride_x];
         }

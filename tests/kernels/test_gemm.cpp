@@ -1,6 +1,7 @@
 // gemm against a naive long-double product: all four transpose forms, float and double, shapes
 // around the tile and block edges, padded strides, accumulate on and off, every kernel the CPU
-// runs, and bitwise-identical results for 1, 2 and 3 threads.
+// runs, bitwise-identical results for 1, 2 and 3 threads, and the same bits from the paths that
+// skip the blocked kernel (one-row and one-column products) as from the kernel.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -121,6 +122,27 @@ struct Restore {
     }
 };
 
+// Runs `small` (a shape gemm computes without the blocked kernel) on the top-left corner of the
+// operands of `big` (one it computes blocked, with the same K) and checks that it gives the same
+// bits as the blocked product and writes nothing else.
+template <class T>
+void check_same_bits_as_blocked(const Case& small, const Case& big, std::mt19937& rng) {
+    INFO(describe(small), " inside ", describe(big));
+    Operands<T> o(big, rng);
+    const Stored<T> c0 = o.c;
+    run_gemm(big, o);
+    Stored<T> c = c0;
+    gemm<T>(small.trans_a, small.trans_b, small.M, small.N, small.K, o.a.data.data(), o.a.ld,
+            o.b.data.data(), o.b.ld, c.data.data(), c.ld, small.accumulate);
+    int64_t differ = 0;
+    for (int64_t i = 0; i < c.rows; ++i)
+        for (int64_t j = 0; j < c.ld; ++j) {
+            const T& want = i < small.M && j < small.N ? o.c.at(i, j) : c0.at(i, j);
+            if (std::memcmp(&c.data[i * c.ld + j], &want, sizeof(T)) != 0) ++differ;
+        }
+    CHECK(differ == 0);
+}
+
 std::vector<GemmIsa> supported_isas() {
     std::vector<GemmIsa> isas;
     for (GemmIsa isa : {GemmIsa::portable, GemmIsa::avx2, GemmIsa::avx512})
@@ -208,6 +230,29 @@ TEST_CASE_TEMPLATE("every kernel the CPU runs agrees with the portable one withi
             // Entries are sums of 300 products of numbers in [-1, 1]: |C| <= 301.
             CHECK(worst <= 301 * 302 * double(std::numeric_limits<T>::epsilon()));
         }
+    }
+}
+
+TEST_CASE_TEMPLATE("one-row and one-column products give the blocked kernel's bits", T, float,
+                   double) {
+    Restore restore;
+    std::mt19937 rng(11);
+    // One row or column of C: one or two K blocks, N off and on the vector width. The transpose
+    // forms that read B (A) in place take the row path, the others the blocked kernel. Each is
+    // the corner of a larger product that the blocked kernel computes: more rows or columns, the
+    // same K.
+    const int64_t rerouted[][3] = {{1, 32, 64},  {1, 37, 385}, {1, 200, 100}, {1, 1, 800},
+                                   {1, 5, 1000}, {64, 1, 32},  {33, 1, 800},  {9, 1, 100}};
+    for (GemmIsa isa : supported_isas()) {
+        potatolemon::kernels::set_gemm_isa(isa);
+        INFO("kernel ", potatolemon::kernels::gemm_isa_name(isa));
+        for (const auto& s : rerouted)
+            for (const Case& k : all_forms(s[0], s[1], s[2])) {
+                Case big = k;
+                big.M = k.M == 1 ? 7 : k.M;
+                big.N = k.N == 1 ? 7 : k.N;
+                check_same_bits_as_blocked<T>(k, big, rng);
+            }
     }
 }
 
