@@ -77,6 +77,7 @@ run_pair 1 bench_op_overhead op_overhead
 run_pair 1 bench_xor xor
 for t in "${counts[@]}"; do
     run_pair "$t" bench_mlp_epoch mlp
+    run_pair "$t" bench_cnn_epoch cnn
     run potatolemon "$t" "$(ours bench_matmul)"
     run OpenBLAS "$t" "$(ours bench_matmul_openblas)"
 done
