@@ -1,4 +1,5 @@
-// dtype conversion (Tensor::to) and clone: a copy whose gradient is converted back.
+// dtype conversion (Tensor::to) and clone: a copy whose gradient is converted back when both dtypes
+// are floating; conversions from or to int64 and bool are not recorded.
 #include <algorithm>
 
 #include "autograd/factories.hpp"
@@ -12,7 +13,7 @@ Tensor Tensor::to(Dtype target) const {
     dispatch_any(dtype(), [&]<class From>() {
         dispatch_any(target, [&]<class To>() {
             std::transform(data<From>(), data<From>() + numel(), out.data<To>(),
-                           [](From v) { return static_cast<To>(v); });
+                           [](From v) { return value_cast<To>(v); });
         });
     });
     if (!is_floating(dtype()) || !is_floating(target)) return out;

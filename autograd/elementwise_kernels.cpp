@@ -10,4 +10,53 @@ std::array<std::int64_t, Shape::kMaxRank> broadcast_strides(const Shape& shape, 
     return strides;
 }
 
+namespace {
+// Output positions [begin, end) of select when something broadcasts: broadcast_range's odometer
+// with a third input.
+template <class T>
+void select_range(const bool* pc, const T* pa, const T* pb, T* po, const Shape& out_shape,
+                  const std::array<std::array<std::int64_t, Shape::kMaxRank>, 3>& strides,
+                  std::int64_t begin, std::int64_t end) {
+    int rank = out_shape.rank();
+    std::array<std::int64_t, Shape::kMaxRank> index{};
+    std::array<std::int64_t, 3> offset{};
+    std::int64_t position = begin;
+    for (int d = rank - 1; d >= 0; --d) {
+        index[d] = position % out_shape[d];
+        position /= out_shape[d];
+        for (int k = 0; k < 3; ++k) offset[k] += index[d] * strides[k][d];
+    }
+    for (std::int64_t i = begin; i < end; ++i) {
+        po[i] = pc[offset[0]] ? pa[offset[1]] : pb[offset[2]];
+        for (int d = rank - 1; d >= 0; --d) {
+            for (int k = 0; k < 3; ++k) offset[k] += strides[k][d];
+            if (++index[d] < out_shape[d]) break;
+            for (int k = 0; k < 3; ++k) offset[k] -= strides[k][d] * out_shape[d];
+            index[d] = 0;
+        }
+    }
+}
+}  // namespace
+
+Tensor select(const Tensor& condition, const Tensor& a, const Tensor& b, const Shape& out_shape) {
+    Tensor out = empty(out_shape, a.dtype());
+    const bool* pc = condition.data<bool>();
+    bool all_full =
+        condition.shape() == out_shape && a.shape() == out_shape && b.shape() == out_shape;
+    std::array<std::array<std::int64_t, Shape::kMaxRank>, 3> strides{
+        broadcast_strides(condition.shape(), out_shape), broadcast_strides(a.shape(), out_shape),
+        broadcast_strides(b.shape(), out_shape)};
+    dispatch_any(a.dtype(), [&]<class T>() {
+        const T* pa = a.data<T>();
+        const T* pb = b.data<T>();
+        T* po = out.data<T>();
+        kernels::parallel_for(
+            out.numel(), kElementwiseGrain, [&](std::int64_t begin, std::int64_t end) {
+                if (!all_full) return select_range(pc, pa, pb, po, out_shape, strides, begin, end);
+                for (std::int64_t i = begin; i < end; ++i) po[i] = pc[i] ? pa[i] : pb[i];
+            });
+    });
+    return out;
+}
+
 }  // namespace potatolemon::detail

@@ -1,5 +1,6 @@
 // Forward kernels for elementwise ops: a unary map and a broadcasting binary map, generic over the
-// scalar type through a generic lambda. No autograd here; ops_elementwise.cpp records the tape.
+// scalar type through a generic lambda, their variants for any dtype in and a dtype of choice out
+// (comparisons), and the three-way select of `where`. No autograd here; the ops record the tape.
 // Large tensors are split across the thread pool; every element is computed the same way whatever
 // the thread count, so results are bitwise identical.
 #pragma once
@@ -35,8 +36,8 @@ std::array<std::int64_t, Shape::kMaxRank> broadcast_strides(const Shape& shape, 
 
 // po[i] = f(a at i, b at i) for output positions i in [begin, end) of a broadcast, walking the
 // output index like an odometer from its position at `begin`.
-template <class T, class F>
-void broadcast_range(const T* pa, const T* pb, T* po, const Shape& out_shape,
+template <class T, class U, class F>
+void broadcast_range(const T* pa, const T* pb, U* po, const Shape& out_shape,
                      const std::array<std::int64_t, Shape::kMaxRank>& sa,
                      const std::array<std::int64_t, Shape::kMaxRank>& sb, std::int64_t begin,
                      std::int64_t end, F f) {
@@ -63,7 +64,36 @@ void broadcast_range(const T* pa, const T* pb, T* po, const Shape& out_shape,
     }
 }
 
-// out = f(a, b) with numpy broadcasting to `out_shape` (already validated).
+// po[i] = f(a at i, b at i) for output positions [begin, end) of the broadcast of a and b (data
+// pa, pb) to `out_shape`: plain loops for the common layouts (same shapes, a one-element side, one
+// row against every row), the odometer walk otherwise.
+template <class T, class U, class F>
+void binary_range(const Tensor& a, const Tensor& b, const T* pa, const T* pb, U* po,
+                  const Shape& out_shape, std::int64_t begin, std::int64_t end, F f) {
+    bool a_full = a.shape() == out_shape, b_full = b.shape() == out_shape;
+    if (a_full && b_full) {
+        for (std::int64_t i = begin; i < end; ++i) po[i] = f(pa[i], pb[i]);
+    } else if (a_full && b.numel() == 1) {
+        for (std::int64_t i = begin; i < end; ++i) po[i] = f(pa[i], pb[0]);
+    } else if (b_full && a.numel() == 1) {
+        for (std::int64_t i = begin; i < end; ++i) po[i] = f(pa[0], pb[i]);
+    } else if (a.numel() == 1 && b.numel() == 1) {
+        for (std::int64_t i = begin; i < end; ++i) po[i] = f(pa[0], pb[0]);
+    } else if (a_full && b.dim() == 1 && b.numel() == out_shape[out_shape.rank() - 1]) {
+        std::int64_t n = b.numel();  // one row combined with every row, as a bias
+        for (std::int64_t i = begin; i < end;) {
+            std::int64_t j = i % n, len = std::min(n - j, end - i);
+            for (std::int64_t k = 0; k < len; ++k) po[i + k] = f(pa[i + k], pb[j + k]);
+            i += len;
+        }
+    } else {
+        broadcast_range(pa, pb, po, out_shape, broadcast_strides(a.shape(), out_shape),
+                        broadcast_strides(b.shape(), out_shape), begin, end, f);
+    }
+}
+
+// out = f(a, b) with numpy broadcasting to `out_shape` (already validated), a and b float32 or
+// float64 alike, out of their dtype.
 template <class F>
 Tensor map_binary(const Tensor& a, const Tensor& b, const Shape& out_shape, F f) {
     Tensor out = empty(out_shape, a.dtype());
@@ -71,31 +101,50 @@ Tensor map_binary(const Tensor& a, const Tensor& b, const Shape& out_shape, F f)
         const T* pa = a.data<T>();
         const T* pb = b.data<T>();
         T* po = out.data<T>();
-        bool a_full = a.shape() == out_shape, b_full = b.shape() == out_shape;
-        kernels::parallel_for(
-            out.numel(), kElementwiseGrain, [&](std::int64_t begin, std::int64_t end) {
-                if (a_full && b_full) {
-                    for (std::int64_t i = begin; i < end; ++i) po[i] = f(pa[i], pb[i]);
-                } else if (a_full && b.numel() == 1) {
-                    for (std::int64_t i = begin; i < end; ++i) po[i] = f(pa[i], pb[0]);
-                } else if (b_full && a.numel() == 1) {
-                    for (std::int64_t i = begin; i < end; ++i) po[i] = f(pa[0], pb[i]);
-                } else if (a.numel() == 1 && b.numel() == 1) {
-                    for (std::int64_t i = begin; i < end; ++i) po[i] = f(pa[0], pb[0]);
-                } else if (a_full && b.dim() == 1 && b.numel() == out_shape[out_shape.rank() - 1]) {
-                    std::int64_t n = b.numel();  // one row combined with every row, as a bias
-                    for (std::int64_t i = begin; i < end;) {
-                        std::int64_t j = i % n, len = std::min(n - j, end - i);
-                        for (std::int64_t k = 0; k < len; ++k) po[i + k] = f(pa[i + k], pb[j + k]);
-                        i += len;
-                    }
-                } else {
-                    broadcast_range(pa, pb, po, out_shape, broadcast_strides(a.shape(), out_shape),
-                                    broadcast_strides(b.shape(), out_shape), begin, end, f);
-                }
-            });
+        kernels::parallel_for(out.numel(), kElementwiseGrain,
+                              [&](std::int64_t begin, std::int64_t end) {
+                                  binary_range(a, b, pa, pb, po, out_shape, begin, end, f);
+                              });
     });
     return out;
 }
+
+// As map_binary for a and b of any one dtype (int64 and bool too); out has dtype `out_dtype`,
+// whose scalar type must be what f returns (bool for comparisons).
+template <class F>
+Tensor map_binary_to(const Tensor& a, const Tensor& b, const Shape& out_shape, Dtype out_dtype,
+                     F f) {
+    Tensor out = empty(out_shape, out_dtype);
+    dispatch_any(a.dtype(), [&]<class T>() {
+        const T* pa = a.data<T>();
+        const T* pb = b.data<T>();
+        auto* po = out.data<decltype(f(T{}, T{}))>();
+        kernels::parallel_for(out.numel(), kElementwiseGrain,
+                              [&](std::int64_t begin, std::int64_t end) {
+                                  binary_range(a, b, pa, pb, po, out_shape, begin, end, f);
+                              });
+    });
+    return out;
+}
+
+// out[i] = f(x[i]) for x of any dtype; out has dtype `out_dtype`, whose scalar type must be what f
+// returns.
+template <class F>
+Tensor map_unary_to(const Tensor& x, Dtype out_dtype, F f) {
+    Tensor out = empty(x.shape(), out_dtype);
+    dispatch_any(x.dtype(), [&]<class T>() {
+        const T* src = x.data<T>();
+        auto* dst = out.data<decltype(f(T{}))>();
+        kernels::parallel_for(x.numel(), kElementwiseGrain,
+                              [&](std::int64_t begin, std::int64_t end) {
+                                  for (std::int64_t i = begin; i < end; ++i) dst[i] = f(src[i]);
+                              });
+    });
+    return out;
+}
+
+// out = condition ? a : b elementwise, the three broadcast to `out_shape` (already validated);
+// condition is bool, a and b share any one dtype, which out takes.
+Tensor select(const Tensor& condition, const Tensor& a, const Tensor& b, const Shape& out_shape);
 
 }  // namespace potatolemon::detail

@@ -2,18 +2,22 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string>
 
 namespace potatolemon {
 
 Tensor empty(const Shape& shape, Dtype dtype) {
-    return Tensor(detail::TensorImpl::allocate(shape, dtype));
+    Tensor t(detail::TensorImpl::allocate(shape, dtype));
+    if (dtype == Dtype::boolean)
+        std::memset(t.impl()->data, 0, static_cast<std::size_t>(t.numel()));
+    return t;
 }
 
 Tensor full(const Shape& shape, double value, Dtype dtype) {
     Tensor t = empty(shape, dtype);
     dispatch_any(dtype,
-                 [&]<class T>() { std::fill_n(t.data<T>(), t.numel(), static_cast<T>(value)); });
+                 [&]<class T>() { std::fill_n(t.data<T>(), t.numel(), value_cast<T>(value)); });
     return t;
 }
 
@@ -40,7 +44,10 @@ Tensor copy_values(const std::vector<V>& values, const Shape& shape, Dtype dtype
         throw ShapeError("from_vector: " + std::to_string(values.size()) +
                          " values do not fill shape " + to_string(shape));
     Tensor t = empty(shape, dtype);
-    dispatch_any(dtype, [&]<class T>() { std::copy(values.begin(), values.end(), t.data<T>()); });
+    dispatch_any(dtype, [&]<class T>() {
+        std::transform(values.begin(), values.end(), t.data<T>(),
+                       [](V v) { return value_cast<T>(v); });
+    });
     return t;
 }
 
@@ -89,10 +96,11 @@ Tensor tensor(std::initializer_list<std::initializer_list<std::initializer_list<
 Tensor arange(double start, double end, double step, Dtype dtype) {
     if (step == 0 || !std::isfinite(start) || !std::isfinite(end) || !std::isfinite(step))
         throw ShapeError("arange: step must be non-zero and bounds finite");
+    if (dtype == Dtype::boolean) throw DtypeError("arange: no ranges of bool (as PyTorch)");
     auto n = static_cast<std::int64_t>(std::max(0.0, std::ceil((end - start) / step)));
     Tensor t = empty(Shape{n}, dtype);
     dispatch_any(dtype, [&]<class T>() {
-        for (std::int64_t i = 0; i < n; ++i) t.data<T>()[i] = static_cast<T>(start + i * step);
+        for (std::int64_t i = 0; i < n; ++i) t.data<T>()[i] = value_cast<T>(start + i * step);
     });
     return t;
 }

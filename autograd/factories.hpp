@@ -10,7 +10,8 @@
 
 namespace potatolemon {
 
-Tensor empty(const Shape& shape, Dtype dtype = Dtype::float32);  // uninitialised
+// Uninitialised, except that bool is false: a byte other than 0 or 1 is not a valid bool.
+Tensor empty(const Shape& shape, Dtype dtype = Dtype::float32);
 Tensor zeros(const Shape& shape, Dtype dtype = Dtype::float32);
 Tensor ones(const Shape& shape, Dtype dtype = Dtype::float32);
 Tensor full(const Shape& shape, double value, Dtype dtype = Dtype::float32);
@@ -33,7 +34,8 @@ Tensor tensor(std::initializer_list<std::initializer_list<double>> rows,
 Tensor tensor(std::initializer_list<std::initializer_list<std::initializer_list<double>>> planes,
               Dtype dtype = Dtype::float32);
 
-// [start, end) in steps of `step` (numpy's length rule); throws ShapeError on step 0.
+// [start, end) in steps of `step` (numpy's length rule); throws ShapeError on step 0 and
+// DtypeError for bool.
 Tensor arange(double start, double end, double step = 1, Dtype dtype = Dtype::float32);
 Tensor arange(std::int64_t n, Dtype dtype = Dtype::float32);
 

@@ -12,34 +12,11 @@ std::uint64_t splitmix64(std::uint64_t& x) {
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
 }
-std::uint64_t rotl(std::uint64_t x, int k) {
-    return (x << k) | (x >> (64 - k));
-}
 }  // namespace
 
 void Generator::seed_(std::uint64_t seed) {
     for (auto& s : state_) s = splitmix64(seed);
     has_spare_ = false;
-}
-
-std::uint64_t Generator::next_u64() {
-    std::uint64_t result = rotl(state_[1] * 5, 7) * 9;
-    std::uint64_t t = state_[1] << 17;
-    state_[2] ^= state_[0];
-    state_[3] ^= state_[1];
-    state_[1] ^= state_[2];
-    state_[0] ^= state_[3];
-    state_[2] ^= t;
-    state_[3] = rotl(state_[3], 45);
-    return result;
-}
-
-double Generator::uniform() {
-    return static_cast<double>(next_u64() >> 11) * 0x1.0p-53;
-}
-
-float Generator::uniform_float() {
-    return static_cast<float>(next_u64() >> 40) * 0x1.0p-24f;
 }
 
 double Generator::normal() {

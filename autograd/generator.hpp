@@ -11,12 +11,27 @@ public:
     explicit Generator(std::uint64_t seed = 0) { seed_(seed); }
     void manual_seed(std::uint64_t seed) { seed_(seed); }
 
-    std::uint64_t next_u64();
-    double uniform();       // [0, 1), 53 random bits
-    float uniform_float();  // [0, 1), 24 random bits
-    double normal();        // standard normal (Box–Muller)
+    // Inline so that a loop of draws (dropout's mask, uniform tensors) keeps the state in
+    // registers: ~4x the throughput of a call per draw.
+    std::uint64_t next_u64() {
+        std::uint64_t result = rotl_(state_[1] * 5, 7) * 9;
+        std::uint64_t t = state_[1] << 17;
+        state_[2] ^= state_[0];
+        state_[3] ^= state_[1];
+        state_[1] ^= state_[2];
+        state_[0] ^= state_[3];
+        state_[2] ^= t;
+        state_[3] = rotl_(state_[3], 45);
+        return result;
+    }
+    // [0, 1), 53 random bits
+    double uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+    // [0, 1), 24 random bits
+    float uniform_float() { return static_cast<float>(next_u64() >> 40) * 0x1.0p-24f; }
+    double normal();  // standard normal (Box–Muller)
 
 private:
+    static std::uint64_t rotl_(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
     void seed_(std::uint64_t seed);
     std::uint64_t state_[4] = {};
     double spare_normal_ = 0;

@@ -52,6 +52,11 @@ const std::vector<OpInfo>& op_table() {
         op_rows::add_shape_rows(t);
         op_rows::add_reduce_rows(t);
         op_rows::add_index_rows(t);
+        op_rows::add_compare_rows(t);
+        op_rows::add_pool_rows(t);
+        op_rows::add_norm_rows(t);
+        op_rows::add_activation_rows(t);
+        op_rows::add_conv_rows(t);
         return t;
     }();
     return table;

@@ -1,4 +1,5 @@
-// Op table rows: slices, index_select/index_add, gather/scatter_add and concat.
+// Op table rows: slices, index_select/index_add (embedding among the samples), gather/scatter_add
+// and concat.
 #include "autograd/op_table_rows.hpp"
 #include "autograd/potatolemon.hpp"
 
@@ -26,8 +27,19 @@ void add_index_rows(std::vector<OpInfo>& t) {
               [](const Inputs& x) {
                   return index_select(x[0], 0, index_of({2, 0, 2}));
               }},
-             {"column 1 of [4, 3]", {{4, 3}}, [](const Inputs& x) {
-                  return index_select(x[0], 1, index_of({1}));
+             {"column 1 of [4, 3]",
+              {{4, 3}},
+              [](const Inputs& x) { return index_select(x[0], 1, index_of({1})); }},
+             {"embedding: [2, 3] indices with repeats into [4, 3]",
+              {{4, 3}},
+              [](const Inputs& x) {
+                  return embedding(x[0], index_of({{3, 0, 3}, {1, 3, 0}}));
+              }},
+             {"embedding: rank-0 index into [4, 3]",
+              {{4, 3}},
+              [](const Inputs& x) { return embedding(x[0], scalar_tensor(2).to(Dtype::int64)); }},
+             {"embedding: [0] indices into [4, 3] (zero-size)", {{4, 3}}, [](const Inputs& x) {
+                  return embedding(x[0], zeros({0}, Dtype::int64));
               }}});
     add_row(t, Op::index_add, any,
             {{"[2, 3] added to rows (1, 1) of [4, 3]",

@@ -1,4 +1,4 @@
-// Op table rows: sum_to, sum, mean, max, min, softmax and log_softmax.
+// Op table rows: sum_to, sum, mean, max, min, var, std, logsumexp, softmax and log_softmax.
 #include "autograd/op_table_rows.hpp"
 #include "autograd/potatolemon.hpp"
 
@@ -50,6 +50,63 @@ std::vector<OpSample> extreme_samples(bool is_max) {
     return out;
 }
 
+// var or std over all elements, each dim of [2, 3] with and without keepdim, dims that are not
+// adjacent, corrections 0 to 2, and size-1 dims; std's rank 0 is 0 with gradient 0 by convention.
+std::vector<OpSample> deviation_samples(bool is_std) {
+    auto call = [is_std](const Tensor& x, Dims dims, double correction, bool keep) {
+        return is_std ? std(x, dims, correction, keep) : var(x, dims, correction, keep);
+    };
+    std::vector<OpSample> out{
+        {"all of [2, 3]", {{2, 3}}, [call](const Inputs& x) { return call(x[0], {}, 1, false); }},
+        {"rank 0, correction 0",
+         {{}},
+         [call](const Inputs& x) { return call(x[0], {}, 0, false); }},
+        {"rank 0 dim -1, keepdim, correction 0",
+         {{}},
+         [call](const Inputs& x) { return call(x[0], {-1}, 0, true); }},
+        {"[2, 3, 2] dims 0 and 2 (not adjacent), correction 0",
+         {{2, 3, 2}},
+         [call](const Inputs& x) {
+             return call(x[0], {0, 2}, 0, false);
+         }},
+        {"[2, 3, 2] dims -2 and -1, keepdim, correction 2",
+         {{2, 3, 2}},
+         [call](const Inputs& x) {
+             return call(x[0], {-2, -1}, 2, true);
+         }},
+        {"[3, 1] dim 1 (size 1), correction 0",
+         {{3, 1}},
+         [call](const Inputs& x) { return call(x[0], {1}, 0, false); }},
+        {"[0, 3] dim 1 (no rows)", {{0, 3}}, [call](const Inputs& x) {
+             return call(x[0], {1}, 1, false);
+         }}};
+    for (std::int64_t d : {0, 1, -1})
+        for (bool keep : {false, true})
+            out.push_back({"[3, 4] dim " + std::to_string(d) + " keepdim " + std::to_string(keep),
+                           {{3, 4}},
+                           [call, d, keep](const Inputs& x) { return call(x[0], {d}, 1, keep); }});
+    return out;
+}
+
+std::vector<OpSample> logsumexp_samples() {
+    auto call = [](Dims dims, bool keep) {
+        return [dims, keep](const Inputs& x) { return logsumexp(x[0], dims, keep); };
+    };
+    std::vector<OpSample> out{
+        {"all of rank 0", {{}}, call({}, false)},
+        {"rank 0 dim 0", {{}}, call({0}, false)},
+        {"all of [2, 3]", {{2, 3}}, call({}, false)},
+        {"[2, 3, 2] dims 0 and 2 (not adjacent)", {{2, 3, 2}}, call({0, 2}, false)},
+        {"[2, 3, 2] dims 1 and 2, keepdim", {{2, 3, 2}}, call({1, 2}, true)},
+        {"[0, 3] dim 1 (no rows)", {{0, 3}}, call({1}, false)}};
+    for (std::int64_t d : {0, 1, -1})
+        for (bool keep : {false, true})
+            out.push_back({"[3, 4] dim " + std::to_string(d) + " keepdim " + std::to_string(keep),
+                           {{3, 4}},
+                           call({d}, keep)});
+    return out;
+}
+
 std::vector<OpSample> softmax_samples(Tensor (*op)(const Tensor&, std::int64_t)) {
     std::vector<OpSample> out{{"[4] dim 0", {{4}}, [op](const Inputs& x) { return op(x[0], 0); }}};
     for (std::int64_t d : {0, 1, -1})
@@ -80,6 +137,9 @@ void add_reduce_rows(std::vector<OpInfo>& t) {
     add_row(t, Op::mean, any, reduction_samples(true));
     add_row(t, Op::max, distinct, extreme_samples(true));
     add_row(t, Op::min, distinct, extreme_samples(false));
+    add_row(t, Op::var, any, deviation_samples(false));
+    add_row(t, Op::std, any, deviation_samples(true));
+    add_row(t, Op::logsumexp, any, logsumexp_samples());
     add_row(t, Op::softmax, any, softmax_samples(softmax));
     add_row(t, Op::log_softmax, any, softmax_samples(log_softmax));
 }

@@ -29,5 +29,10 @@ void add_matmul_rows(std::vector<OpInfo>& table);
 void add_shape_rows(std::vector<OpInfo>& table);
 void add_reduce_rows(std::vector<OpInfo>& table);
 void add_index_rows(std::vector<OpInfo>& table);
+void add_compare_rows(std::vector<OpInfo>& table);
+void add_pool_rows(std::vector<OpInfo>& table);
+void add_norm_rows(std::vector<OpInfo>& table);
+void add_activation_rows(std::vector<OpInfo>& table);
+void add_conv_rows(std::vector<OpInfo>& table);
 
 }  // namespace potatolemon::op_rows

@@ -1,4 +1,4 @@
-// Op table rows: permute, reshape and expand with the composites sampled through them.
+// Op table rows: permute, reshape, expand and pad, with the composites sampled through them.
 #include "autograd/op_table_rows.hpp"
 #include "autograd/potatolemon.hpp"
 
@@ -47,6 +47,41 @@ void add_shape_rows(std::vector<OpInfo>& t) {
               }},
              {"rank 0 to [2, 2]", {{}}, [](const Inputs& x) {
                   return broadcast_to(x[0], {2, 2});
+              }}});
+    add_row(t, Op::pad, any,
+            {{"[2, 3] last dim by (1, 2)",
+              {{2, 3}},
+              [](const Inputs& x) {
+                  return pad(x[0], {1, 2});
+              }},
+             {"[2, 3] both dims by (1, 0, 2, 1), value 2.5",
+              {{2, 3}},
+              [](const Inputs& x) {
+                  return pad(x[0], {1, 0, 2, 1}, 2.5);
+              }},
+             {"[2, 4] cropped by (-1, 0)",
+              {{2, 4}},
+              [](const Inputs& x) {
+                  return pad(x[0], {-1, 0});
+              }},
+             {"[3, 4] mixed (-1, 2, 1, -2)",
+              {{3, 4}},
+              [](const Inputs& x) {
+                  return pad(x[0], {-1, 2, 1, -2});
+              }},
+             {"[2, 3, 2] all three dims (1, 1, 0, 0, 2, -1)",
+              {{2, 3, 2}},
+              [](const Inputs& x) {
+                  return pad(x[0], {1, 1, 0, 0, 2, -1});
+              }},
+             {"rank 0, no pads", {{}}, [](const Inputs& x) { return pad(x[0], {}); }},
+             {"[2, 0] to [2, 2] by (1, 1)",
+              {{2, 0}},
+              [](const Inputs& x) {
+                  return pad(x[0], {1, 1});
+              }},
+             {"[2, 3] cropped to [2, 0] by (0, -3)", {{2, 3}}, [](const Inputs& x) {
+                  return pad(x[0], {0, -3});
               }}});
 }
 

@@ -168,6 +168,31 @@ Tensor index_add(const Tensor& x, std::int64_t dim, const Tensor& index, const T
                   });
 }
 
+// A composite of index_select (which already accumulates repeated rows in its backward) and a
+// view: two tape entries, the rows copied once.
+Tensor embedding(const Tensor& weight, const Tensor& indices) {
+    check_floating(weight, "embedding");
+    check_index(indices, "embedding");
+    if (weight.dim() != 2)
+        throw ShapeError("embedding: weight must be [V, D], got " + to_string(weight.shape()));
+    if (indices.dim() >= Shape::kMaxRank)
+        throw ShapeError("embedding: indices " + to_string(indices.shape()) +
+                         " leave no room for " + "the embedding dim (rank limit " +
+                         std::to_string(Shape::kMaxRank) + ")");
+    std::int64_t rows = weight.shape()[0];
+    const std::int64_t* p = indices.data<std::int64_t>();
+    for (std::int64_t i = 0, n = indices.numel(); i < n; ++i)
+        if (p[i] < 0 || p[i] >= rows)
+            throw IndexError("embedding: index " + std::to_string(p[i]) + " (entry " +
+                             std::to_string(i) + " of indices " + to_string(indices.shape()) +
+                             ") out of range for " + std::to_string(rows) + " embeddings (weight " +
+                             to_string(weight.shape()) + ")");
+    Tensor flat(detail::TensorImpl::view_of(indices.impl(), Shape{indices.numel()}));
+    Shape shape = indices.shape();
+    shape.push_back(weight.shape()[1]);
+    return view(index_select(weight, 0, flat), shape);
+}
+
 namespace {
 // Checks index against x for gather/scatter_add, then calls f(i, offset) for every entry i of
 // index, where offset is x's element that entry addresses along dim.

@@ -1,7 +1,8 @@
 // Indexing: slices, row selection by an int64 index tensor (mini-batches), gather/scatter_add along
 // a dim (picking class scores), concat and stack. Each differentiable op's backward is its partner:
-// slice ↔ slice_backward, index_select ↔ index_add, gather ↔ scatter_add. Index tensors are int64;
-// out-of-range entries throw IndexError naming the op, the entry and the shapes.
+// slice ↔ slice_backward, index_select ↔ index_add, gather ↔ scatter_add; embedding is
+// index_select of rows. Index tensors are int64; out-of-range entries throw IndexError naming the
+// op, the entry and the shapes.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -28,6 +29,12 @@ Tensor index_add(const Tensor& x, std::int64_t dim, const Tensor& index, const T
 Tensor gather(const Tensor& x, std::int64_t dim, const Tensor& index);
 // out = x, then out[i][index[i][j]] += src[i][j] for dim 1 (and likewise); index has src's shape.
 Tensor scatter_add(const Tensor& x, std::int64_t dim, const Tensor& index, const Tensor& src);
+
+// Rows of weight [V, D] picked by `indices` (int64, any shape, entries in [0, V)): out has shape
+// indices.shape + [D] (rank-0 indices give [D]). The gradient of a row sums over the entries that
+// picked it. Throws IndexError naming the entry and V, ShapeError unless weight is 2-D, DtypeError
+// unless indices is int64 and weight floating.
+Tensor embedding(const Tensor& weight, const Tensor& indices);
 
 // Joins tensors of equal shape except along dim.
 Tensor concat(const std::vector<Tensor>& xs, std::int64_t dim);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "autograd/elementwise_kernels.hpp"
 #include "autograd/factories.hpp"
 #include "autograd/ops_elementwise.hpp"
 #include "autograd/ops_index.hpp"
@@ -20,6 +21,10 @@ using DimList = SmallVector<int, 6>;  // reduced dims, without a heap allocation
 // Sorted, unique, normalised dims; an empty list means every dim.
 DimList reduced_dims(const Tensor& x, const std::vector<std::int64_t>& dims, const char* op) {
     DimList out;
+    if (x.dim() == 0) {  // dim 0 or -1 name its one implicit dim, as in PyTorch's reductions
+        for (std::int64_t d : dims) normalize_dim(d, 1, op);
+        return out;
+    }
     for (std::int64_t d : dims) out.push_back(normalize_dim(d, x.dim(), op));
     if (dims.empty())
         for (int d = 0; d < x.dim(); ++d) out.push_back(d);
@@ -167,6 +172,84 @@ Tensor max(const Tensor& x) {
 Tensor min(const Tensor& x) {
     check_floating(x, "min");
     return view(min(view(x, Shape{x.numel()}), 0).values, Shape{});
+}
+
+namespace {
+// x arranged so the reduced dims (sorted) are one block of its (outer, n, inner) view: x itself
+// when they are adjacent, else a copy with them moved last, the kept dims in their order (the
+// result's). Rank 0 has no dims and is one block of one element.
+struct ReduceLayout {
+    Tensor x;
+    detail::BlockView view;
+};
+ReduceLayout reduce_layout(const Tensor& x, const DimList& dims) {
+    if (dims.empty()) return {x, {}};
+    int first = dims[0], last = dims[dims.size() - 1];
+    if (last - first + 1 == static_cast<int>(dims.size()))
+        return {x, block_view(x.shape(), first, last)};
+    std::vector<std::int64_t> order;
+    for (int d = 0; d < x.dim(); ++d)
+        if (!std::binary_search(dims.begin(), dims.end(), d)) order.push_back(d);
+    for (int d : dims) order.push_back(d);
+    Tensor moved = permute(x.detach(), order);
+    return {moved, block_view(moved.shape(), x.dim() - static_cast<int>(dims.size()), x.dim() - 1)};
+}
+
+// var and std: one kernel, and one tape entry whose backward is
+// var'(x) = 2 (x - mean(x)) / (n - correction), the divisor unclamped as in PyTorch's var_backward;
+// std' = var' / (2 std).
+Tensor deviation(Op op, const Tensor& x, const std::vector<std::int64_t>& dims, double correction,
+                 bool keepdim) {
+    const bool is_std = op == Op::std;
+    const char* name = is_std ? "std" : "var";
+    check_floating(x, name);
+    DimList ds = reduced_dims(x, dims, name);
+    Shape kept = keepdim_shape(x.shape(), ds);
+    ReduceLayout layout = reduce_layout(x, ds);
+    Tensor out = detail::var_block(layout.x, layout.view, correction, is_std,
+                                   keepdim ? kept : dropped_shape(x.shape(), ds));
+    if (!should_record(x)) return out;
+    return record(op, out, {x},
+                  [x, kept, is_std, all = std::vector<std::int64_t>(ds.begin(), ds.end()),
+                   dof = static_cast<double>(layout.view.n) - correction](const Tensor& grad_out,
+                                                                          const Tensor& out) {
+                      if (x.numel() == 0) return Grads{zeros_like(x)};
+                      Tensor g = view(grad_out, kept);
+                      if (is_std) {
+                          // Where std is 0 the gradient is 0 (PyTorch's convention); the mask is
+                          // a constant of the graph and keeps the division finite there.
+                          Tensor std_kept = view(out, kept);
+                          Tensor zero = detail::map_unary(
+                              std_kept, [](auto v) { return static_cast<decltype(v)>(v == 0); });
+                          g = g * (1.0 - zero) / (std_kept * 2.0 + zero);
+                      }
+                      return Grads{(x - mean(x, all, true)) * g * (2.0 / dof)};
+                  });
+}
+}  // namespace
+
+Tensor var(const Tensor& x, const std::vector<std::int64_t>& dims, double correction,
+           bool keepdim) {
+    return deviation(Op::var, x, dims, correction, keepdim);
+}
+
+Tensor std(const Tensor& x, const std::vector<std::int64_t>& dims, double correction,
+           bool keepdim) {
+    return deviation(Op::std, x, dims, correction, keepdim);
+}
+
+// logsumexp'(x) = exp(x - out): the softmax over the reduced dims, from the saved result.
+Tensor logsumexp(const Tensor& x, const std::vector<std::int64_t>& dims, bool keepdim) {
+    check_floating(x, "logsumexp");
+    DimList ds = reduced_dims(x, dims, "logsumexp");
+    Shape kept = keepdim_shape(x.shape(), ds);
+    ReduceLayout layout = reduce_layout(x, ds);
+    Tensor out = detail::logsumexp_block(layout.x, layout.view,
+                                         keepdim ? kept : dropped_shape(x.shape(), ds));
+    if (!should_record(x)) return out;
+    return record(Op::logsumexp, out, {x}, [x, kept](const Tensor& grad_out, const Tensor& out) {
+        return Grads{view(grad_out, kept) * exp(x - view(out, kept))};
+    });
 }
 
 // softmax' : y (g - sum(g y)), from the saved result y.

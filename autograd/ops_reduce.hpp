@@ -1,6 +1,7 @@
 // Reductions over all elements or over given dims (with keepdim): sum, mean, max, min; sum_to, the
-// one helper every broadcasting op uses to bring a gradient back to an input's shape; and the
-// numerically stable softmax and log_softmax. Bad dims throw IndexError.
+// one helper every broadcasting op uses to bring a gradient back to an input's shape; the
+// statistics var, std and logsumexp; and the numerically stable softmax and log_softmax. Bad dims
+// throw IndexError.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -26,6 +27,19 @@ Tensor max(const Tensor& x);  // over all elements, rank 0
 Tensor min(const Tensor& x);
 ValuesIndices max(const Tensor& x, std::int64_t dim, bool keepdim = false);
 ValuesIndices min(const Tensor& x, std::int64_t dim, bool keepdim = false);
+
+// The variance over `dims` (empty: all; negative dims count from the end), with PyTorch's
+// divisor max(0, n - correction): correction 1 is the unbiased estimate, 0 the biased one; past n
+// the result is inf (or NaN for a constant or empty input). One kernel, two passes in double.
+Tensor var(const Tensor& x, const std::vector<std::int64_t>& dims, double correction = 1,
+           bool keepdim = false);
+// sqrt(var); its gradient is 0 where the result is 0, as PyTorch's. Under `using namespace
+// potatolemon` a plain `std(...)` is ambiguous with namespace std: call potatolemon::std.
+Tensor std(const Tensor& x, const std::vector<std::int64_t>& dims, double correction = 1,
+           bool keepdim = false);
+// log(sum(exp(x))) over `dims` (empty: all), shifted by the max: finite for large inputs; an all
+// -inf (or empty) run gives -inf, as PyTorch.
+Tensor logsumexp(const Tensor& x, const std::vector<std::int64_t>& dims, bool keepdim = false);
 
 // exp(x - max) / sum(exp(x - max)) along dim: finite for inputs of any magnitude.
 Tensor softmax(const Tensor& x, std::int64_t dim);

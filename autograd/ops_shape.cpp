@@ -183,4 +183,77 @@ Tensor expand(const Tensor& x, const Shape& shape) {
                   });
 }
 
+namespace {
+// Per dim of x: where the part of x that pad keeps starts in x and in the result, and its length.
+struct PadBox {
+    std::array<std::int64_t, Shape::kMaxRank> from{}, to{}, count{};
+};
+
+// The padded shape of x, after checking pads (see pad in ops_shape.hpp); fills `box`.
+Shape padded_shape(const Tensor& x, const std::vector<std::int64_t>& pads, PadBox& box) {
+    if (pads.size() % 2 != 0 || pads.size() / 2 > static_cast<std::size_t>(x.dim()))
+        throw ShapeError("pad: " + std::to_string(pads.size()) + " pads for " +
+                         to_string(x.shape()) +
+                         "; give (before, after) pairs, at most one per dim");
+    Shape shape = x.shape();
+    for (int d = 0; d < x.dim(); ++d) box.count[d] = shape[d];
+    for (std::size_t i = 0; i < pads.size() / 2; ++i) {
+        int d = x.dim() - 1 - static_cast<int>(i);
+        std::int64_t in = shape[d], before = pads[2 * i], after = pads[2 * i + 1];
+        std::int64_t kept = in + std::min<std::int64_t>(before, 0);  // after the front crop
+        std::int64_t size;
+        if (before < -in || after < -kept || __builtin_add_overflow(in, before, &size) ||
+            __builtin_add_overflow(size, after, &size))
+            throw ShapeError("pad: pads (" + std::to_string(before) + ", " + std::to_string(after) +
+                             ") do not fit dim " + std::to_string(d) + " of " +
+                             to_string(x.shape()));
+        box.from[d] = std::max<std::int64_t>(-before, 0);
+        box.to[d] = std::max<std::int64_t>(before, 0);
+        box.count[d] = std::min(kept, size - box.to[d]);
+        shape[d] = size;
+    }
+    return shape;
+}
+
+// Copies x's kept box into out, one run of the last dim at a time.
+void pad_copy(const Tensor& x, Tensor& out, const PadBox& box) {
+    int rank = x.dim();
+    if (rank == 0) return dispatch(x.dtype(), [&]<class T>() { *out.data<T>() = *x.data<T>(); });
+    std::int64_t rows = 1;
+    for (int d = 0; d < rank; ++d) rows *= box.count[d];
+    if (rows == 0) return;
+    rows /= box.count[rank - 1];
+    auto in_strides = contiguous_strides(x.shape()), out_strides = contiguous_strides(out.shape());
+    dispatch(x.dtype(), [&]<class T>() {
+        const T* src = x.data<T>();
+        T* dst = out.data<T>();
+        std::array<std::int64_t, Shape::kMaxRank> pos{};
+        for (std::int64_t r = 0; r < rows; ++r) {
+            std::int64_t from = 0, to = 0;
+            for (int d = 0; d < rank; ++d) {
+                from += (box.from[d] + pos[d]) * in_strides[d];
+                to += (box.to[d] + pos[d]) * out_strides[d];
+            }
+            std::copy_n(src + from, box.count[rank - 1], dst + to);
+            for (int d = rank - 2; d >= 0 && ++pos[d] == box.count[d]; --d) pos[d] = 0;
+        }
+    });
+}
+}  // namespace
+
+// pad is linear in x: its backward pads the gradient by the negated pads, cropping what was added
+// and restoring what was cropped with zeros.
+Tensor pad(const Tensor& x, const std::vector<std::int64_t>& pads, double value) {
+    check_floating(x, "pad");
+    PadBox box;
+    Tensor out = full(padded_shape(x, pads, box), value, x.dtype());
+    pad_copy(x, out, box);
+    if (!should_record(x)) return out;
+    return record(Op::pad, out, {x}, [pads](const Tensor& grad_out, const Tensor&) {
+        std::vector<std::int64_t> negated;
+        for (std::int64_t p : pads) negated.push_back(-p);
+        return Grads{pad(grad_out, negated, 0)};
+    });
+}
+
 }  // namespace potatolemon

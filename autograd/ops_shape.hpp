@@ -1,6 +1,7 @@
 // Shape ops: reshape (a view sharing data), permute/transpose (a copy, since storage is
-// contiguous), expand (broadcasting copy), and the composites flatten, squeeze, unsqueeze,
-// broadcast_to. Bad dims throw IndexError; impossible shapes throw ShapeError.
+// contiguous), expand (broadcasting copy), pad (constant padding or cropping), and the composites
+// flatten, squeeze, unsqueeze, broadcast_to. Bad dims throw IndexError; impossible shapes throw
+// ShapeError.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -30,5 +31,11 @@ Tensor expand(const Tensor& x, const Shape& shape);
 inline Tensor broadcast_to(const Tensor& x, const Shape& shape) {
     return expand(x, shape);
 }
+
+// x with `value` added around it, as torch::nn::functional::pad in constant mode: pads holds
+// (before, after) pairs for the last dim first, then the dim before it, and so on (at most
+// 2 * rank entries; dims not named are left alone). A negative pad crops. Throws ShapeError for an
+// odd number of pads, more pairs than dims, or crops larger than their dim.
+Tensor pad(const Tensor& x, const std::vector<std::int64_t>& pads, double value = 0);
 
 }  // namespace potatolemon

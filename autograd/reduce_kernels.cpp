@@ -75,7 +75,7 @@ Tensor sum_block(const Tensor& x, const BlockView& v, const Shape& out_shape, do
 void extreme_block(const Tensor& x, const BlockView& v, bool is_max, Tensor& values,
                    Tensor& indices) {
     std::int64_t* idx = indices.data<std::int64_t>();
-    dispatch(x.dtype(), [&]<class T>() {
+    dispatch_any(x.dtype(), [&]<class T>() {
         const T* src = x.data<T>();
         T* dst = values.data<T>();
         for_outputs(v, [&](std::int64_t o0, std::int64_t o1, std::int64_t i0, std::int64_t i1) {
@@ -97,6 +97,60 @@ void extreme_block(const Tensor& x, const BlockView& v, bool is_max, Tensor& val
             }
         });
     });
+}
+
+Tensor var_block(const Tensor& x, const BlockView& v, double correction, bool take_sqrt,
+                 const Shape& out_shape) {
+    Tensor out = empty(out_shape, x.dtype());
+    double divisor = std::max(0.0, static_cast<double>(v.n) - correction);
+    dispatch(x.dtype(), [&]<class T>() {
+        const T* src = x.data<T>();
+        T* dst = out.data<T>();
+        for_outputs(v, [&](std::int64_t o0, std::int64_t o1, std::int64_t i0, std::int64_t i1) {
+            for (std::int64_t o = o0; o < o1; ++o) {
+                for (std::int64_t i = i0; i < i1; ++i) {
+                    const T* p = src + o * v.n * v.inner + i;
+                    double total = 0;
+                    for (std::int64_t k = 0; k < v.n; ++k) total += p[k * v.inner];
+                    double mu = total / static_cast<double>(v.n);
+                    double squares = 0;
+                    for (std::int64_t k = 0; k < v.n; ++k) {
+                        double d = p[k * v.inner] - mu;
+                        squares += d * d;
+                    }
+                    double variance = squares / divisor;
+                    dst[o * v.inner + i] =
+                        static_cast<T>(take_sqrt ? std::sqrt(variance) : variance);
+                }
+            }
+        });
+    });
+    return out;
+}
+
+Tensor logsumexp_block(const Tensor& x, const BlockView& v, const Shape& out_shape) {
+    Tensor out = empty(out_shape, x.dtype());
+    dispatch(x.dtype(), [&]<class T>() {
+        const T* src = x.data<T>();
+        T* dst = out.data<T>();
+        for_outputs(v, [&](std::int64_t o0, std::int64_t o1, std::int64_t i0, std::int64_t i1) {
+            for (std::int64_t o = o0; o < o1; ++o) {
+                for (std::int64_t i = i0; i < i1; ++i) {
+                    const T* p = src + o * v.n * v.inner + i;
+                    T m = -INFINITY;
+                    for (std::int64_t k = 0; k < v.n; ++k) m = std::max(m, p[k * v.inner]);
+                    // ±inf as the shift would give inf - inf; PyTorch shifts by 0 then, so an
+                    // all -inf run sums to 0 and its log is -inf, and +inf stays +inf.
+                    if (!std::isfinite(m)) m = 0;
+                    double total = 0;
+                    for (std::int64_t k = 0; k < v.n; ++k)
+                        total += std::exp(double(p[k * v.inner]) - double(m));
+                    dst[o * v.inner + i] = static_cast<T>(std::log(total) + double(m));
+                }
+            }
+        });
+    });
+    return out;
 }
 
 Tensor softmax_block(const Tensor& x, const BlockView& v, bool log) {

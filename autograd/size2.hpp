@@ -14,8 +14,14 @@ struct Size2 {
     bool operator==(const Size2&) const = default;
 };
 
+// Appended piece by piece: `"(" + std::to_string(...)` trips GCC 12's -Wrestrict at -O3 (a false
+// positive, GCC bug 105329).
 inline std::string to_string(Size2 s) {
-    return "(" + std::to_string(s.h) + ", " + std::to_string(s.w) + ")";
+    std::string out = "(";
+    out += std::to_string(s.h);
+    out += ", ";
+    out += std::to_string(s.w);
+    return out + ")";
 }
 
 }  // namespace potatolemon

@@ -40,6 +40,7 @@ std::string input_shapes(const SmallVector<Tensor, 3>& inputs) {
 }
 
 bool all_finite(const Tensor& t) {
+    if (!is_floating(t.dtype())) return true;  // int64 and bool hold no NaN or Inf
     return dispatch(t.dtype(), [&]<class T>() {
         const T* p = t.data<T>();
         for (std::int64_t i = 0, n = t.numel(); i < n; ++i)

@@ -104,7 +104,8 @@ Tensor& Tensor::requires_grad_(bool on) {
             "detach() to make a leaf from " +
             to_string(shape()));
     if (on && !is_floating(dtype()))
-        throw DtypeError("requires_grad_: int64 tensors cannot require grad");
+        throw DtypeError(std::string("requires_grad_: ") + dtype_name(dtype()) +
+                         " tensors cannot require grad");
     impl_->requires_grad = on;
     return *this;
 }
@@ -139,8 +140,8 @@ void throw_undefined(const char* op) {
 }
 
 void throw_not_floating(const Tensor& t, const char* op) {
-    throw DtypeError(std::string(op) + ": expected a float32 or float64 tensor, got int64 " +
-                     to_string(t.shape()));
+    throw DtypeError(std::string(op) + ": expected a float32 or float64 tensor, got " +
+                     dtype_name(t.dtype()) + " " + to_string(t.shape()));
 }
 
 void throw_mixed_dtypes(const Tensor& a, const Tensor& b, const char* op) {

@@ -1,5 +1,6 @@
-// Tensor: a cheap-to-copy handle to reference-counted, contiguous, row-major storage of float32 or
-// float64, with the autograd state (requires_grad, grad, the tape entry that produced it).
+// Tensor: a cheap-to-copy handle to reference-counted, contiguous, row-major storage of float32,
+// float64, int64 or bool, with the autograd state (requires_grad, grad, the tape entry that
+// produced it).
 // Ops live in ops_*.hpp, factories in factories.hpp, the tape in tape.hpp.
 #pragma once
 #include <cstdint>
@@ -81,7 +82,9 @@ public:
     double at(std::initializer_list<std::int64_t> index) const;  // throws IndexError
     std::vector<double> values() const;                          // all elements, row-major
 
-    // A copy in another dtype; differentiable (the gradient is converted back).
+    // A copy in another dtype; between float32 and float64 differentiable (the gradient is
+    // converted back), to int64 or bool not recorded. To bool is `!= 0`; a float outside int64's
+    // range (NaN, ±inf) becomes INT64_MIN, as PyTorch on x86.
     Tensor to(Dtype dtype) const;
     // A new tensor sharing the data but not the history: no grad_fn, requires_grad false.
     Tensor detach() const;

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Figures for tests/nn/test_optim.cpp: parameter trajectories of torch.optim.SGD and Adam.
+"""Figures for tests/nn/optim/test_optim.cpp: parameter trajectories of torch.optim.SGD,
+Adam, AdamW and RMSprop.
 
 Model: W [2, 3], b [2] from fixed values; loss = mean((tanh(x Wᵀ + b) - y)^2) on fixed x, y.
 Each config takes 5 steps; the learning rate is halved before step 4 (Optimizer::set_lr in C++,
 param_groups[0]["lr"] here). Written are W and b (row-major, W first) after every step, once in
 float64 and once in float32 (float32 values printed exactly, as doubles), to optim_reference.inc
 beside this script, which test_optim.cpp includes. Run with Debian's torch 1.13:
-    /usr/bin/python3 tests/nn/reference/optim_reference.py
+    /usr/bin/python3 tests/nn/optim/reference/optim_reference.py
 """
 import os
 
@@ -27,6 +28,20 @@ CONFIGS = [  # (name in the C++ test, optimizer factory)
     ("adam", lambda p: torch.optim.Adam(p, lr=0.05)),
     ("adam_custom", lambda p: torch.optim.Adam(p, lr=0.05, betas=(0.8, 0.95), eps=1e-3,
                                                weight_decay=0.1)),
+    ("adam_amsgrad", lambda p: torch.optim.Adam(p, lr=0.05, betas=(0.8, 0.95), weight_decay=0.1,
+                                                amsgrad=True)),
+    ("adamw", lambda p: torch.optim.AdamW(p, lr=0.05)),
+    ("adamw_custom", lambda p: torch.optim.AdamW(p, lr=0.05, betas=(0.8, 0.95), eps=1e-3,
+                                                 weight_decay=0.5)),
+    ("adamw_amsgrad", lambda p: torch.optim.AdamW(p, lr=0.05, betas=(0.8, 0.95), weight_decay=0.5,
+                                                  amsgrad=True)),
+    ("rmsprop", lambda p: torch.optim.RMSprop(p, lr=0.01)),
+    ("rmsprop_custom", lambda p: torch.optim.RMSprop(p, lr=0.02, alpha=0.9, eps=1e-3,
+                                                     weight_decay=0.1)),
+    ("rmsprop_momentum", lambda p: torch.optim.RMSprop(p, lr=0.01, momentum=0.9)),
+    ("rmsprop_centered", lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.9, centered=True)),
+    ("rmsprop_all", lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.9, eps=1e-4,
+                                                  weight_decay=0.2, momentum=0.5, centered=True)),
 ]
 
 

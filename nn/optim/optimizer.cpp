@@ -1,4 +1,4 @@
-#include "nn/optimizer.hpp"
+#include "nn/optim/optimizer.hpp"
 
 #include <sstream>
 #include <stdexcept>
@@ -33,6 +33,16 @@ void Optimizer::zero_grad() {
 void Optimizer::set_lr(double lr) {
     check_hyper(lr >= 0, name_, "lr", lr);
     lr_ = lr;
+}
+
+Optimizer& OptimizerRef::get(const char* user) const {
+    std::shared_ptr<Optimizer*> alive = alive_.lock();
+    if (!alive) throw std::logic_error(std::string(user) + ": its optimizer was destroyed");
+    return **alive;
+}
+
+bool OptimizerRef::refers_to(const Optimizer& optimizer) const {
+    return alive_.lock() == optimizer.alive_;
 }
 
 }  // namespace potatolemon::nn

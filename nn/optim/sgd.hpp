@@ -6,7 +6,7 @@
 #pragma once
 #include <vector>
 
-#include "nn/optimizer.hpp"
+#include "nn/optim/optimizer.hpp"
 
 namespace potatolemon::nn {
 
@@ -27,7 +27,7 @@ public:
 
 private:
     SGDOptions options_;
-    std::vector<Tensor> momentum_buffers_;  // one per parameter, undefined until its first step
+    std::vector<Tensor> momentum_buffer_;  // one per parameter, undefined until its first step
 };
 
 }  // namespace potatolemon::nn

@@ -1,6 +1,6 @@
 // SGD's step: one raw loop per parameter, in the parameter's own precision so float32 runs round
 // as PyTorch's do.
-#include "nn/sgd.hpp"
+#include "nn/optim/sgd.hpp"
 
 #include <stdexcept>
 
@@ -31,8 +31,9 @@ void sgd_update(T* __restrict p, const T* __restrict g, T* __restrict buf, bool 
 }  // namespace
 
 SGD::SGD(std::vector<Tensor> params, SGDOptions options)
-    : Optimizer(std::move(params), options.lr, "SGD"), options_(options),
-      momentum_buffers_(params_.size()) {
+    : Optimizer(std::move(params), options.lr, "SGD"),
+      options_(options),
+      momentum_buffer_(params_.size()) {
     check_hyper(options.momentum >= 0, "SGD", "momentum", options.momentum);
     check_hyper(options.weight_decay >= 0, "SGD", "weight_decay", options.weight_decay);
     if (options.nesterov && (options.momentum <= 0 || options.dampening != 0))
@@ -43,7 +44,7 @@ void SGD::step() {
     for (std::size_t i = 0; i < params_.size(); ++i) {
         Tensor grad = params_[i].grad();  // set_grad keeps it the parameter's shape and dtype
         if (!grad.defined()) continue;
-        Tensor& buf = momentum_buffers_[i];
+        Tensor& buf = momentum_buffer_[i];
         const bool first_step = !buf.defined();
         if (options_.momentum != 0 && first_step) buf = empty(params_[i].shape(), grad.dtype());
         dispatch(grad.dtype(), [&]<class T>() {

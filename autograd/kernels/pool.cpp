@@ -1,0 +1,256 @@
+#include "autograd/kernels/pool.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "autograd/kernels/thread_pool.hpp"
+
+namespace potatolemon::kernels {
+
+namespace {
+// Along one axis, window o starts at coordinate `start` (tap 0); taps first..end-1 land inside
+// the input, the rest in the padding. first >= end: none does.
+struct Taps {
+    std::int64_t start, first, end;
+};
+
+// The taps of every window along one axis; the same for every plane, so computed once per call.
+std::vector<Taps> axis_taps(std::int64_t out, std::int64_t in, std::int64_t kernel,
+                            std::int64_t stride, std::int64_t pad, std::int64_t dilation) {
+    std::vector<Taps> taps(out);
+    for (std::int64_t o = 0; o < out; ++o) {
+        std::int64_t start = o * stride - pad;
+        // ceil(-start / dilation) and ceil((in - start) / dilation), written not to overflow.
+        std::int64_t first = start >= 0 ? 0 : (-start - 1) / dilation + 1;
+        std::int64_t end = start >= in ? 0 : std::min(kernel, (in - start - 1) / dilation + 1);
+        taps[o] = {start, first, end};
+    }
+    return taps;
+}
+
+struct PlaneTaps {
+    std::vector<Taps> rows, cols;
+};
+PlaneTaps plane_taps(const Pool2dGeometry& g) {
+    return {axis_taps(g.out_h, g.in_h, g.kernel_h, g.stride_h, g.pad_h, g.dilation_h),
+            axis_taps(g.out_w, g.in_w, g.kernel_w, g.stride_w, g.pad_w, g.dilation_w)};
+}
+
+constexpr std::int64_t kGrain = 1 << 15;  // elements touched per thread-pool chunk
+
+// Runs body(plane) for every plane on the thread pool; a plane is never split between threads.
+template <class Body>
+void for_planes(const Pool2dGeometry& g, Body body) {
+    // Elements read per plane, in double: kernels may be huge (as long as they fit the padding).
+    double per_plane = double(g.in_h) * double(g.in_w) + double(g.out_h) * double(g.out_w) *
+                                                             double(std::min(g.kernel_h, g.in_h)) *
+                                                             double(std::min(g.kernel_w, g.in_w));
+    auto grain = static_cast<std::int64_t>(std::max(1.0, kGrain / std::max(per_plane, 1.0)));
+    parallel_for(g.planes, grain, [&](std::int64_t p0, std::int64_t p1) {
+        for (std::int64_t p = p0; p < p1; ++p) body(p);
+    });
+}
+
+// The divisor of avg pooling's window (r, c): its full size (clipped to the padded input, as
+// PyTorch does; without ceil mode that is always kernel_h * kernel_w) or the input elements in it.
+// Multiplied in double, exact below 2^53, then rounded to T as PyTorch rounds its int64 product.
+template <class T>
+T avg_divisor(const Pool2dGeometry& g, const Taps& r, const Taps& c, bool count_include_pad) {
+    if (!count_include_pad)
+        return static_cast<T>(double(r.end - r.first) * double(c.end - c.first));
+    std::int64_t h = std::min(r.start + g.kernel_h, g.in_h + g.pad_h) - r.start;
+    std::int64_t w = std::min(c.start + g.kernel_w, g.in_w + g.pad_w) - c.start;
+    return static_cast<T>(double(h) * double(w));
+}
+
+// 2×2 windows without padding or dilation, the CNN's pooling: the fast paths below need no tap
+// bounds (four loads an output) and compute exactly what the general loops do.
+bool plain_2x2(const Pool2dGeometry& g) {
+    return g.kernel_h == 2 && g.kernel_w == 2 && g.pad_h == 0 && g.pad_w == 0 &&
+           g.dilation_h == 1 && g.dilation_w == 1;
+}
+
+// Selects the compiler can make branch-free; the scan order and rules of max_pool2d below.
+template <class T>
+void max_pool2d_2x2(const Pool2dGeometry& g, const T* in, T* out, std::int64_t* indices) {
+    std::int64_t in_w = g.in_w, sh = g.stride_h, sw = g.stride_w;
+    for_planes(g, [&](std::int64_t p) {
+        const T* src = in + p * g.in_h * in_w;
+        T* dst = out + p * g.out_h * g.out_w;
+        std::int64_t* idx = indices + p * g.out_h * g.out_w;
+        for (std::int64_t oh = 0; oh < g.out_h; ++oh, dst += g.out_w, idx += g.out_w) {
+            const T* top = src + oh * sh * in_w;
+            const T* bottom = top + in_w;
+            std::int64_t row = oh * sh * in_w;
+            for (std::int64_t ow = 0; ow < g.out_w; ++ow) {
+                std::int64_t at = row + ow * sw;
+                T max = top[ow * sw];
+                std::int64_t best = at;
+                auto take = [&](T v, std::int64_t pos) {
+                    bool wins = v > max || v != v;  // v != v: NaN, which wins as in PyTorch
+                    max = wins ? v : max;
+                    best = wins ? pos : best;
+                };
+                take(top[ow * sw + 1], at + 1);
+                take(bottom[ow * sw], at + in_w);
+                take(bottom[ow * sw + 1], at + in_w + 1);
+                dst[ow] = max;
+                idx[ow] = best;
+            }
+        }
+    });
+}
+
+// avg_pool2d's: the sum from 0 in scan order, over 4 (the divisor either way without padding).
+template <class T>
+void avg_pool2d_2x2(const Pool2dGeometry& g, const T* in, T* out) {
+    std::int64_t in_w = g.in_w, sh = g.stride_h, sw = g.stride_w;
+    for_planes(g, [&](std::int64_t p) {
+        const T* src = in + p * g.in_h * in_w;
+        T* dst = out + p * g.out_h * g.out_w;
+        for (std::int64_t oh = 0; oh < g.out_h; ++oh, dst += g.out_w) {
+            const T* top = src + oh * sh * in_w;
+            const T* bottom = top + in_w;
+            for (std::int64_t ow = 0; ow < g.out_w; ++ow) {
+                std::int64_t at = ow * sw;
+                dst[ow] = (T(0) + top[at] + top[at + 1] + bottom[at] + bottom[at + 1]) / T(4);
+            }
+        }
+    });
+}
+
+template <class T>
+void avg_pool2d_backward_2x2(const Pool2dGeometry& g, const T* grad_out, T* grad_in) {
+    std::int64_t in_w = g.in_w, sh = g.stride_h, sw = g.stride_w;
+    for_planes(g, [&](std::int64_t p) {
+        T* dst = grad_in + p * g.in_h * in_w;
+        std::fill_n(dst, g.in_h * in_w, T(0));
+        const T* src = grad_out + p * g.out_h * g.out_w;
+        for (std::int64_t oh = 0; oh < g.out_h; ++oh, src += g.out_w) {
+            T* top = dst + oh * sh * in_w;
+            T* bottom = top + in_w;
+            for (std::int64_t ow = 0; ow < g.out_w; ++ow) {
+                std::int64_t at = ow * sw;
+                T share = src[ow] / T(4);
+                top[at] += share;
+                top[at + 1] += share;
+                bottom[at] += share;
+                bottom[at + 1] += share;
+            }
+        }
+    });
+}
+}  // namespace
+
+template <class T>
+void max_pool2d(const Pool2dGeometry& g, const T* in, T* out, std::int64_t* indices) {
+    if (g.kernel_h == 2 && g.kernel_w == 2 && g.pad_h == 0 && g.pad_w == 0 && g.dilation_h == 1 &&
+        g.dilation_w == 1)
+        return max_pool2d_2x2(g, in, out, indices);
+    PlaneTaps taps = plane_taps(g);
+    std::int64_t dh = g.dilation_h, dw = g.dilation_w, in_w = g.in_w;
+    for_planes(g, [&](std::int64_t p) {
+        const T* src = in + p * g.in_h * g.in_w;
+        T* dst = out + p * g.out_h * g.out_w;
+        std::int64_t* idx = indices + p * g.out_h * g.out_w;
+        for (const Taps& r : taps.rows)
+            for (const Taps& c : taps.cols) {
+                if (r.first >= r.end || c.first >= c.end) {
+                    *dst++ = -std::numeric_limits<T>::infinity();
+                    *idx++ = -1;
+                    continue;
+                }
+                std::int64_t best = (r.start + r.first * dh) * in_w + c.start + c.first * dw;
+                T max = src[best];
+                for (std::int64_t j = r.first; j < r.end; ++j) {
+                    std::int64_t row = (r.start + j * dh) * in_w + c.start;
+                    for (std::int64_t i = c.first; i < c.end; ++i) {
+                        T v = src[row + i * dw];
+                        if (v > max || std::isnan(v)) {
+                            max = v;
+                            best = row + i * dw;
+                        }
+                    }
+                }
+                *dst++ = max;
+                *idx++ = best;
+            }
+    });
+}
+
+template <class T>
+bool max_pool2d_backward(const Pool2dGeometry& g, const T* grad_out, const std::int64_t* indices,
+                         T* grad_in) {
+    std::int64_t in_plane = g.in_h * g.in_w, out_plane = g.out_h * g.out_w;
+    std::atomic<bool> in_range{true};
+    for_planes(g, [&](std::int64_t p) {
+        T* dst = grad_in + p * in_plane;
+        std::fill_n(dst, in_plane, T(0));
+        const T* src = grad_out + p * out_plane;
+        const std::int64_t* idx = indices + p * out_plane;
+        for (std::int64_t i = 0; i < out_plane; ++i) {
+            std::int64_t at = idx[i];
+            if (at >= 0 && at < in_plane)
+                dst[at] += src[i];
+            else if (at != -1)
+                in_range.store(false, std::memory_order_relaxed);
+        }
+    });
+    return in_range.load();
+}
+
+template <class T>
+void avg_pool2d(const Pool2dGeometry& g, bool count_include_pad, const T* in, T* out) {
+    if (plain_2x2(g)) return avg_pool2d_2x2(g, in, out);
+    PlaneTaps taps = plane_taps(g);
+    std::int64_t in_w = g.in_w;
+    for_planes(g, [&](std::int64_t p) {
+        const T* src = in + p * g.in_h * g.in_w;
+        T* dst = out + p * g.out_h * g.out_w;
+        for (const Taps& r : taps.rows)
+            for (const Taps& c : taps.cols) {
+                T total = 0;
+                for (std::int64_t j = r.first; j < r.end; ++j) {
+                    const T* row = src + (r.start + j) * in_w + c.start;
+                    for (std::int64_t i = c.first; i < c.end; ++i) total += row[i];
+                }
+                *dst++ = total / avg_divisor<T>(g, r, c, count_include_pad);
+            }
+    });
+}
+
+template <class T>
+void avg_pool2d_backward(const Pool2dGeometry& g, bool count_include_pad, const T* grad_out,
+                         T* grad_in) {
+    if (plain_2x2(g)) return avg_pool2d_backward_2x2(g, grad_out, grad_in);
+    PlaneTaps taps = plane_taps(g);
+    std::int64_t in_w = g.in_w;
+    for_planes(g, [&](std::int64_t p) {
+        T* dst = grad_in + p * g.in_h * g.in_w;
+        std::fill_n(dst, g.in_h * g.in_w, T(0));
+        const T* src = grad_out + p * g.out_h * g.out_w;
+        for (const Taps& r : taps.rows)
+            for (const Taps& c : taps.cols) {
+                T share = *src++ / avg_divisor<T>(g, r, c, count_include_pad);
+                for (std::int64_t j = r.first; j < r.end; ++j) {
+                    T* row = dst + (r.start + j) * in_w + c.start;
+                    for (std::int64_t i = c.first; i < c.end; ++i) row[i] += share;
+                }
+            }
+    });
+}
+
+#define POTATOLEMON_POOL_KERNELS(T)                                                            \
+    template void max_pool2d<T>(const Pool2dGeometry&, const T*, T*, std::int64_t*);           \
+    template bool max_pool2d_backward<T>(const Pool2dGeometry&, const T*, const std::int64_t*, \
+                                         T*);                                                  \
+    template void avg_pool2d<T>(const Pool2dGeometry&, bool, const T*, T*);                    \
+    template void avg_pool2d_backward<T>(const Pool2dGeometry&, bool, const T*, T*);
+POTATOLEMON_POOL_KERNELS(float)
+POTATOLEMON_POOL_KERNELS(double)
+#undef POTATOLEMON_POOL_KERNELS
+
+}  // namespace potatolemon::kernels

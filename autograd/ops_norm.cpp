@@ -1,0 +1,224 @@
+// layer_norm and batch_norm: checks, the kernels of kernels/norm.hpp, and one backward shared by
+// both (normalize_backward), written in Tensor ops.
+#include "autograd/ops_norm.hpp"
+
+#include <cmath>
+#include <string>
+#include <utility>
+
+#include "autograd/factories.hpp"
+#include "autograd/kernels/norm.hpp"
+#include "autograd/ops_elementwise.hpp"
+#include "autograd/ops_reduce.hpp"
+#include "autograd/ops_shape.hpp"
+#include "autograd/tape.hpp"
+
+namespace potatolemon {
+
+namespace {
+// The statistics a normalisation used, in the input's dtype, shaped to broadcast against it.
+struct NormalizationStats {
+    Tensor mean, rstd;  // rstd = 1 / sqrt(var + eps)
+};
+
+// What the backward of y = (x - mean) rstd w + b needs; weight and bias are seen as `param_view`
+// (normalized_shape for layer_norm, [C, 1, ...] for batch_norm).
+struct Normalization {
+    Tensor x, weight, bias;
+    NormalizationStats saved;
+    std::vector<std::int64_t> dims;  // the dims the statistics were taken over
+    Shape param_view;
+    double eps = 0;
+    bool batch_stats = true;  // the statistics are x's own (false: running stats, constants)
+};
+
+// With g = grad_out w and xhat = (x - mean) rstd, over the statistics' dims:
+//   grad_x = rstd (g - mean(g) - xhat mean(g xhat))  (batch statistics; rstd g for running ones),
+//   grad_w = sum(grad_out xhat) and grad_b = sum(grad_out) over the other dims.
+// The saved statistics have no tape link to x: when this backward is itself recorded and x needs
+// a gradient they are rebuilt from x by mean and var, so second derivatives see them move.
+Grads normalize_backward(const Normalization& s, const Tensor& grad_out) {
+    const Tensor& x = s.x;
+    bool need_x = x.requires_grad();
+    bool need_w = s.weight.defined() && s.weight.requires_grad();
+    bool need_b = s.bias.defined() && s.bias.requires_grad();
+    if (x.numel() == 0)  // nothing to average over; every gradient is an empty or zero sum
+        return Grads{need_x ? zeros_like(x) : Tensor(), need_w ? zeros_like(s.weight) : Tensor(),
+                     need_b ? zeros_like(s.bias) : Tensor()};
+    Tensor mu = s.saved.mean, rstd = s.saved.rstd;
+    if (s.batch_stats && need_x && grad_mode_enabled()) {
+        mu = mean(x, s.dims, true);
+        rstd = pow(var(x, s.dims, 0, true) + s.eps, -0.5);
+    }
+    Tensor xhat = need_w || (need_x && s.batch_stats) ? (x - mu) * rstd : Tensor();
+    Tensor grad_x, grad_w, grad_b;
+    if (need_x) {
+        Tensor g = s.weight.defined() ? grad_out * view(s.weight, s.param_view) : grad_out;
+        if (s.batch_stats) g = g - mean(g, s.dims, true) - xhat * mean(g * xhat, s.dims, true);
+        grad_x = g * rstd;
+    }
+    if (need_w) grad_w = view(sum_to(grad_out * xhat, s.param_view), s.weight.shape());
+    if (need_b) grad_b = view(sum_to(grad_out, s.param_view), s.bias.shape());
+    return Grads{grad_x, grad_w, grad_b};
+}
+
+Tensor record_normalization(Op op, const Tensor& out, Normalization s) {
+    SmallVector<Tensor, 3> inputs{s.x, s.weight, s.bias};
+    return record(op, out, std::move(inputs),
+                  [s = std::move(s)](const Tensor& grad_out, const Tensor&) {
+                      return normalize_backward(s, grad_out);
+                  });
+}
+
+// A weight, bias or running stat: undefined, or of `shape` and the input's dtype.
+void check_param(const Tensor& t, const char* what, const Tensor& input, const Shape& shape,
+                 const char* op) {
+    if (!t.defined()) return;
+    check_same_dtype(input, t, op);
+    if (t.shape() != shape)
+        throw ShapeError(std::string(op) + ": " + what + " " + to_string(t.shape()) +
+                         " must have shape " + to_string(shape) + " for input " +
+                         to_string(input.shape()));
+}
+
+std::string dims_string(const std::vector<std::int64_t>& dims) {
+    std::string s = "[";
+    for (std::size_t i = 0; i < dims.size(); ++i) s += (i ? ", " : "") + std::to_string(dims[i]);
+    return s + "]";
+}
+}  // namespace
+
+Tensor layer_norm(const Tensor& input, const std::vector<std::int64_t>& normalized_shape,
+                  const Tensor& weight, const Tensor& bias, double eps) {
+    const char* op = "layer_norm";
+    check_floating(input, op);
+    int k = static_cast<int>(normalized_shape.size()), lead = input.dim() - k;
+    bool fits = k >= 1 && lead >= 0;
+    for (int i = 0; fits && i < k; ++i) fits = input.shape()[lead + i] == normalized_shape[i];
+    if (!fits)
+        throw ShapeError("layer_norm: normalized_shape " + dims_string(normalized_shape) +
+                         " must be the trailing dims of input " + to_string(input.shape()) +
+                         " (and not empty)");
+    Shape param_shape(normalized_shape), kept = input.shape();
+    check_param(weight, "weight", input, param_shape, op);
+    check_param(bias, "bias", input, param_shape, op);
+    std::vector<std::int64_t> dims;
+    for (int d = lead; d < input.dim(); ++d) {
+        dims.push_back(d);
+        kept[d] = 1;
+    }
+    Tensor out = empty(input.shape(), input.dtype());
+    Tensor mean = empty(kept, input.dtype()), rstd = empty(kept, input.dtype());
+    std::int64_t n = param_shape.numel(), rows = kept.numel();
+    dispatch(input.dtype(), [&]<class T>() {
+        kernels::layer_norm<T>(input.data<T>(), weight.defined() ? weight.data<T>() : nullptr,
+                               bias.defined() ? bias.data<T>() : nullptr, rows, n, eps,
+                               out.data<T>(), mean.data<T>(), rstd.data<T>());
+    });
+    if (!should_record(input, weight, bias)) return out;
+    return record_normalization(Op::layer_norm, out,
+                                {input, weight, bias, {mean, rstd}, dims, param_shape, eps, true});
+}
+
+namespace {
+void check_batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var,
+                      const Tensor& weight, const Tensor& bias, bool training) {
+    const char* op = "batch_norm";
+    check_floating(input, op);
+    if (input.dim() < 2)
+        throw ShapeError("batch_norm: input " + to_string(input.shape()) +
+                         " needs at least 2 dims ([N, C, ...])");
+    Shape channels{input.shape()[1]};
+    check_param(running_mean, "running_mean", input, channels, op);
+    check_param(running_var, "running_var", input, channels, op);
+    check_param(weight, "weight", input, channels, op);
+    check_param(bias, "bias", input, channels, op);
+    if (running_mean.defined() != running_var.defined())
+        throw ShapeError(
+            "batch_norm: running_mean and running_var must be both defined or "
+            "both undefined");
+    std::int64_t per_channel = input.shape()[0];
+    for (int d = 2; d < input.dim(); ++d) per_channel *= input.shape()[d];
+    if (training && per_channel == 1)
+        throw ShapeError("batch_norm: expected more than 1 value per channel when training, " +
+                         ("got input " + to_string(input.shape())));
+}
+
+// r = (1 - momentum) r + momentum * stat, in place and in double; stat[c] = values[c] * factor.
+void update_running(const Tensor& r, const std::vector<double>& values, double factor,
+                    double momentum) {
+    dispatch(r.dtype(), [&]<class T>() {
+        T* p = r.data<T>();
+        for (std::size_t c = 0; c < values.size(); ++c)
+            p[c] = static_cast<T>((1 - momentum) * p[c] + momentum * values[c] * factor);
+    });
+}
+
+// Per channel of input seen as [N, C, S].
+struct ChannelStats {
+    std::vector<double> mean, var;  // biased variance
+};
+
+ChannelStats batch_statistics(const Tensor& input, std::int64_t N, std::int64_t C, std::int64_t S) {
+    ChannelStats stats{std::vector<double>(C, 0.0), std::vector<double>(C, 1.0)};
+    if (N * S == 0) return stats;  // no values: the output is empty too
+    dispatch(input.dtype(), [&]<class T>() {
+        kernels::batch_norm_stats<T>(input.data<T>(), N, C, S, stats.mean.data(), stats.var.data());
+    });
+    return stats;
+}
+
+// y = x scale + shift per channel, scale = rstd w and shift = b - mean scale (as PyTorch); the
+// mean and rstd are also stored, in the input's dtype, into `saved`.
+Tensor channel_affine(const Tensor& input, const ChannelStats& stats, const Tensor& weight,
+                      const Tensor& bias, double eps, std::int64_t S,
+                      const NormalizationStats& saved) {
+    std::int64_t N = input.shape()[0], C = input.shape()[1];
+    std::vector<double> w = weight.defined() ? weight.values() : std::vector<double>(C, 1.0);
+    std::vector<double> b = bias.defined() ? bias.values() : std::vector<double>(C, 0.0);
+    std::vector<double> scale(C), shift(C);
+    Tensor out = empty(input.shape(), input.dtype());
+    dispatch(input.dtype(), [&]<class T>() {
+        for (std::int64_t c = 0; c < C; ++c) {
+            double rstd = 1 / std::sqrt(stats.var[c] + eps);
+            scale[c] = rstd * w[c];
+            shift[c] = b[c] - stats.mean[c] * scale[c];
+            saved.mean.data<T>()[c] = static_cast<T>(stats.mean[c]);
+            saved.rstd.data<T>()[c] = static_cast<T>(rstd);
+        }
+        kernels::batch_norm_apply<T>(input.data<T>(), N, C, S, scale.data(), shift.data(),
+                                     out.data<T>());
+    });
+    return out;
+}
+}  // namespace
+
+Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var,
+                  const Tensor& weight, const Tensor& bias, bool training, double momentum,
+                  double eps) {
+    check_batch_norm(input, running_mean, running_var, weight, bias, training);
+    std::int64_t N = input.shape()[0], C = input.shape()[1], S = 1;
+    Shape param_view{C};
+    std::vector<std::int64_t> dims{0};
+    for (int d = 2; d < input.dim(); ++d) {
+        S *= input.shape()[d];
+        param_view.push_back(1);
+        dims.push_back(d);
+    }
+    // Without running stats there is nothing else to normalise with, in either mode (as
+    // nn.BatchNorm with track_running_stats off).
+    bool batch_stats = training || !running_mean.defined();
+    ChannelStats stats = batch_stats ? batch_statistics(input, N, C, S)
+                                     : ChannelStats{running_mean.values(), running_var.values()};
+    if (training && running_mean.defined() && N * S > 0) {
+        update_running(running_mean, stats.mean, 1, momentum);
+        update_running(running_var, stats.var, (N * S) / (N * S - 1.0), momentum);
+    }
+    NormalizationStats saved{empty(param_view, input.dtype()), empty(param_view, input.dtype())};
+    Tensor out = channel_affine(input, stats, weight, bias, eps, S, saved);
+    if (!should_record(input, weight, bias)) return out;
+    return record_normalization(Op::batch_norm, out,
+                                {input, weight, bias, saved, dims, param_view, eps, batch_stats});
+}
+
+}  // namespace potatolemon

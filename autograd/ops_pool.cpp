@@ -1,0 +1,222 @@
+#include "autograd/ops_pool.hpp"
+
+#include <string>
+
+#include "autograd/factories.hpp"
+#include "autograd/kernels/pool.hpp"
+#include "autograd/ops_elementwise.hpp"
+#include "autograd/ops_index.hpp"
+#include "autograd/ops_shape.hpp"
+#include "autograd/tape.hpp"
+
+namespace potatolemon {
+
+namespace {
+struct PoolArgs {
+    Size2 kernel, stride, padding, dilation;
+};
+
+void check_window_arg(Size2 value, const char* name, const char* op) {
+    if (value.h < 1 || value.w < 1)
+        throw ShapeError(std::string(op) + ": " + name + " must be >= 1, got " + to_string(value));
+}
+
+// floor((in + 2 pad - dilation (kernel - 1) - 1) / stride) + 1, or 0 when the dilated kernel
+// does not fit the padded input. Arguments are checked positive and pad <= kernel / 2, so
+// in + 2 pad fits in 64 unsigned bits; a product that does not is larger than any input.
+std::int64_t pooled_size(std::int64_t in, std::int64_t kernel, std::int64_t stride,
+                         std::int64_t pad, std::int64_t dilation) {
+    std::uint64_t padded = std::uint64_t(in) + 2 * std::uint64_t(pad), span;
+    if (__builtin_mul_overflow(std::uint64_t(dilation), std::uint64_t(kernel - 1), &span) ||
+        span >= padded)
+        return 0;
+    return static_cast<std::int64_t>((padded - span - 1) / std::uint64_t(stride)) + 1;
+}
+
+// The geometry of pooling `shape`, after checking every precondition listed in ops_pool.hpp.
+kernels::Pool2dGeometry pool_geometry(const Shape& shape, const PoolArgs& a, const char* op) {
+    int r = shape.rank();
+    (void)shape.numel();  // throws ShapeError if a shape given by the caller overflows
+    if (r != 3 && r != 4)
+        throw ShapeError(std::string(op) + ": expected a [N, C, H, W] or [C, H, W] input, got " +
+                         to_string(shape));
+    std::int64_t c = shape[r - 3], h = shape[r - 2], w = shape[r - 1];
+    if (c == 0 || h == 0 || w == 0)
+        throw ShapeError(std::string(op) +
+                         ": C, H and W must be non-empty (only N may be 0), got " +
+                         to_string(shape));
+    check_window_arg(a.kernel, "kernel_size", op);
+    check_window_arg(a.stride, "stride", op);
+    check_window_arg(a.dilation, "dilation", op);
+    if (a.padding.h < 0 || a.padding.w < 0 || a.padding.h > a.kernel.h / 2 ||
+        a.padding.w > a.kernel.w / 2)
+        throw ShapeError(std::string(op) + ": padding " + to_string(a.padding) +
+                         " must be between 0 and half the kernel size " + to_string(a.kernel));
+    std::int64_t out_h = pooled_size(h, a.kernel.h, a.stride.h, a.padding.h, a.dilation.h);
+    std::int64_t out_w = pooled_size(w, a.kernel.w, a.stride.w, a.padding.w, a.dilation.w);
+    if (out_h < 1 || out_w < 1)
+        throw ShapeError(std::string(op) + ": kernel " + to_string(a.kernel) + " with dilation " +
+                         to_string(a.dilation) + " is larger than the input " + to_string(shape) +
+                         " padded by " + to_string(a.padding));
+    return {r == 4 ? shape[0] * c : c,
+            h,
+            w,
+            out_h,
+            out_w,
+            a.kernel.h,
+            a.kernel.w,
+            a.stride.h,
+            a.stride.w,
+            a.padding.h,
+            a.padding.w,
+            a.dilation.h,
+            a.dilation.w};
+}
+
+Shape pooled_shape(const Shape& input, const kernels::Pool2dGeometry& g) {
+    Shape out = input;
+    out[out.rank() - 2] = g.out_h;
+    out[out.rank() - 1] = g.out_w;
+    return out;
+}
+
+// out[..., i] = x's plane at position indices[..., i] (0 for index -1): the transpose of
+// max_pool2d_backward, written with gather, whose backward (scatter_add) closes the loop.
+Tensor gather_planes(const Tensor& x, const Tensor& indices) {
+    const Shape& s = x.shape();
+    std::int64_t plane = s[s.rank() - 2] * s[s.rank() - 1];
+    std::int64_t planes = plane == 0 ? 0 : x.numel() / plane;
+    std::int64_t out_plane = planes == 0 ? 0 : indices.numel() / planes;
+    Tensor index = empty({planes, out_plane}, Dtype::int64);
+    Tensor mask = empty({planes, out_plane}, x.dtype());
+    bool all_valid = true;
+    const std::int64_t* from = indices.data<std::int64_t>();
+    std::int64_t* to = index.data<std::int64_t>();
+    dispatch(x.dtype(), [&]<class T>() {
+        T* keep = mask.data<T>();
+        for (std::int64_t i = 0, n = index.numel(); i < n; ++i) {
+            bool valid = from[i] >= 0;
+            to[i] = valid ? from[i] : 0;
+            keep[i] = valid ? 1 : 0;
+            all_valid = all_valid && valid;
+        }
+    });
+    Tensor out = gather(view(x, {planes, plane}), 1, index);
+    return view(all_valid ? out : out * mask, indices.shape());
+}
+}  // namespace
+
+ValuesIndices max_pool2d_with_indices(const Tensor& input, Size2 kernel_size,
+                                      std::optional<Size2> stride, Size2 padding, Size2 dilation) {
+    check_floating(input, "max_pool2d");
+    kernels::Pool2dGeometry g =
+        pool_geometry(input.shape(), {kernel_size, stride.value_or(kernel_size), padding, dilation},
+                      "max_pool2d");
+    Shape out_shape = pooled_shape(input.shape(), g);
+    Tensor values = empty(out_shape, input.dtype());
+    Tensor indices = empty(out_shape, Dtype::int64);
+    dispatch(input.dtype(), [&]<class T>() {
+        kernels::max_pool2d(g, input.data<T>(), values.data<T>(), indices.data<std::int64_t>());
+    });
+    // The gradient goes to each window's recorded max: a scatter by the indices.
+    if (should_record(input))
+        values = record(Op::max_pool2d, values, {input},
+                        [indices, in_shape = input.shape()](const Tensor& grad_out, const Tensor&) {
+                            return Grads{max_pool2d_backward(grad_out, indices, in_shape)};
+                        });
+    return {values, indices};
+}
+
+Tensor max_pool2d(const Tensor& input, Size2 kernel_size, std::optional<Size2> stride,
+                  Size2 padding, Size2 dilation) {
+    return max_pool2d_with_indices(input, kernel_size, stride, padding, dilation).values;
+}
+
+Tensor max_pool2d_backward(const Tensor& grad, const Tensor& indices, const Shape& input_shape) {
+    check_floating(grad, "max_pool2d_backward");
+    check_defined(indices, "max_pool2d_backward");
+    if (indices.dtype() != Dtype::int64)
+        throw DtypeError("max_pool2d_backward: indices must be int64, got " +
+                         std::string(dtype_name(indices.dtype())) + " " +
+                         to_string(indices.shape()));
+    const Shape& s = grad.shape();
+    int r = s.rank();
+    (void)input_shape.numel();  // throws ShapeError if it overflows
+    bool fits = (r == 3 || r == 4) && indices.shape() == s && input_shape.rank() == r;
+    for (int d = 0; fits && d < r - 2; ++d) fits = s[d] == input_shape[d];
+    if (!fits)
+        throw ShapeError("max_pool2d_backward: gradient " + to_string(s) + " and indices " +
+                         to_string(indices.shape()) + " do not fit the input " +
+                         to_string(input_shape));
+    kernels::Pool2dGeometry g{r == 4 ? s[0] * s[1] : s[0],
+                              input_shape[r - 2],
+                              input_shape[r - 1],
+                              s[r - 2],
+                              s[r - 1],
+                              1,
+                              1,
+                              1,
+                              1,
+                              0,
+                              0,
+                              1,
+                              1};
+    Tensor out = empty(input_shape, grad.dtype());
+    bool in_range = dispatch(grad.dtype(), [&]<class T>() {
+        return kernels::max_pool2d_backward(g, grad.data<T>(), indices.data<std::int64_t>(),
+                                            out.data<T>());
+    });
+    if (!in_range)
+        throw IndexError("max_pool2d_backward: an index lies outside [-1, " +
+                         std::to_string(g.in_h * g.in_w) + ") for the input " +
+                         to_string(input_shape));
+    if (!should_record(grad)) return out;
+    return record(Op::max_pool2d_backward, out, {grad},
+                  [indices](const Tensor& grad_out, const Tensor&) {
+                      return Grads{gather_planes(grad_out, indices)};
+                  });
+}
+
+Tensor avg_pool2d(const Tensor& input, Size2 kernel_size, std::optional<Size2> stride,
+                  Size2 padding, bool count_include_pad) {
+    check_floating(input, "avg_pool2d");
+    Size2 step = stride.value_or(kernel_size);
+    kernels::Pool2dGeometry g =
+        pool_geometry(input.shape(), {kernel_size, step, padding, 1}, "avg_pool2d");
+    Tensor out = empty(pooled_shape(input.shape(), g), input.dtype());
+    dispatch(input.dtype(), [&]<class T>() {
+        kernels::avg_pool2d(g, count_include_pad, input.data<T>(), out.data<T>());
+    });
+    if (!should_record(input)) return out;
+    return record(Op::avg_pool2d, out, {input},
+                  [in_shape = input.shape(), kernel_size, step, padding, count_include_pad](
+                      const Tensor& grad_out, const Tensor&) {
+                      return Grads{avg_pool2d_backward(grad_out, in_shape, kernel_size, step,
+                                                       padding, count_include_pad)};
+                  });
+}
+
+// A linear map's transpose: its own backward is avg_pool2d again.
+Tensor avg_pool2d_backward(const Tensor& grad, const Shape& input_shape, Size2 kernel_size,
+                           Size2 stride, Size2 padding, bool count_include_pad) {
+    check_floating(grad, "avg_pool2d_backward");
+    kernels::Pool2dGeometry g =
+        pool_geometry(input_shape, {kernel_size, stride, padding, 1}, "avg_pool2d_backward");
+    Shape expected = pooled_shape(input_shape, g);
+    if (grad.shape() != expected)
+        throw ShapeError("avg_pool2d_backward: gradient " + to_string(grad.shape()) +
+                         " does not match the pooled shape " + to_string(expected) + " of " +
+                         to_string(input_shape));
+    Tensor out = empty(input_shape, grad.dtype());
+    dispatch(grad.dtype(), [&]<class T>() {
+        kernels::avg_pool2d_backward(g, count_include_pad, grad.data<T>(), out.data<T>());
+    });
+    if (!should_record(grad)) return out;
+    return record(
+        Op::avg_pool2d_backward, out, {grad},
+        [kernel_size, stride, padding, count_include_pad](const Tensor& grad_out, const Tensor&) {
+            return Grads{avg_pool2d(grad_out, kernel_size, stride, padding, count_include_pad)};
+        });
+}
+
+}  // namespace potatolemon
