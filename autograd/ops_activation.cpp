@@ -101,9 +101,9 @@ double silu_of(double x) {
 double silu_grad(double x) {
     return detail::sigmoid_of(x) * (1 + x * detail::sigmoid_of(-x));
 }
-// silu''(x) = s s̄ (2 + x (s̄ - s)) with s = sigmoid(x), s̄ = 1 - s = sigmoid(-x): each factor keeps
-// its relative precision in float (1 - s would lose it as s nears 1), and s s̄ is 0 wherever
-// x (s̄ - s) is large.
+// silu''(x) = s s̄ (2 + x (s̄ - s)) with s = sigmoid(x), s̄ = 1 - s = sigmoid(-x): each factor
+// keeps its relative precision in float (1 - s would lose it as s nears 1), and s s̄ is 0
+// wherever x (s̄ - s) is large.
 Tensor silu_second(const Tensor& x) {
     Tensor s = sigmoid(x), s_bar = sigmoid(-x);
     return s * s_bar * (x * (s_bar - s) + 2.0);

@@ -29,9 +29,37 @@ Shape same_dtype_shape(const Tensor& a, const Tensor& b, const char* op) {
     return broadcast_shapes(a.shape(), b.shape(), op);
 }
 
+// The dtype PyTorch compares two tensors in: the later of bool, int64, float32, float64.
+Dtype promoted(Dtype a, Dtype b) {
+    auto order = [](Dtype d) {
+        switch (d) {
+            case Dtype::boolean:
+                return 0;
+            case Dtype::int64:
+                return 1;
+            case Dtype::float32:
+                return 2;
+            case Dtype::float64:
+                return 3;
+        }
+        return 0;
+    };
+    return order(a) >= order(b) ? a : b;
+}
+
+// t in `dtype`, off the tape: a comparison's result does not depend on its inputs smoothly.
+Tensor converted(const Tensor& t, Dtype dtype) {
+    return t.dtype() == dtype ? t : t.detach().to(dtype);
+}
+
 template <class Cmp>
 Tensor compare(const Tensor& a, const Tensor& b, const char* op, Cmp cmp) {
-    return map_binary_to(a, b, same_dtype_shape(a, b, op), Dtype::boolean, cmp);
+    check_defined(a, op);
+    check_defined(b, op);
+    Shape out_shape = broadcast_shapes(a.shape(), b.shape(), op);
+    Dtype common = promoted(a.dtype(), b.dtype());
+    return map_binary_to(converted(a, common), converted(b, common), out_shape, Dtype::boolean,
+                         cmp);
 }
 
 template <class Cmp>

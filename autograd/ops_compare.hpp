@@ -1,7 +1,7 @@
 // Comparisons, logical ops, selection and masking, elementwise and arg extremes. Comparisons and
 // logical ops return bool tensors and never record; where, masked_fill, maximum and minimum are
 // differentiable; argmax and argmin return int64 indices. Binary ops broadcast as numpy and throw
-// ShapeError naming the op and both shapes when they cannot; there is no type promotion.
+// ShapeError naming the op and both shapes when they cannot.
 #pragma once
 #include <cstdint>
 
@@ -9,8 +9,9 @@
 
 namespace potatolemon {
 
-// a op b elementwise, broadcasting; a and b of one dtype (any; DtypeError when they differ). NaN
-// compares unequal to everything, itself included, as IEEE and PyTorch.
+// a op b elementwise, broadcasting, for any dtypes: mixed ones compare in the later of bool,
+// int64, float32, float64, as PyTorch promotes them. NaN compares unequal to everything, itself
+// included.
 Tensor eq(const Tensor& a, const Tensor& b);
 Tensor ne(const Tensor& a, const Tensor& b);
 Tensor lt(const Tensor& a, const Tensor& b);
@@ -18,7 +19,9 @@ Tensor le(const Tensor& a, const Tensor& b);
 Tensor gt(const Tensor& a, const Tensor& b);
 Tensor ge(const Tensor& a, const Tensor& b);
 // x op value: a float tensor compares in its own precision (the value rounded to it, as PyTorch
-// treats a Python number), int64 and bool compare in double (PyTorch promotes them to float).
+// treats a Python number); int64 and bool compare in double, exact for whole numbers as PyTorch's
+// integer scalars (PyTorch compares them with a fractional number in float32, which differs from
+// double only past 2^24).
 Tensor eq(const Tensor& x, double value);
 Tensor ne(const Tensor& x, double value);
 Tensor lt(const Tensor& x, double value);
@@ -32,14 +35,16 @@ Tensor logical_and(const Tensor& a, const Tensor& b);
 Tensor logical_or(const Tensor& a, const Tensor& b);
 
 // condition ? a : b elementwise, the three broadcast together. condition must be bool
-// (DtypeError otherwise), a and b of one dtype. The gradient goes to the chosen side, summed back
-// to its shape.
+// (DtypeError otherwise); a and b of one dtype, any (DtypeError when they differ: unlike PyTorch,
+// differentiable ops do not promote). The gradient goes to the chosen side, summed back to its
+// shape.
 Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b);
 // x with `value` (rounded to x's dtype) wherever mask (bool) is true; mask and x broadcast together
 // as in PyTorch's out-of-place masked_fill. Gradient zero where filled. where(mask, value, x).
 Tensor masked_fill(const Tensor& x, const Tensor& mask, double value);
 
-// Elementwise max and min, broadcasting; a and b of one dtype. NaN on either side gives NaN. At a
+// Elementwise max and min, broadcasting; a and b of one dtype (DtypeError when they differ), any.
+// NaN on either side gives NaN. At a
 // tie each side gets half the gradient (PyTorch's convention: the central difference there); with
 // a NaN each side gets all of it, as PyTorch.
 Tensor maximum(const Tensor& a, const Tensor& b);

@@ -1,7 +1,9 @@
 #include "nn/activation.hpp"
 
 #include <sstream>
+#include <stdexcept>
 
+#include "autograd/ops_activation.hpp"
 #include "autograd/ops_elementwise.hpp"
 #include "autograd/ops_reduce.hpp"
 
@@ -13,6 +15,23 @@ Tensor ReLU::forward(const Tensor& x) { return relu(x); }
 Tensor LeakyReLU::forward(const Tensor& x) { return leaky_relu(x, negative_slope_); }
 Tensor Softmax::forward(const Tensor& x) { return softmax(x, dim_); }
 Tensor LogSoftmax::forward(const Tensor& x) { return log_softmax(x, dim_); }
+Tensor GELU::forward(const Tensor& x) { return gelu(x, approximate_); }
+Tensor SiLU::forward(const Tensor& x) { return silu(x); }
+Tensor ELU::forward(const Tensor& x) { return elu(x, alpha_); }
+
+GELU::GELU(std::string approximate) : approximate_(std::move(approximate)) {
+    if (approximate_ != "none" && approximate_ != "tanh")
+        throw std::invalid_argument("GELU: approximate must be 'none' or 'tanh', not '" +
+                                    approximate_ + "'");
+}
+
+std::string GELU::describe() const { return "GELU(approximate='" + approximate_ + "')"; }
+
+std::string ELU::describe() const {
+    std::ostringstream out;
+    out << "ELU(alpha=" << alpha_ << ")";
+    return out.str();
+}
 
 std::string LeakyReLU::describe() const {
     std::ostringstream out;

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "nn/module.hpp"
 
@@ -41,6 +42,37 @@ public:
 
 private:
     double negative_slope_;
+};
+
+// GELU: x Φ(x), Φ the standard normal CDF; approximate "tanh" uses torch's tanh formula.
+// Throws std::invalid_argument for any other `approximate` than "none" or "tanh".
+class GELU : public Module {
+public:
+    explicit GELU(std::string approximate = "none");
+    Tensor forward(const Tensor& x) override;
+    std::string describe() const override;  // "GELU(approximate='none')"
+
+private:
+    std::string approximate_;
+};
+
+// SiLU (swish): x sigmoid(x).
+class SiLU : public Module {
+public:
+    Tensor forward(const Tensor& x) override;
+    std::string describe() const override { return "SiLU()"; }
+};
+
+// ELU: x for x > 0, alpha (exp(x) - 1) otherwise.
+class ELU : public Module {
+public:
+    explicit ELU(double alpha = 1.0) : alpha_(alpha) {}
+    Tensor forward(const Tensor& x) override;
+    std::string describe() const override;  // "ELU(alpha=1)"
+    double alpha() const { return alpha_; }
+
+private:
+    double alpha_;
 };
 
 // Softmax and LogSoftmax along `dim` (negative counts from the end; IndexError when out of range).

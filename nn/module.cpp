@@ -1,4 +1,4 @@
-// Module's walks over parameters and children.
+// Module's walks over parameters, buffers and children.
 #include "nn/module.hpp"
 
 #include <stdexcept>
@@ -15,7 +15,25 @@ std::vector<Tensor> Module::parameters() const {
 
 std::vector<NamedParameter> Module::named_parameters() const {
     std::vector<NamedParameter> out;
-    collect("", out);
+    collect("", true, false, out);
+    return out;
+}
+
+std::vector<Tensor> Module::buffers() const {
+    std::vector<Tensor> out;
+    for (NamedBuffer& b : named_buffers()) out.push_back(std::move(b.tensor));
+    return out;
+}
+
+std::vector<NamedBuffer> Module::named_buffers() const {
+    std::vector<NamedBuffer> out;
+    collect("", false, true, out);
+    return out;
+}
+
+std::vector<NamedTensor> Module::state_dict() const {
+    std::vector<NamedTensor> out;
+    collect("", true, true, out);
     return out;
 }
 
@@ -25,9 +43,14 @@ std::int64_t Module::parameter_count() const {
     return count;
 }
 
-void Module::collect(const std::string& prefix, std::vector<NamedParameter>& out) const {
-    for (const NamedParameter& p : params_) out.push_back({prefix + p.name, p.tensor});
-    for (const auto& [name, module] : children_) module->collect(prefix + name + ".", out);
+void Module::collect(const std::string& prefix, bool params, bool buffers,
+                     std::vector<NamedTensor>& out) const {
+    if (params)
+        for (const NamedParameter& p : params_) out.push_back({prefix + p.name, p.tensor});
+    if (buffers)
+        for (const NamedBuffer& b : buffers_) out.push_back({prefix + b.name, b.tensor});
+    for (const auto& [name, module] : children_)
+        module->collect(prefix + name + ".", params, buffers, out);
 }
 
 void Module::zero_grad() {
@@ -46,6 +69,9 @@ void Module::to(Dtype dtype) {
         converted.requires_grad_();
         p.tensor = std::move(converted);
     }
+    for (NamedBuffer& b : buffers_)
+        if (is_floating(b.tensor.dtype()) && b.tensor.dtype() != dtype)
+            b.tensor = b.tensor.detach().to(dtype);
     for (auto& entry : children_) entry.second->to(dtype);
 }
 
@@ -57,6 +83,7 @@ void Module::train(bool on) {
 void Module::check_new_name(const std::string& name, const char* what) const {
     bool taken = false;
     for (const NamedParameter& p : params_) taken = taken || p.name == name;
+    for (const NamedBuffer& b : buffers_) taken = taken || b.name == name;
     for (const auto& entry : children_) taken = taken || entry.first == name;
     if (name.empty() || name.find('.') != std::string::npos || taken)
         throw std::invalid_argument(std::string(what) + ": name '" + name +
@@ -71,6 +98,13 @@ std::size_t Module::register_parameter(std::string name, Tensor value) {
     value.requires_grad_();
     params_.push_back({std::move(name), std::move(value)});
     return params_.size() - 1;
+}
+
+std::size_t Module::register_buffer(std::string name, Tensor value) {
+    check_new_name(name, "register_buffer");
+    check_defined(value, "register_buffer");
+    buffers_.push_back({std::move(name), value.detach()});
+    return buffers_.size() - 1;
 }
 
 void Module::register_module(std::string name, std::shared_ptr<Module> child) {

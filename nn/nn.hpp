@@ -2,11 +2,17 @@
 // gradient clipping, save/load.
 #pragma once
 #include "nn/activation.hpp"
+#include "nn/conv.hpp"
+#include "nn/dropout.hpp"
+#include "nn/embedding.hpp"
+#include "nn/flatten.hpp"
 #include "nn/init.hpp"
 #include "nn/linear.hpp"
 #include "nn/loss.hpp"
 #include "nn/loss_module.hpp"
 #include "nn/module.hpp"
+#include "nn/norm.hpp"
+#include "nn/pooling.hpp"
 #include "nn/sequential.hpp"
 #include "nn/serialize.hpp"
 

@@ -1,6 +1,7 @@
 #include "nn/sequential.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <iomanip>
 #include <sstream>
 
@@ -47,12 +48,34 @@ std::string Sequential::describe() const {
     return out + (layers_.empty() ? ")" : "\n)");
 }
 
+namespace {
+// Copies of every buffer, written back on destruction: the probe forward of summary() must leave
+// batch norm's running statistics and counter as they were, even when a layer throws.
+class BufferRestore {
+public:
+    explicit BufferRestore(const Module& module) : live_(module.buffers()) {
+        for (const Tensor& b : live_) saved_.push_back(b.clone());
+    }
+    ~BufferRestore() {
+        for (std::size_t i = 0; i < live_.size(); ++i)
+            std::memcpy(live_[i].impl()->data, saved_[i].impl()->data,
+                        static_cast<std::size_t>(live_[i].numel()) * dtype_size(live_[i].dtype()));
+    }
+    BufferRestore(const BufferRestore&) = delete;
+    BufferRestore& operator=(const BufferRestore&) = delete;
+
+private:
+    std::vector<Tensor> live_, saved_;
+};
+}  // namespace
+
 std::string Sequential::summary(const Shape& input_shape) const {
     std::vector<Tensor> params = parameters();
     Dtype dtype = params.empty() ? Dtype::float32 : params.front().dtype();
     std::vector<std::string> names{"layer"}, shapes{"output shape"}, counts{"parameters"};
     {
         NoGradGuard no_grad;
+        BufferRestore restore(*this);
         Tensor h = zeros(input_shape, dtype);
         for (Module* layer : layers_) {
             h = layer->forward(h);

@@ -47,7 +47,8 @@ public:
     }
 
     // A table of each layer's output shape and parameter count for an input of `input_shape`
-    // (zeros of the parameters' dtype, run without recording), then the total.
+    // (zeros of the parameters' dtype, run without recording; buffers such as batch norm's
+    // running statistics are restored afterwards), then the total.
     std::string summary(const Shape& input_shape) const;
 
 private:

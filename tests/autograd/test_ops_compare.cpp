@@ -90,6 +90,17 @@ TEST_SUITE("ops_compare") {
         }
     }
 
+    TEST_CASE("comparisons of mixed dtypes promote as PyTorch: bool < int64 < float32 < float64") {
+        for (const char* pair : {"int64 float32", "float32 float64", "bool int64"}) {
+            std::string p = pair;
+            Tensor a = input("mixed a " + p), b = input("mixed b " + p);
+            check_matches(eq(a, b), "eq mixed " + p);
+            check_matches(lt(a, b), "lt mixed " + p);
+            check_matches(gt(a, b), "gt mixed " + p);
+            check_matches(b < a, "gt mixed " + p);
+        }
+    }
+
     TEST_CASE("comparisons with a number: floats round it to their dtype, int64 and bool do not") {
         const std::map<std::string, std::vector<double>> scalars = {{"float32", {0.1, 0.3}},
                                                                     {"float64", {0.1, 0.3}},
@@ -248,10 +259,22 @@ TEST_SUITE("ops_compare") {
     }
 
     TEST_CASE("bool tensors print as PyTorch prints them") {
-        for (const auto& [name, text] : kReprs) {
-            INFO(name);
-            CHECK(input("print " + name).str() == text);
+        for (const auto& repr : kReprs) {
+            INFO(repr.first);
+            CHECK(input("print " + repr.first).str() == repr.second);
         }
+    }
+
+    TEST_CASE("zero-size inputs give zero-size results of the broadcast shape") {
+        Tensor empty_rows = zeros({0, 3}), row = ones({3});
+        CHECK(eq(empty_rows, row).shape() == Shape{0, 3});
+        CHECK((row > empty_rows).dtype() == Dtype::boolean);
+        CHECK(logical_or(empty_rows, row).shape() == Shape{0, 3});
+        CHECK(where(zeros({0, 1}, Dtype::boolean), row, empty_rows).shape() == Shape{0, 3});
+        CHECK(masked_fill(row, zeros({0, 3}, Dtype::boolean), 1).shape() == Shape{0, 3});
+        CHECK(maximum(empty_rows, row).shape() == Shape{0, 3});
+        CHECK(argmin(empty_rows, 1, true).shape() == Shape{0, 1});
+        CHECK(zeros({0}, Dtype::boolean).str() == "tensor([], dtype=bool)");
     }
 
     TEST_CASE("comparison, logical and arg results never require grad; to bool is not recorded") {
@@ -308,8 +331,8 @@ TEST_SUITE("ops_compare") {
                              DtypeError);
         CHECK_THROWS_WITH_AS(masked_fill(f, f, 0), doctest::Contains("masked_fill: mask"),
                              DtypeError);
-        CHECK_THROWS_WITH_AS(eq(f, f.to(Dtype::float64)), doctest::Contains("eq: mixed dtypes"),
-                             DtypeError);
+        CHECK_THROWS_WITH_AS(where(mask, f, f.to(Dtype::float64)),
+                             doctest::Contains("where: mixed dtypes"), DtypeError);
         CHECK_THROWS_WITH_AS(maximum(f, mask), doctest::Contains("maximum: mixed dtypes"),
                              DtypeError);
         CHECK_THROWS_WITH_AS(where(mask, f, f.to(Dtype::int64)), doctest::Contains("where"),

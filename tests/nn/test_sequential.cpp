@@ -1,5 +1,6 @@
 // Sequential: layers applied in order, indexed and typed access, the PyTorch-style description,
-// the summary table, and first and second derivatives through a whole network.
+// the summary table (which leaves buffers as they were), and first and second derivatives through
+// a whole network.
 #include <doctest/doctest.h>
 
 #include <memory>
@@ -84,6 +85,17 @@ TEST_CASE("Sequential: description and summary") {
     nn::Sequential outer{std::make_shared<nn::Sequential>(
         std::initializer_list<std::shared_ptr<nn::Module>>{std::make_shared<nn::ReLU>()})};
     CHECK(outer.describe() == "Sequential(\n  (0): Sequential(\n    (0): ReLU()\n  )\n)");
+}
+
+TEST_CASE("Sequential: summary leaves batch norm's running statistics and counter unchanged") {
+    nn::Sequential net{std::make_shared<nn::Linear>(2, 3), std::make_shared<nn::BatchNorm1d>(3)};
+    Generator gen(2);
+    net(nn::test::away_from_zero(Shape{4, 2}, gen).to(Dtype::float32));  // one training step
+    std::vector<std::vector<double>> before;
+    for (const Tensor& b : net.buffers()) before.push_back(b.values());
+    CHECK(net.summary(Shape{4, 2}).find("BatchNorm1d(3") != std::string::npos);
+    for (std::size_t i = 0; i < before.size(); ++i) CHECK(net.buffers()[i].values() == before[i]);
+    CHECK(net.at<nn::BatchNorm1d>(1).num_batches_tracked() == 1);
 }
 
 TEST_CASE("Sequential: gradcheck and gradgradcheck through the whole network") {

@@ -1,9 +1,11 @@
 // nn::save / nn::load: bit-exact round trips in float32 and float64 (NaN payloads, -0,
-// denormals), files written by PyTorch read with the same outputs, and every malformed or
-// mismatched file refused with an exception naming the problem while the model stays unchanged.
+// denormals) with float and int64 buffers, files written by PyTorch read with the same outputs,
+// and every malformed or mismatched file refused with an exception naming the problem while the
+// model stays unchanged.
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +16,7 @@
 #include <system_error>
 
 #include "autograd/potatolemon.hpp"
+#include "layer_reference.hpp"
 #include "nn/io/safetensors.hpp"
 #include "nn/nn.hpp"
 #include "nn_test_util.hpp"
@@ -22,10 +25,10 @@ using namespace potatolemon;
 namespace fs = std::filesystem;
 
 namespace {
-// Every parameter's raw bytes, to compare bit for bit.
+// Every parameter's and buffer's raw bytes, to compare bit for bit.
 std::vector<std::vector<std::byte>> snapshot(const nn::Module& m) {
     std::vector<std::vector<std::byte>> out;
-    for (const Tensor& p : m.parameters()) {
+    for (const auto& [name, p] : m.state_dict()) {
         auto* data = static_cast<const std::byte*>(p.impl()->data);
         out.emplace_back(data, data + p.numel() * static_cast<std::int64_t>(dtype_size(p.dtype())));
     }
@@ -98,6 +101,41 @@ void plant_special_values(nn::Module& m) {
     }
 }
 
+// A Linear child plus a float, an int64 and a bool buffer (batch norm's kind of state, and a
+// mask), everything filled from `seed` so two models differ everywhere.
+class WithBuffers : public nn::Module {
+public:
+    explicit WithBuffers(std::uint64_t seed, bool buffers = true) {
+        Generator gen(seed);
+        register_module("lin", std::make_shared<nn::Linear>(2, 3, gen));
+        if (!buffers) return;
+        register_buffer("stat", uniform(Shape{3}, -1, 1, gen));
+        Tensor count = empty(Shape{}, Dtype::int64);
+        count.data<std::int64_t>()[0] = static_cast<std::int64_t>(seed) * 1'000'000'007;
+        register_buffer("count", count);
+        Tensor mask = empty(Shape{3}, Dtype::boolean);
+        for (std::int64_t i = 0; i < 3; ++i)
+            mask.data<bool>()[i] = ((static_cast<std::int64_t>(seed) >> i) & 1) != 0;
+        register_buffer("mask", mask);
+    }
+    Tensor forward(const Tensor& x) override { return child(0)(x) + buffer(0); }
+    std::string describe() const override { return "WithBuffers()"; }
+};
+
+#include "fixtures/torch_cnn_outputs.inc"
+
+// fixtures/make_torch_fixtures.py's cnn_model(): [N, 1, 8, 8] → [N, 3].
+nn::Sequential cnn(std::uint64_t seed) {
+    Generator gen(seed);
+    return nn::Sequential{std::make_shared<nn::Conv2d>(1, 4, 3, nn::Conv2dOptions{.padding = 1},
+                                                       gen),
+                          std::make_shared<nn::BatchNorm2d>(4),
+                          std::make_shared<nn::ReLU>(),
+                          std::make_shared<nn::MaxPool2d>(2),
+                          std::make_shared<nn::Flatten>(),
+                          std::make_shared<nn::Linear>(4 * 4 * 4, 3, gen)};
+}
+
 // Loads files into `model`, expecting each to fail with E and a message containing `text`,
 // and the model's bytes to be exactly as before.
 struct Refusals {
@@ -143,6 +181,64 @@ TEST_SUITE("serialize") {
         CHECK(entries[0].shape == std::vector<std::int64_t>{3, 2});
     }
 
+    TEST_CASE_TEMPLATE("buffers round-trip: floating in the model's dtype, int64 I64, bool BOOL", T,
+                       float, double) {
+        ScratchDir dir;
+        nn::Sequential saved{std::make_shared<WithBuffers>(1)},
+            loaded{std::make_shared<WithBuffers>(2)};
+        saved.to(dtype_of<T>());
+        loaded.to(dtype_of<T>());
+        nn::save(saved, dir.file("model.safetensors"));
+        std::vector<Tensor> handles = loaded.buffers();
+        nn::load(loaded, dir.file("model.safetensors"));
+        CHECK(snapshot(loaded) == snapshot(saved));
+        for (std::size_t i = 0; i < handles.size(); ++i)
+            CHECK(loaded.buffers()[i].impl() == handles[i].impl());  // written in place
+        auto entries = io::load_safetensors(dir.file("model.safetensors"));
+        std::vector<std::string> names, dtypes;
+        for (const auto& e : entries) {
+            names.push_back(e.name);
+            dtypes.push_back(e.dtype);
+        }
+        // A module's own buffers come before its children's entries, as in torch's state_dict.
+        CHECK(names == std::vector<std::string>{"0.stat", "0.count", "0.mask", "0.lin.weight",
+                                                "0.lin.bias"});
+        const std::string f = dtype_of<T>() == Dtype::float32 ? "F32" : "F64";
+        CHECK(dtypes == std::vector<std::string>{f, "I64", "BOOL", f, f});
+        CHECK(entries[1].shape.empty());  // rank 0, as torch's num_batches_tracked
+    }
+
+    TEST_CASE("a file missing a buffer, or with a wrong buffer dtype, is refused untouched") {
+        ScratchDir dir;
+        nn::Sequential source{std::make_shared<WithBuffers>(1)};
+        nn::save(source, dir.file("good.safetensors"));
+        const auto good = io::load_safetensors(dir.file("good.safetensors"));
+        nn::Sequential model{std::make_shared<WithBuffers>(2)};
+        Refusals check{dir, model, snapshot(model)};
+        auto index_of = [&good](const std::string& name) {
+            auto at = std::find_if(good.begin(), good.end(),
+                                   [&name](const auto& e) { return e.name == name; });
+            REQUIRE(at != good.end());
+            return static_cast<std::size_t>(at - good.begin());
+        };
+        std::vector<io::SafetensorsEntry> entries = good;
+        entries.erase(entries.begin() + static_cast<std::ptrdiff_t>(index_of("0.count")));
+        check.expect<FormatError>(build_file(entries), "tensor '0.count' is missing");
+        entries = good;
+        entries[index_of("0.count")].dtype = "F64";  // the counter stored as a float
+        check.expect<DtypeError>(build_file(entries), "tensor '0.count' is F64 in the file");
+        entries = good;
+        entries[index_of("0.mask")].data[1] = std::byte{2};
+        check.expect<FormatError>(build_file(entries), "tensor '0.mask' is BOOL but its element 1");
+        entries = good;
+        entries[index_of("0.stat")].shape = {1, 3};
+        check.expect<ShapeError>(build_file(entries), "tensor '0.stat' has shape [1, 3]");
+        // A parameters-only model refuses the buffers as unknown names.
+        nn::Sequential plain{std::make_shared<WithBuffers>(3, false)};
+        CHECK_THROWS_WITH_AS(nn::load(plain, dir.file("good.safetensors")),
+                             doctest::Contains("tensor '0.stat' in the file is not"), FormatError);
+    }
+
     TEST_CASE("a model written by PyTorch loads and computes PyTorch's outputs") {
         // Outputs printed by fixtures/make_torch_fixtures.py (torch 1.13) for the same files.
         const std::vector<double> torch_f32 = {0.467467337846756, 0.47741949558258057,
@@ -163,6 +259,51 @@ TEST_SUITE("serialize") {
             for (std::size_t i = 0; i < 4; ++i)
                 CHECK(std::abs(ours[i] - want[i]) <= (f32 ? 1e-6 : 1e-14));
         }
+    }
+
+    TEST_CASE("a CNN with batch norm written by PyTorch computes PyTorch's outputs and stats") {
+        // Figures from fixtures/make_torch_fixtures.py for the same files and input.
+        for (Dtype dtype : {Dtype::float32, Dtype::float64}) {
+            INFO(dtype_name(dtype));
+            const bool f32 = dtype == Dtype::float32;
+            const auto& want = f32 ? kTorchCnnF32 : kTorchCnnF64;
+            const double tol = f32 ? 1e-5 : 1e-12;
+            nn::Sequential net = cnn(5);
+            net.to(dtype);
+            nn::load(net, (nn::test::fixture_dir() /
+                           (f32 ? "torch_cnn_f32.safetensors" : "torch_cnn_f64.safetensors"))
+                              .string());
+            auto& bn = net.at<nn::BatchNorm2d>(1);
+            CHECK(bn.num_batches_tracked() == 3);
+            Tensor x = nn::test::pattern(Shape{2, 1, 8, 8}, 1, dtype);
+            NoGradGuard no_grad;
+            net.eval();
+            nn::test::check_close(net(x).values(), want[0], tol, "eval output");
+            net.train();
+            nn::test::check_close(net(x).values(), want[1], tol, "training output");
+            nn::test::check_close(bn.running_mean().values(), want[2], tol, "running_mean");
+            nn::test::check_close(bn.running_var().values(), want[3], tol, "running_var");
+            CHECK(bn.num_batches_tracked() == 4);
+        }
+    }
+
+    TEST_CASE("a CNN with batch norm round-trips with its running statistics") {
+        // With POTATOLEMON_CNN_EXPORT=path set, the trained model is also written there for
+        // reference/torch_cnn_check.py, which rebuilds it in torch and compares.
+        nn::Sequential trained = cnn(1), loaded = cnn(2);
+        nn::test::set_parameters(trained, 100);
+        for (int step = 0; step < 3; ++step)
+            trained(nn::test::pattern(Shape{6, 1, 8, 8}, 10 + step, Dtype::float32));
+        ScratchDir dir;
+        nn::save(trained, dir.file("cnn.safetensors"));
+        if (const char* path = std::getenv("POTATOLEMON_CNN_EXPORT")) nn::save(trained, path);
+        nn::load(loaded, dir.file("cnn.safetensors"));
+        CHECK(snapshot(loaded) == snapshot(trained));
+        CHECK(loaded.at<nn::BatchNorm2d>(1).num_batches_tracked() == 3);
+        trained.eval();
+        loaded.eval();
+        Tensor x = nn::test::pattern(Shape{2, 1, 8, 8}, 20, Dtype::float32);
+        CHECK(loaded(x).values() == trained(x).values());
     }
 
     TEST_CASE("a hand-built file in another layout loads the same values") {

@@ -51,6 +51,20 @@ def comparisons():
                 put(f"{op} {name} scalar {i}", getattr(torch, op)(x, s))
 
 
+def mixed():
+    pairs = {
+        "int64 float32": (torch.tensor([16777217, 2, 3]), torch.tensor([16777216.0, 2.5, 3.0])),
+        "float32 float64": (torch.tensor([0.1, 1.0, NAN]),
+                            torch.tensor([0.1, 1.0, 2.0], dtype=F64)),
+        "bool int64": (torch.tensor([True, False, True]), torch.tensor([1, 0, 2])),
+    }
+    for name, (a, b) in pairs.items():
+        put(f"mixed a {name}", a)
+        put(f"mixed b {name}", b)
+        for op in ("eq", "lt", "gt"):
+            put(f"{op} mixed {name}", getattr(torch, op)(a, b))
+
+
 def logical():
     a = put("logical a", torch.tensor([[NAN, 0.0, -0.0], [2.0, -INF, 0.5]], dtype=F32))
     b = put("logical b", torch.tensor([1, 0, 3], dtype=I64))
@@ -185,6 +199,7 @@ def cxx_string(s):
 def main():
     torch.set_num_threads(1)
     comparisons()
+    mixed()
     logical()
     selection()
     extremes()

@@ -20,8 +20,9 @@
 using namespace potatolemon;
 
 namespace {
+// The script writes these for non-finite values (kInf: a best of +-inf, if a reference has one).
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
+[[maybe_unused]] constexpr double kInf = std::numeric_limits<double>::infinity();
 
 struct ScheduleReference {
     std::string config;
@@ -76,6 +77,10 @@ const std::map<std::string, Schedule>& schedules() {
         {"cosine_manual_lr",
          {[](auto& o) { return Schedulers{make<nn::CosineAnnealingLR>(o, int64_t{12}, 0.002)}; },
           {4}}},
+        {"cosine_t_max_1",
+         {[](auto& o) { return Schedulers{std::make_shared<nn::CosineAnnealingLR>(o, 1)}; }}},
+        {"cosine_eta_min_above_lr",
+         {[](auto& o) { return Schedulers{make<nn::CosineAnnealingLR>(o, int64_t{5}, 0.3)}; }}},
         {"linear_default", {[](auto& o) { return Schedulers{std::make_shared<nn::LinearLR>(o)}; }}},
         {"linear_decay",
          {[](auto& o) { return Schedulers{make<nn::LinearLR>(o, 1.0, 0.25, int64_t{6})}; }}},
@@ -183,6 +188,8 @@ TEST_CASE("ReduceLROnPlateau keeps torch's best, bad-epoch and cooldown counts")
           .patience = 0,
           .threshold = 0.02,
           .threshold_mode = nn::ThresholdMode::abs}},
+        {"max_rel_negative_metric",
+         {.mode = nn::PlateauMode::max, .factor = 0.5, .patience = 1, .threshold = 0.1}},
         {"cooldown", {.factor = 0.5, .patience = 1, .cooldown = 2}},
         {"min_lr", {.factor = 0.5, .patience = 0, .min_lr = 0.02}},
         {"eps_skips_small_reductions", {.factor = 0.5, .patience = 0, .eps = 0.02}},

@@ -180,6 +180,26 @@ TEST_CASE("a parameter backward did not reach is left alone, and zero_grad drops
     CHECK_FALSE(used.grad().defined());
 }
 
+TEST_CASE("every optimiser skips parameters without a gradient and steps zero-size ones") {
+    for (const char* config : {"sgd_nesterov", "sgd_weight_decay", "adam_amsgrad", "adamw_amsgrad",
+                               "rmsprop_all", "rmsprop_momentum"}) {
+        INFO(config);
+        Tensor used = ones(Shape{2}, Dtype::float64).requires_grad_();
+        Tensor unused = ones(Shape{2}, Dtype::float64).requires_grad_();
+        Tensor empty = zeros(Shape{3, 0}, Dtype::float64).requires_grad_();
+        auto opt = make_optimizer(config, {used, unused, empty});
+        for (int step = 0; step < 2; ++step) {
+            opt->zero_grad();
+            (sum(used * used) + sum(empty)).backward();
+            opt->step();
+        }
+        CHECK(unused.values() == std::vector<double>{1, 1});
+        CHECK(used.at({0}) < 1);
+        CHECK(empty.grad().defined());  // so step() walked a zero-size gradient
+        CHECK(empty.shape() == Shape{3, 0});
+    }
+}
+
 TEST_CASE("optimisers refuse bad settings and parameters, naming themselves") {
     Tensor p = ones(Shape{2}).requires_grad_();
     CHECK_THROWS_WITH_AS(nn::SGD({p}, {.lr = -1}), doctest::Contains("SGD"),

@@ -11,7 +11,7 @@ import struct
 
 import torch
 
-DTYPES = {"F32": torch.float32, "F64": torch.float64}
+DTYPES = {"F32": torch.float32, "F64": torch.float64, "I64": torch.int64}
 
 
 def read_safetensors(path):

@@ -1,0 +1,49 @@
+// Pooling layers: MaxPool2d and AvgPool2d over autograd's max_pool2d and avg_pool2d, with
+// torch.nn's arguments (stride defaults to the kernel size). No parameters.
+#pragma once
+#include <optional>
+#include <string>
+
+#include "autograd/size2.hpp"
+#include "nn/module.hpp"
+
+namespace potatolemon::nn {
+
+class MaxPool2d : public Module {
+public:
+    MaxPool2d(Size2 kernel_size, std::optional<Size2> stride = {}, Size2 padding = 0,
+              Size2 dilation = 1)
+        : kernel_(kernel_size),
+          stride_(stride.value_or(kernel_size)),
+          padding_(padding),
+          dilation_(dilation) {}
+    // x [N, C, H, W] or [C, H, W] → the window maxima; max_pool2d's ShapeError for bad
+    // arguments or inputs (checked at forward, as torch does).
+    Tensor forward(const Tensor& x) override;
+    // "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1)"
+    std::string describe() const override;
+
+private:
+    Size2 kernel_, stride_, padding_, dilation_;
+};
+
+class AvgPool2d : public Module {
+public:
+    AvgPool2d(Size2 kernel_size, std::optional<Size2> stride = {}, Size2 padding = 0,
+              bool count_include_pad = true)
+        : kernel_(kernel_size),
+          stride_(stride.value_or(kernel_size)),
+          padding_(padding),
+          count_include_pad_(count_include_pad) {}
+    // x [N, C, H, W] or [C, H, W] → the window means, the padding counted in the divisor when
+    // count_include_pad; avg_pool2d's ShapeError for bad arguments or inputs.
+    Tensor forward(const Tensor& x) override;
+    // "AvgPool2d(kernel_size=2, stride=2, padding=0)", plus count_include_pad=false when set.
+    std::string describe() const override;
+
+private:
+    Size2 kernel_, stride_, padding_;
+    bool count_include_pad_;
+};
+
+}  // namespace potatolemon::nn
