@@ -81,6 +81,7 @@ run PyTorch 1 "$PYTHON" "$scripts/norm_torch.py"
 for t in "${counts[@]}"; do
     run_pair "$t" bench_mlp_epoch mlp
     run_pair "$t" bench_pool pool
+    run_pair "$t" bench_cnn_epoch cnn
     run potatolemon "$t" "$(ours bench_matmul)"
     run OpenBLAS "$t" "$(ours bench_matmul_openblas)"
     run potatolemon "$t" "$(ours bench_conv)"  # beside its own gemm figures, no reference
