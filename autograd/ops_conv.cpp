@@ -59,6 +59,17 @@ void check_args(const char* op, const ConvArgs& a, int dims) {
                          std::to_string(a.groups));
 }
 
+// a * b + c: the dilated kernel's or the padded input's extent. A huge dilation or padding would
+// overflow int64 (undefined behaviour, then a wrapped size), so it throws ShapeError instead.
+std::int64_t extent(const char* op, const char* name, Size2 arg, int dims, std::int64_t a,
+                    std::int64_t b, std::int64_t c) {
+    std::int64_t out;
+    if (__builtin_mul_overflow(a, b, &out) || __builtin_add_overflow(out, c, &out))
+        throw ShapeError(std::string(op) + ": " + name + " " + spatial(arg, dims) +
+                         " is too large (the extent overflows int64)");
+    return out;
+}
+
 // The geometry of `op` on these shapes (ranks dims + 2, spatial dims last), or a ShapeError.
 kernels::ConvShape conv_shape(const char* op, const Shape& input, const Shape& weight,
                               const ConvArgs& a, int dims) {
@@ -75,29 +86,25 @@ kernels::ConvShape conv_shape(const char* op, const Shape& input, const Shape& w
                          std::to_string(a.groups));
     std::int64_t H = dims == 1 ? 1 : input[2], W = input[dims + 1];
     std::int64_t KH = dims == 1 ? 1 : weight[2], KW = weight[dims + 1];
-    Size2 span{a.dilation.h * (KH - 1) + 1, a.dilation.w * (KW - 1) + 1};
-    Size2 padded{H + 2 * a.padding.h, W + 2 * a.padding.w};
+    Size2 span{extent(op, "dilation", a.dilation, dims, a.dilation.h, KH - 1, 1),
+               extent(op, "dilation", a.dilation, dims, a.dilation.w, KW - 1, 1)};
+    Size2 padded{extent(op, "padding", a.padding, dims, a.padding.h, 2, H),
+                 extent(op, "padding", a.padding, dims, a.padding.w, 2, W)};
     if (span.h > padded.h || span.w > padded.w)
         throw ShapeError(std::string(op) + ": kernel " + to_string(weight) + " with dilation " +
                          spatial(a.dilation, dims) + " spans " + spatial(span, dims) +
                          ", more than the padded input " + spatial(padded, dims) + " of " +
                          to_string(input));
-    return {input[0],
-            channels,
-            H,
-            W,
-            outputs,
-            KH,
-            KW,
-            (padded.h - span.h) / a.stride.h + 1,
-            (padded.w - span.w) / a.stride.w + 1,
-            a.stride.h,
-            a.stride.w,
-            a.padding.h,
-            a.padding.w,
-            a.dilation.h,
-            a.dilation.w,
-            a.groups};
+    Size2 out{(padded.h - span.h) / a.stride.h + 1, (padded.w - span.w) / a.stride.w + 1};
+    std::int64_t count;
+    if (__builtin_mul_overflow(input[0], outputs, &count) ||
+        __builtin_mul_overflow(count, out.h, &count) ||
+        __builtin_mul_overflow(count, out.w, &count))
+        throw ShapeError(std::string(op) + ": the output of " + to_string(input) + " padded by " +
+                         spatial(a.padding, dims) + " has more elements than int64 counts");
+    return {input[0],     channels, H,          W,          outputs,     KH,          KW,
+            out.h,        out.w,    a.stride.h, a.stride.w, a.padding.h, a.padding.w, a.dilation.h,
+            a.dilation.w, a.groups};
 }
 
 Shape output_shape(const kernels::ConvShape& s) {
