@@ -76,9 +76,12 @@ kernels::ConvShape conv_shape(const char* op, const Shape& input, const Shape& w
     check_ranks(op, input, weight, dims);
     check_args(op, a, dims);
     std::int64_t channels = input[1], per_group = weight[1], outputs = weight[0];
-    if (channels != per_group * a.groups)
+    std::int64_t expected;  // a huge groups overflows the product: no channel count fits it
+    bool overflow = __builtin_mul_overflow(per_group, a.groups, &expected);
+    if (overflow || channels != expected)
         throw ShapeError(std::string(op) + ": input has " + std::to_string(channels) +
-                         " channels, weight expects " + std::to_string(per_group * a.groups) +
+                         " channels, weight expects " +
+                         (overflow ? std::to_string(per_group) + " x " : std::to_string(expected)) +
                          " (groups " + std::to_string(a.groups) + ")");
     if (outputs % a.groups != 0)
         throw ShapeError(std::string(op) + ": weight " + to_string(weight) + " has " +
