@@ -256,3 +256,9 @@ TEST_CASE("dropout, embedding and activations reject bad input, naming the op") 
     expect_typed("elu", [&] { elu(Tensor{}); });
     expect_typed("elu_backward", [&] { elu_backward(x, f32({2, 2})); });
 }
+
+TEST_CASE("a result whose byte count overflows size_t throws ShapeError, not a short allocation") {
+    CHECK_THROWS_AS(zeros(Shape{std::int64_t(1) << 61}, Dtype::float64), ShapeError);
+    CHECK_THROWS_AS(empty(Shape{kHuge, 2}, Dtype::float32), ShapeError);
+    CHECK_THROWS_AS(pad(f32({2, 2}), {0, 0, std::int64_t(1) << 61, 0}), ShapeError);
+}
