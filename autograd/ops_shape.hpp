@@ -34,8 +34,9 @@ inline Tensor broadcast_to(const Tensor& x, const Shape& shape) {
 
 // x with `value` added around it, as torch::nn::functional::pad in constant mode: pads holds
 // (before, after) pairs for the last dim first, then the dim before it, and so on (at most
-// 2 * rank entries; dims not named are left alone). A negative pad crops. Throws ShapeError for an
-// odd number of pads, more pairs than dims, or crops larger than their dim.
+// 2 * rank entries; dims not named are left alone). A negative pad crops. Any dtype (`value`
+// converted to it). Throws ShapeError for an odd number of pads, more pairs than dims, crops
+// larger than their dim, or, as PyTorch, a named dim left empty while some pad is positive.
 Tensor pad(const Tensor& x, const std::vector<std::int64_t>& pads, double value = 0);
 
 }  // namespace potatolemon
