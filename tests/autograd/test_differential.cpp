@@ -270,13 +270,13 @@ void check_typed_throw(const Case& c, const Inputs& in) {
         run(c, in);
         FAIL_CHECK("PyTorch rejects this case; ours returned");
     } catch (const ShapeError& e) {
-        CHECK_MESSAGE(std::string(e.what()).rfind(c.op, 0) == 0, e.what());
+        CHECK_MESSAGE(std::string(e.what()).rfind(c.op, 0) == 0, std::string(e.what()));
     } catch (const DtypeError& e) {
-        CHECK_MESSAGE(std::string(e.what()).rfind(c.op, 0) == 0, e.what());
+        CHECK_MESSAGE(std::string(e.what()).rfind(c.op, 0) == 0, std::string(e.what()));
     } catch (const IndexError& e) {
-        CHECK_MESSAGE(std::string(e.what()).rfind(c.op, 0) == 0, e.what());
+        CHECK_MESSAGE(std::string(e.what()).rfind(c.op, 0) == 0, std::string(e.what()));
     } catch (const GraphError& e) {
-        CHECK_MESSAGE(std::string(e.what()).rfind(c.op, 0) == 0, e.what());
+        CHECK_MESSAGE(std::string(e.what()).rfind(c.op, 0) == 0, std::string(e.what()));
     }
 }
 
@@ -289,7 +289,7 @@ void check_case(const Case& c) {
     try {
         got = run(c, in);
     } catch (const std::exception& e) {
-        FAIL_CHECK("PyTorch accepts this case; ours threw: ", e.what());
+        FAIL_CHECK("PyTorch accepts this case; ours threw: ", std::string(e.what()));
         return;
     }
     Dtype dtype = c.dtype;

@@ -185,7 +185,8 @@ def pair(lo, hi):
 
 
 # ---- conv ------------------------------------------------------------------------------------
-def conv2d_case(rank=2):
+def conv2d_case(rank=2, large=False):
+    """large: stride 1, many output channels and wide planes, for the direct kernels' tiling."""
     c = Case("conv2d" if rank == 2 else "conv1d", fdt())
     groups = R.choice([1, 1, 2, 3])
     cin, cout = groups * R.randint(1, 2), groups * R.randint(1, 2)
@@ -195,6 +196,11 @@ def conv2d_case(rank=2):
     p = pair(0, 2) if rank == 2 else (R.randint(0, 2),)
     d = pair(1, 2) if rank == 2 else (R.randint(1, 3),)
     sp = [R.randint(1, 6) for _ in range(rank)]
+    if large:
+        groups, n = R.choice([1, 1, 2]), 1
+        cin, cout = groups * R.randint(1, 3), groups * R.randint(4, 9)
+        s = (1,) * rank
+        sp = [R.randint(7, 14) for _ in range(rank)] if rank == 2 else [R.randint(20, 90)]
     if R.random() < 0.12:  # bad arguments torch rejects
         which = R.randint(0, 4)
         if which == 0: cin += 1
@@ -230,7 +236,7 @@ def pool_case(kind):
     if kind == "max_pool2d":
         d = pair(1, 2)
         c.arg("dilation", *d)
-        if empty_window(hw, k, s or k, p, d):
+        if empty_window(hw, k, s or k, p, d) and all(a <= b // 2 for a, b in zip(p, k)):
             # torch 1.13 writes out of bounds there (heap corruption): the values come from an
             # explicit -inf padding instead, and the indices (arbitrary in torch) are not compared.
             c.run(lambda x: [("out", F.max_pool2d(F.pad(x, [p[1], p[1], p[0], p[0]], value=-INF),
@@ -256,11 +262,16 @@ def empty_window(hw, k, s, p, d):
     return False
 
 
+def any_dtype():
+    """Mostly floating, now and then int64 (ops that take every dtype)."""
+    return "i64" if R.random() < 0.15 else fdt()
+
+
 def pad_case():
-    c = Case("pad", fdt())
+    c = Case("pad", any_dtype())
     shape = [rdim(0.1) for _ in range(R.randint(1, 4))]
     pads = [R.randint(-2, 2) for _ in range(2 * R.randint(1, len(shape) + (R.random() < 0.1)))]
-    value = R.choice([0.0, 1.5, -2.0])
+    value = R.choice([0.0, 1.5, -2.0]) if c.dtype != "i64" else R.choice([0.0, -2.0])
     c.arg("pads", *pads); c.arg("value", value)
     c.inp("input", make(shape, c.dtype))
     c.run(lambda x: [("out", F.pad(x, pads, value=value))])
@@ -285,9 +296,11 @@ def compare_case():
     dtype = R.choice(["f32", "f64", "i64"])
     c = Case(op, dtype)
     if R.random() < 0.3:
-        value = R.choice([0.0, 0.5, -1.0, 1.25, NAN, INF])
+        value = R.choice([0.0, 0.5, -1.0, 1.25, NAN, INF, 0.1, -2.7, 1e-40])
         c.arg("scalar", value)
-        c.inp("a", make(bshapes(1)[0], dtype, special=0.1 if dtype != "i64" else 0), grad=False)
+        shape = bshapes(1)[0]
+        vals = [R.choice([0.1, -2.7, 0.5, 1e-40, 0.0, -1.0]) for _ in range(numel(shape))]
+        c.inp("a", make(shape, dtype, values=vals if dtype != "i64" else None), grad=False)
         c.run(lambda a: [("out", getattr(torch, op)(a, value))])
         return
     sa, sb = bshapes(2)
@@ -309,7 +322,7 @@ def logical_case():
 
 
 def where_case():
-    c = Case("where", fdt())
+    c = Case("where", any_dtype())
     sc, sa, sb = bshapes(3)
     c.inp("condition", make(sc, "b"), dtype="b", grad=False)
     c.inp("a", make(sa, c.dtype, special=0.05)); c.inp("b", make(sb, c.dtype, special=0.05))
@@ -317,9 +330,9 @@ def where_case():
 
 
 def masked_fill_case():
-    c = Case("masked_fill", fdt())
+    c = Case("masked_fill", any_dtype())
     sx, sm = bshapes(2)
-    value = R.choice([0.0, -1e9, 2.5, -INF, NAN])
+    value = R.choice([0.0, -1e9, 2.5, -INF, NAN, 0.1]) if c.dtype != "i64" else R.choice([0.0, -7.0])
     c.arg("value", value)
     c.inp("input", make(sx, c.dtype)); c.inp("mask", make(sm, "b"), dtype="b", grad=False)
     c.run(lambda x, m: [("out", x.masked_fill(m, value))])
@@ -327,7 +340,7 @@ def masked_fill_case():
 
 def extremum_case():
     op = R.choice(["maximum", "minimum"])
-    c = Case(op, fdt())
+    c = Case(op, any_dtype())
     sa, sb = bshapes(2)
     c.inp("a", make(sa, c.dtype, special=0.08)); c.inp("b", make(sb, c.dtype, special=0.08))
     c.run(lambda a, b: [("out", getattr(torch, op)(a, b))])
@@ -552,6 +565,7 @@ def edge_cases():
 
 GENERATORS = [
     (lambda: conv2d_case(2), 70), (lambda: conv2d_case(1), 40),
+    (lambda: conv2d_case(2, True), 6), (lambda: conv2d_case(1, True), 6),
     (lambda: pool_case("max_pool2d"), 60), (lambda: pool_case("avg_pool2d"), 50),
     (pad_case, 40), (compare_case, 50), (logical_case, 25), (where_case, 40),
     (masked_fill_case, 35), (extremum_case, 40), (arg_case, 60), (layer_norm_case, 45),
