@@ -176,8 +176,11 @@ def fdt():
     return R.choice(["f32", "f64"])
 
 
+BIG = 1  # size multiplier: the second round draws larger tensors (threaded and vector paths)
+
+
 def rdim(zero=0.08, hi=4):
-    return 0 if R.random() < zero else R.randint(1, hi)
+    return 0 if R.random() < zero else R.randint(1, hi * BIG)
 
 
 def pair(lo, hi):
@@ -223,8 +226,8 @@ def conv2d_case(rank=2, large=False):
 def pool_case(kind):
     c = Case(kind, fdt())
     lead = [rdim(0.1, 2), R.randint(1, 3)] if R.random() < 0.7 else [R.randint(1, 3)]
-    hw = [R.randint(1, 6), R.randint(1, 6)]
-    k = pair(1, 3)
+    hw = [R.randint(1, 6 * BIG), R.randint(1, 6 * BIG)]
+    k = pair(1, 3) if R.random() < 0.7 else (2, 2)  # 2×2: the fast path when unpadded
     s = pair(1, 3) if R.random() < 0.6 else None
     p = (R.randint(0, k[0] // 2), R.randint(0, k[1] // 2))
     if R.random() < 0.1: p = (k[0] // 2 + 1, 0)  # torch rejects padding > kernel / 2
@@ -574,10 +577,23 @@ GENERATORS = [
 ]
 
 
+LARGE = [
+    (lambda: pool_case("max_pool2d"), 8), (lambda: pool_case("avg_pool2d"), 8),
+    (compare_case, 4), (where_case, 4), (masked_fill_case, 4), (extremum_case, 4),
+    (arg_case, 4), (layer_norm_case, 4), (batch_norm_case, 4), (reduce_case, 6),
+    (activation_case, 3), (embedding_case, 2),
+]
+
+
 def main():
+    global BIG
     torch.manual_seed(0)
     edge_cases()
     for gen, count in GENERATORS:
+        for _ in range(count):
+            gen()
+    BIG = 3
+    for gen, count in LARGE:
         for _ in range(count):
             gen()
     here = os.path.dirname(os.path.abspath(__file__))
