@@ -503,6 +503,15 @@ def fixed(op, dtype, inputs, fn, args=(), words=()):
 
 
 def edge_cases():
+    big_ints = [16777217, 16777216, -16777217, 2 ** 40 + 1, 3, 0]
+    for op in ("eq", "lt", "gt", "ge"):
+        for value in (16777216.0, float(2 ** 40), 2.5):
+            fixed(op, "i64", [("a", big_ints, [6], "i64", False)],
+                  lambda a: [("out", getattr(torch, op)(a, value))], [("scalar", value)])
+    for value in (2.7, -2.7):
+        fixed("masked_fill", "i64", [("input", big_ints, [6], "i64", False),
+                                     ("mask", [True, False] * 3, [6], "b", False)],
+              lambda x, m: [("out", x.masked_fill(m, value))], [("value", value)])
     for dt in ("f32", "f64"):
         x3 = ("input", [-0.5, 0.0, 0.5], [3])
         for corr in (3, 5):
