@@ -262,3 +262,62 @@ TEST_CASE("a result whose byte count overflows size_t throws ShapeError, not a s
     CHECK_THROWS_AS(empty(Shape{kHuge, 2}, Dtype::float32), ShapeError);
     CHECK_THROWS_AS(pad(f32({2, 2}), {0, 0, std::int64_t(1) << 61, 0}), ShapeError);
 }
+
+TEST_CASE("the public backward primitives reject bad gradients, indices and shapes") {
+    Tensor g = f32({1, 1, 2, 2}), idx = i64({1, 1, 2, 2});
+    expect_typed("max_pool2d_backward", [&] {
+        max_pool2d_backward(g, full({1, 1, 2, 2}, 16, Dtype::int64), {1, 1, 4, 4});
+    });
+    expect_typed("max_pool2d_backward", [&] {
+        max_pool2d_backward(g, full({1, 1, 2, 2}, -2, Dtype::int64), {1, 1, 4, 4});
+    });
+    expect_typed("max_pool2d_backward", [&] {
+        max_pool2d_backward(g, f32({1, 1, 2, 2}), {1, 1, 4, 4});
+    });
+    expect_typed("max_pool2d_backward", [&] {
+        max_pool2d_backward(i64({1, 1, 2, 2}), idx, {1, 1, 4, 4});
+    });
+    expect_typed("max_pool2d_backward", [&] {
+        max_pool2d_backward(g, i64({1, 1, 2, 3}), {1, 1, 4, 4});
+    });
+    expect_typed("max_pool2d_backward", [&] { max_pool2d_backward(g, idx, {1, 2, 4, 4}); });
+    expect_typed("max_pool2d_backward", [&] { max_pool2d_backward(g, idx, {1, 1, kHuge, kHuge}); });
+    expect_typed("max_pool2d_backward", [&] { max_pool2d_backward(Tensor{}, idx, {1, 1, 4, 4}); });
+    expect_typed("avg_pool2d_backward", [&] {
+        avg_pool2d_backward(g, {1, 1, 6, 6}, 2, 2, 0, true);
+    });
+    expect_typed("avg_pool2d_backward", [&] {
+        avg_pool2d_backward(g, {1, 1, 4, 4}, 0, 2, 0, true);
+    });
+    expect_typed("avg_pool2d_backward", [&] {
+        avg_pool2d_backward(i64({1, 1, 2, 2}), {1, 1, 4, 4}, 2, 2, 0, true);
+    });
+    expect_typed("avg_pool2d_backward", [&] {
+        avg_pool2d_backward(g, {1, 1, kHuge, kHuge}, 2, 2, 0, true);
+    });
+    Tensor w = f32({2, 1, 3, 3}), go = f32({1, 2, 3, 3});
+    expect_typed("conv2d_input_backward", [&] {
+        conv2d_input_backward(go, w, {1, 1, 4, 4}, 1, 0, 1, 1);
+    });
+    expect_typed("conv2d_input_backward", [&] {
+        conv2d_input_backward(go, w, {1, 1, 5, 5}, 0, 0, 1, 1);
+    });
+    expect_typed("conv2d_input_backward", [&] {
+        conv2d_input_backward(go, f64({2, 1, 3, 3}), {1, 1, 5, 5}, 1, 0, 1, 1);
+    });
+    expect_typed("conv2d_input_backward", [&] {
+        conv2d_input_backward(go, w, {1, 1, 5, 5}, 1, kMax, 1, 1);
+    });
+    expect_typed("conv2d_weight_backward", [&] {
+        conv2d_weight_backward(f32({1, 1, 5, 5}), go, {2, 1, 2, 2}, 1, 0, 1, 1);
+    });
+    expect_typed("conv2d_weight_backward", [&] {
+        conv2d_weight_backward(i64({1, 1, 5, 5}), go, {2, 1, 3, 3}, 1, 0, 1, 1);
+    });
+    expect_typed("conv2d_weight_backward", [&] {
+        conv2d_weight_backward(f32({1, 1, 5, 5}), go, {2, 1, 3, 3}, 1, 0, kHuge, 1);
+    });
+    expect_typed("conv2d_weight_backward", [&] {
+        conv2d_weight_backward(Tensor{}, go, {2, 1, 3, 3}, 1, 0, 1, 1);
+    });
+}
