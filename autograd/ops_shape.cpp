@@ -215,6 +215,11 @@ Shape padded_shape(const Tensor& x, const std::vector<std::int64_t>& pads, PadBo
         box.count[d] = std::min(kept, size - box.to[d]);
         shape[d] = size;
     }
+    std::int64_t count = 1;
+    for (std::int64_t d : shape)
+        if (__builtin_mul_overflow(count, d, &count))
+            throw ShapeError("pad: " + to_string(x.shape()) + " padded to " + to_string(shape) +
+                             " has more elements than int64 counts");
     bool grows = std::any_of(pads.begin(), pads.end(), [](std::int64_t p) { return p > 0; });
     for (std::size_t i = 0; strict && grows && i < pads.size() / 2; ++i)
         if (int d = x.dim() - 1 - static_cast<int>(i); shape[d] == 0)
