@@ -135,6 +135,7 @@ TEST_CASE("pooling and pad reject bad ranks, dtypes, sizes and arguments, naming
     expect_typed("pad", [&] { pad(f32({2, 2}), {kHuge, kHuge, kHuge, kHuge}); });
     expect_typed("pad", [&] { pad(f32({2, 2}), {std::numeric_limits<std::int64_t>::min(), 0}); });
     expect_typed("pad", [&] { pad(Tensor{}, {1, 1}); });
+    expect_typed("pad", [&] { pad(f32({2, 2}), {kHuge / 2, 0, kHuge / 2, 0}); });
 }
 
 TEST_CASE("pooling windows of huge but valid sizes cover the whole input without overflow") {
