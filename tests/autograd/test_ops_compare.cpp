@@ -249,7 +249,8 @@ TEST_SUITE("ops_compare") {
 
     TEST_CASE("bool tensors print as PyTorch prints them") {
         for (const auto& [name, text] : kReprs) {
-            INFO(name);
+            const auto& label = name;  // clang 14 cannot capture a structured binding (INFO does)
+            INFO(label);
             CHECK(input("print " + name).str() == text);
         }
     }
