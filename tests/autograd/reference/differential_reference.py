@@ -343,7 +343,8 @@ def where_case():
 def masked_fill_case():
     c = Case("masked_fill", any_dtype())
     sx, sm = bshapes(2)
-    value = R.choice([0.0, -1e9, 2.5, -INF, NAN, 0.1]) if c.dtype != "i64" else R.choice([0.0, -7.0])
+    floats, ints = [0.0, -1e9, 2.5, -INF, NAN, 0.1], [0.0, -7.0]
+    value = R.choice(floats) if c.dtype != "i64" else R.choice(ints)
     c.arg("value", value)
     c.inp("input", make(sx, c.dtype)); c.inp("mask", make(sm, "b"), dtype="b", grad=False)
     c.run(lambda x, m: [("out", x.masked_fill(m, value))])
@@ -537,7 +538,8 @@ def edge_cases():
             fixed("logsumexp", dt, [("input", vals, [2, 2])],
                   lambda x: [("out", torch.logsumexp(x, [1]))], [("dims", 1), ("keepdim", 0)])
             fixed("max_pool2d", dt, [("input", vals, [1, 2, 2])],
-                  lambda x: list(zip(["out", "indices"], F.max_pool2d(x, 2, 1, 1, 1, return_indices=True))),
+                  lambda x: list(zip(["out", "indices"],
+                                     F.max_pool2d(x, 2, 1, 1, 1, return_indices=True))),
                   [("kernel", 2, 2), ("stride", 1, 1), ("padding", 1, 1), ("dilation", 1, 1)])
             for op in ("argmax", "argmin"):
                 fixed(op, dt, [("input", vals, [2, 2], dt, False)],
@@ -551,7 +553,8 @@ def edge_cases():
         big = [0.0, -0.0, 1e-8, -1e-8, 5.0, -5.0, 10.0, -10.0, 40.0, -40.0, 1e4, -1e4]
         for approx in ("none", "tanh"):
             fixed("gelu", dt, [("input", big, [12])],
-                  lambda x: [("out", F.gelu(x, approximate=approx))], words=[("approximate", approx)])
+                  lambda x: [("out", F.gelu(x, approximate=approx))],
+                  words=[("approximate", approx)])
         fixed("silu", dt, [("input", big, [12])], lambda x: [("out", F.silu(x))])
         for alpha in (1.0, -0.5, 0.0):
             fixed("elu", dt, [("input", big, [12])], lambda x: [("out", F.elu(x, alpha))],
@@ -576,8 +579,9 @@ def edge_cases():
         fixed("conv2d", dt, [("input", [], [0, 2, 3, 3]), ("weight", [1.0] * 8, [2, 1, 2, 2])],
               lambda x, w: [("out", F.conv2d(x, w, None, 1, 0, 1, 2))],
               [("stride", 1, 1), ("padding", 0, 0), ("dilation", 1, 1), ("groups", 2)])
-        fixed("conv2d", dt, [("input", [1.0, 2.0, -1.0, 0.5, 3.0, 1.5, -2.0, 1.0, 0.25], [1, 1, 3, 3]),
-                             ("weight", [INF, 1.0, 2.0, -1.0, 0.5, 1.0, 2.0, 1.0, 3.0], [1, 1, 3, 3])],
+        fixed("conv2d", dt,
+              [("input", [1.0, 2.0, -1.0, 0.5, 3.0, 1.5, -2.0, 1.0, 0.25], [1, 1, 3, 3]),
+               ("weight", [INF, 1.0, 2.0, -1.0, 0.5, 1.0, 2.0, 1.0, 3.0], [1, 1, 3, 3])],
               lambda x, w: [("out", F.conv2d(x, w, None, 1, 1))],
               [("stride", 1, 1), ("padding", 1, 1), ("dilation", 1, 1), ("groups", 1)])
         fixed("avg_pool2d", dt, [("input", [1.0, 2.0, 3.0, 4.0], [1, 1, 2, 2])],
