@@ -11,7 +11,8 @@ are torch's float64 results on the float32-rounded inputs, rounded to float32 (t
 kernels round differently from ours, each within its own error), except for the exact ops of
 EXACT, computed in float32 itself. Run with Debian's torch 1.13:
     /usr/bin/python3 tests/autograd/reference/differential_reference.py
-which writes ../fixtures/differential.txt. Format, one record a line:
+which writes ../fixtures/differential.txt (DIFF_TRACE=1 prints each case before torch runs it:
+torch 1.13 itself crashes on some inputs). Format, one record a line:
     c <op> <dtype>             a case and the dtype of its floating inputs
     a <key> <numbers...>       an integer or float argument (lists flat)
     s <key> <word>             a string argument
