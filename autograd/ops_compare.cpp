@@ -49,7 +49,8 @@ Tensor compare(const Tensor& x, double value, const char* op, Cmp cmp) {
     check_defined(x, op);
     return map_unary_to(x, Dtype::boolean, [value, cmp](auto v) {
         using T = decltype(v);
-        using C = std::conditional_t<std::is_floating_point_v<T>, T, double>;
+        // int64 and bool meet a Python number in torch's default dtype, float32: 2^24 + 1 == 2^24.
+        using C = std::conditional_t<std::is_floating_point_v<T>, T, float>;
         return cmp(static_cast<C>(v), static_cast<C>(value));
     });
 }

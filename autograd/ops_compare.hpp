@@ -19,9 +19,8 @@ Tensor le(const Tensor& a, const Tensor& b);
 Tensor gt(const Tensor& a, const Tensor& b);
 Tensor ge(const Tensor& a, const Tensor& b);
 // x op value: a float tensor compares in its own precision (the value rounded to it, as PyTorch
-// treats a Python number); int64 and bool compare in double, exact for whole numbers as PyTorch's
-// integer scalars (PyTorch compares them with a fractional number in float32, which differs from
-// double only past 2^24).
+// treats a Python number), int64 and bool compare in float32 (PyTorch promotes them to its
+// default dtype, so 2^24 + 1 == 2^24).
 Tensor eq(const Tensor& x, double value);
 Tensor ne(const Tensor& x, double value);
 Tensor lt(const Tensor& x, double value);

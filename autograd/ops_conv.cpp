@@ -101,9 +101,16 @@ kernels::ConvShape conv_shape(const char* op, const Shape& input, const Shape& w
                          spatial(a.dilation, dims) + " spans " + spatial(span, dims) +
                          ", more than the padded input " + spatial(padded, dims) + " of " +
                          to_string(input));
+    Size2 out{(padded.h - span.h) / a.stride.h + 1, (padded.w - span.w) / a.stride.w + 1};
+    std::int64_t count;
+    if (__builtin_mul_overflow(input[0], weight[0], &count) ||
+        __builtin_mul_overflow(count, out.h, &count) ||
+        __builtin_mul_overflow(count, out.w, &count))
+        throw ShapeError(std::string(op) + ": the output of " + to_string(input) + " padded by " +
+                         spatial(a.padding, dims) + " has more elements than int64 counts");
     kernels::ConvShape s{};
     s.N = input[0], s.C = input[1], s.H = H, s.W = W, s.O = weight[0], s.KH = KH, s.KW = KW;
-    s.OH = (padded.h - span.h) / a.stride.h + 1, s.OW = (padded.w - span.w) / a.stride.w + 1;
+    s.OH = out.h, s.OW = out.w;
     s.SH = a.stride.h, s.SW = a.stride.w, s.PH = a.padding.h, s.PW = a.padding.w;
     s.DH = a.dilation.h, s.DW = a.dilation.w, s.G = a.groups;
     return s;

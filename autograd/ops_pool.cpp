@@ -43,10 +43,19 @@ void check_pool_args(const PoolArgs& a, const char* op) {
                          " must be between 0 and half the kernel size " + to_string(a.kernel));
 }
 
+// A caller-given shape whose element count overflows int64 throws ShapeError naming `op`.
+void check_numel(const Shape& shape, const char* op) {
+    std::int64_t n = 1;
+    for (std::int64_t d : shape)
+        if (__builtin_mul_overflow(n, d, &n))
+            throw ShapeError(std::string(op) + ": element count of " + to_string(shape) +
+                             " overflows int64");
+}
+
 // The geometry of pooling `shape`, after checking every precondition listed in ops_pool.hpp.
 kernels::Pool2dGeometry pool_geometry(const Shape& shape, const PoolArgs& a, const char* op) {
     int r = shape.rank();
-    (void)shape.numel();  // throws ShapeError if a shape given by the caller overflows
+    check_numel(shape, op);
     if (r != 3 && r != 4)
         throw ShapeError(std::string(op) + ": expected a [N, C, H, W] or [C, H, W] input, got " +
                          to_string(shape));
@@ -149,7 +158,7 @@ Tensor max_pool2d_backward(const Tensor& grad, const Tensor& indices, const Shap
                          to_string(indices.shape()));
     const Shape& s = grad.shape();
     int r = s.rank();
-    (void)input_shape.numel();  // throws ShapeError if it overflows
+    check_numel(input_shape, "max_pool2d_backward");
     bool fits = (r == 3 || r == 4) && indices.shape() == s && input_shape.rank() == r;
     for (int d = 0; fits && d < r - 2; ++d) fits = s[d] == input_shape[d];
     if (!fits)

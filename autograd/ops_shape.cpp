@@ -190,8 +190,11 @@ struct PadBox {
     std::array<std::int64_t, Shape::kMaxRank> from{}, to{}, count{};
 };
 
-// The padded shape of x, after checking pads (see pad in ops_shape.hpp); fills `box`.
-Shape padded_shape(const Tensor& x, const std::vector<std::int64_t>& pads, PadBox& box) {
+// The padded shape of x, after checking pads (see pad in ops_shape.hpp); fills `box`. `strict`:
+// PyTorch's rule that, when any pad is positive, no dim named by pads may come out empty (the
+// backward, cropping back what was added, is not held to it).
+Shape padded_shape(const Tensor& x, const std::vector<std::int64_t>& pads, PadBox& box,
+                   bool strict) {
     if (pads.size() % 2 != 0 || pads.size() / 2 > static_cast<std::size_t>(x.dim()))
         throw ShapeError("pad: " + std::to_string(pads.size()) + " pads for " +
                          to_string(x.shape()) +
@@ -213,6 +216,18 @@ Shape padded_shape(const Tensor& x, const std::vector<std::int64_t>& pads, PadBo
         box.count[d] = std::min(kept, size - box.to[d]);
         shape[d] = size;
     }
+    std::int64_t count = 1;
+    for (std::int64_t d : shape)
+        if (__builtin_mul_overflow(count, d, &count))
+            throw ShapeError("pad: " + to_string(x.shape()) + " padded to " + to_string(shape) +
+                             " has more elements than int64 counts");
+    bool grows = std::any_of(pads.begin(), pads.end(), [](std::int64_t p) { return p > 0; });
+    for (std::size_t i = 0; strict && grows && i < pads.size() / 2; ++i)
+        if (int d = x.dim() - 1 - static_cast<int>(i); shape[d] == 0)
+            throw ShapeError("pad: pads (" + std::to_string(pads[2 * i]) + ", " +
+                             std::to_string(pads[2 * i + 1]) + ") leave dim " + std::to_string(d) +
+                             " of " + to_string(x.shape()) +
+                             " empty while other dims grow (PyTorch rejects this)");
     return shape;
 }
 
@@ -251,22 +266,27 @@ void check_pad_value(const Tensor& x, double value) {
             << to_string(x.shape()) << ")";
     throw DtypeError(message.str());
 }
-}  // namespace
 
 // pad is linear in x: its backward pads the gradient by the negated pads, cropping what was added
-// and restoring what was cropped with zeros.
-Tensor pad(const Tensor& x, const std::vector<std::int64_t>& pads, double value) {
+// and restoring what was cropped with zeros. `strict` applies PyTorch's refusal of a named dim left
+// empty beside a positive pad, which the gradient's crop must not meet.
+Tensor pad(const Tensor& x, const std::vector<std::int64_t>& pads, double value, bool strict) {
     check_defined(x, "pad");
     check_pad_value(x, value);
     PadBox box;
-    Tensor out = full(padded_shape(x, pads, box), value, x.dtype());
+    Tensor out = full(padded_shape(x, pads, box, strict), value, x.dtype());
     pad_copy(x, out, box);
     if (!should_record(x)) return out;
     return record(Op::pad, out, {x}, [pads](const Tensor& grad_out, const Tensor&) {
         std::vector<std::int64_t> negated;
         for (std::int64_t p : pads) negated.push_back(-p);
-        return Grads{pad(grad_out, negated, 0)};
+        return Grads{pad(grad_out, negated, 0, false)};
     });
+}
+}  // namespace
+
+Tensor pad(const Tensor& x, const std::vector<std::int64_t>& pads, double value) {
+    return pad(x, pads, value, true);
 }
 
 }  // namespace potatolemon

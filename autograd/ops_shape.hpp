@@ -37,8 +37,9 @@ inline Tensor broadcast_to(const Tensor& x, const Shape& shape) {
 // (before, after) pairs for the last dim first, then the dim before it, and so on (at most
 // 2 * rank entries; dims not named are left alone). A negative pad crops. `value` is converted to
 // x's dtype as PyTorch does (toward zero for int64, `!= 0` for bool). Throws ShapeError for an odd
-// number of pads, more pairs than dims, or crops larger than their dim; DtypeError for an int64 x
-// and a value outside [-2^63, 2^63] (NaN too), as PyTorch.
+// number of pads, more pairs than dims, crops larger than their dim, or, as PyTorch, a named dim
+// left empty while some pad is positive; DtypeError for an int64 x and a value outside
+// [-2^63, 2^63] (NaN too), as PyTorch.
 Tensor pad(const Tensor& x, const std::vector<std::int64_t>& pads, double value = 0);
 
 }  // namespace potatolemon

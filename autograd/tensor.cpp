@@ -3,9 +3,12 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <new>
+#include <string>
 
 #include "autograd/block_pool.hpp"
+#include "autograd/errors.hpp"
 #include "autograd/tape.hpp"
 
 namespace potatolemon {
@@ -20,6 +23,12 @@ constexpr std::size_t kHeader = (sizeof(TensorImpl) + kAlignment - 1) / kAlignme
 // malloc's 16-byte-aligned blocks).
 TensorImpl* TensorImpl::allocate(const Shape& shape, Dtype dtype) {
     std::int64_t numel = shape.numel();
+    // numel fits int64 but numel * 8 bytes may not fit size_t: the product would wrap to a
+    // small block that the caller then writes past.
+    if (static_cast<std::size_t>(numel) >
+        (std::numeric_limits<std::size_t>::max() - kHeader - kAlignment) / dtype_size(dtype))
+        throw ShapeError("tensor: " + to_string(shape) + " of " + dtype_name(dtype) +
+                         " has more bytes than size_t counts");
     std::size_t block_bytes =
         kHeader + static_cast<std::size_t>(numel) * dtype_size(dtype) + kAlignment;
     void* block = pool_allocate(block_bytes);

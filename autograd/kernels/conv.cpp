@@ -11,6 +11,7 @@
 #include "autograd/kernels/conv.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "autograd/kernels/conv_direct.hpp"
@@ -101,6 +102,17 @@ void for_each_image(int64_t images, F&& fn) {
     });
 }
 
+// The direct weight gradient also multiplies x by the zero gradient of the flat planes' extra
+// columns (outputs no window makes), and the direct input gradient multiplies the weight by the
+// zero padding of the gradient: exact for finite values, but an inf or NaN there would give NaN
+// where PyTorch's sum has no such term. Such inputs take the im2col path.
+template <class T>
+bool all_finite(const T* x, int64_t n) {
+    for (int64_t i = 0; i < n; ++i)
+        if (!std::isfinite(x[i])) return false;
+    return true;
+}
+
 }  // namespace
 
 template <class T>
@@ -127,7 +139,8 @@ template <class T>
 void conv2d_input_grad(const ConvShape& s, const T* gy, const T* w, T* gx) {
     const int64_t cg = s.C / s.G, og = s.O / s.G, ckk = cg * s.KH * s.KW, plane = s.OH * s.OW;
     const bool no_col = col_is_input(s);
-    if (!no_col && direct_input_grad_fits(s)) return conv2d_input_grad_direct(s, gy, w, gx);
+    if (!no_col && direct_input_grad_fits(s) && all_finite(w, s.O * ckk))
+        return conv2d_input_grad_direct(s, gy, w, gx);
     for_each_image(s.N, [&](int64_t n) {
         T* col = no_col ? nullptr : conv_scratch<T>(0, ckk * plane);
         for (int64_t g = 0; g < s.G; ++g) {
@@ -151,7 +164,8 @@ void conv2d_weight_grad(const ConvShape& s, const T* x, const T* gy, T* gw) {
         std::fill(gw, gw + size, T(0));
         return;
     }
-    if (!no_col && direct_forward_fits(s)) return conv2d_weight_grad_direct(s, x, gy, gw);
+    if (!no_col && direct_forward_fits(s) && all_finite(x, s.N * s.C * s.H * s.W))
+        return conv2d_weight_grad_direct(s, x, gy, gw);
     const int64_t chunks = std::min(s.N, max_weight_chunks);
     std::vector<T> partial(static_cast<size_t>((chunks - 1) * size));
     auto run_chunk = [&](int64_t chunk) {

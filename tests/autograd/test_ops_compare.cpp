@@ -259,9 +259,10 @@ TEST_SUITE("ops_compare") {
     }
 
     TEST_CASE("bool tensors print as PyTorch prints them") {
-        for (const auto& repr : kReprs) {
-            INFO(repr.first);
-            CHECK(input("print " + repr.first).str() == repr.second);
+        for (const auto& [name, text] : kReprs) {
+            const auto& label = name;  // clang 14 cannot capture a structured binding (INFO does)
+            INFO(label);
+            CHECK(input("print " + name).str() == text);
         }
     }
 

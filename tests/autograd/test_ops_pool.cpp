@@ -233,6 +233,15 @@ TEST_SUITE("ops_pool") {
         CHECK(grad_g[0].values() == V{0, 0});
     }
 
+    TEST_CASE("pad: int64 and bool tensors pad with the value converted, as PyTorch") {
+        Tensor i = pad(tensor({1, 2}, Dtype::int64), {1, 0}, -3);
+        CHECK(i.dtype() == Dtype::int64);
+        CHECK(i.values() == std::vector<double>{-3, 1, 2});
+        Tensor b = pad(tensor({0, 1}, Dtype::boolean), {0, 2}, 1);
+        CHECK(b.dtype() == Dtype::boolean);
+        CHECK(b.values() == std::vector<double>{0, 1, 1, 1});
+    }
+
     TEST_CASE("pad: bad pads throw a ShapeError naming pad and the shape") {
         Tensor x = ones({2, 3});
         CHECK_THROWS_WITH_AS(pad(x, {1}), doctest::Contains("pad: 1 pads for [2, 3]"), ShapeError);
@@ -245,6 +254,11 @@ TEST_SUITE("ops_pool") {
         CHECK_THROWS_AS(pad(x, {-big - 1, 0}), ShapeError);
         // Any dtype pads, as in PyTorch (values in test_ops_dtypes).
         CHECK(pad(x.to(Dtype::int64), {1, 1}).dtype() == Dtype::int64);
-        CHECK(pad(zeros({2, 0}), {0, 0, 1, 0}).shape() == Shape{3, 0});
+        // PyTorch's rule: with a positive pad, no named dim may come out empty.
+        CHECK_THROWS_WITH_AS(pad(zeros({2, 0}), {0, 0, 1, 0}),
+                             doctest::Contains("pad: pads (0, 0) leave dim 1 of [2, 0] empty"),
+                             ShapeError);
+        CHECK(pad(zeros({2, 3}), {0, -3}).shape() == Shape{2, 0});
+        CHECK(pad(zeros({0, 2}), {1, 1}).shape() == Shape{0, 4});
     }
 }
