@@ -2,6 +2,8 @@
 # Runs potatolemon's benchmarks and the PyTorch / LibTorch / OpenBLAS references at the same thread
 # count, one process at a time, and prints one table pairing figures by name.
 # Usage: benchmarks/compare.sh [threads...]     (default: 1 2; PYTHON=... picks the interpreter)
+#        ONLY="cnn xor" benchmarks/compare.sh 1 2  (only those groups: op_overhead xor pinn norm mlp
+#        pool cnn matmul conv)
 # op overhead, XOR and the PINN are single-threaded by design and run at 1 thread only.
 set -uo pipefail
 
@@ -65,8 +67,12 @@ ours() {
     echo "$ours_dir/$1"
 }
 
+# Whether group $1 is to run (ONLY unset: every group).
+wanted() { [[ -z ${ONLY:-} || " $ONLY " == *" $1 "* ]]; }
+
 run_pair() {
     local t=$1 bench=$2 stem=$3
+    wanted "$stem" || return 0
     run potatolemon "$t" "$(ours "$bench")"
     run PyTorch "$t" "$PYTHON" "$scripts/${stem}_torch.py"
     run LibTorch "$t" "$ref/${stem}_libtorch"
@@ -76,15 +82,19 @@ build
 run_pair 1 bench_op_overhead op_overhead
 run_pair 1 bench_xor xor
 run_pair 1 bench_pinn pinn
-run potatolemon 1 "$(ours bench_norm)"  # thread CPU time: compared at 1 thread only
-run PyTorch 1 "$PYTHON" "$scripts/norm_torch.py"
+if wanted norm; then  # thread CPU time: compared at 1 thread only
+    run potatolemon 1 "$(ours bench_norm)"
+    run PyTorch 1 "$PYTHON" "$scripts/norm_torch.py"
+fi
 for t in "${counts[@]}"; do
     run_pair "$t" bench_mlp_epoch mlp
     run_pair "$t" bench_pool pool
     run_pair "$t" bench_cnn_epoch cnn
-    run potatolemon "$t" "$(ours bench_matmul)"
-    run OpenBLAS "$t" "$(ours bench_matmul_openblas)"
-    run potatolemon "$t" "$(ours bench_conv)"  # beside its own gemm figures, no reference
+    if wanted matmul; then
+        run potatolemon "$t" "$(ours bench_matmul)"
+        run OpenBLAS "$t" "$(ours bench_matmul_openblas)"
+    fi
+    wanted conv && run potatolemon "$t" "$(ours bench_conv)"  # beside gemm's figures, no reference
 done
 
 # Ratios read "how many times better potatolemon is": reference / ours for times (s, ns/call, ...)
