@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <type_traits>
 #include <vector>
@@ -67,20 +69,31 @@ T avg_divisor(const Pool2dGeometry& g, const Taps& r, const Taps& c, bool count_
     return static_cast<T>(double(h) * double(w));
 }
 
+// `v` if it wins over the running max `m` (greater, or NaN), else `m`, picked with bit masks:
+// g++ compiles `?:` on floats to compare-and-branch in scalar loops (a row's tail, 3 of the 7
+// outputs of a 14-wide input), where it mispredicts about once a window.
+template <class T>
+T max_step(T m, T v) {
+    using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+    U take = U(0) - U((v > m) | (v != v));
+    return std::bit_cast<T>((std::bit_cast<U>(v) & take) | (std::bit_cast<U>(m) & ~take));
+}
+
 // max_pool2d's rule folded over a, b, c, d in order: a later value wins if greater, or if NaN.
 template <class T>
 T max_of_four(T a, T b, T c, T d) {
-    T m = a;
-    m = ((b > m) | (b != b)) ? b : m;
-    m = ((c > m) | (c != c)) ? c : m;
-    return ((d > m) | (d != d)) ? d : m;
+    return max_step(max_step(max_step(a, b), c), d);
 }
 
 // Where that fold took max from, 0..3, with bool arithmetic only: the first element equal to it,
 // or, when it is NaN, the last NaN. K is an integer as wide as T, so that the loop vectorises.
+// Equal is compared on the bits (a float != is a branch in scalar code): the fold keeps the first
+// of equal values, so no element before it is equal, not even a zero of the other sign.
 template <class K, class T>
 K position_of_max(T max, T a, T b, T c, T d) {
-    K first_equal = K(a != max) * (1 + K(b != max) * (1 + K(c != max)));
+    using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+    auto differs = [m = std::bit_cast<U>(max)](T v) { return K(std::bit_cast<U>(v) != m); };
+    K first_equal = differs(a) * (1 + differs(b) * (1 + differs(c)));
     K nan_c = c != c, nan_d = d != d;
     K last_nan = nan_d * 3 + (1 - nan_d) * (nan_c * 2 + (1 - nan_c) * K(b != b));
     K is_nan = max != max;

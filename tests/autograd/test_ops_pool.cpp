@@ -92,6 +92,27 @@ TEST_SUITE("ops_pool") {
         }
     }
 
+    TEST_CASE("max_pool2d keeps the first of zeros of either sign, as PyTorch does") {
+        // Windows of +0 and -0 only, 7 to a row (a vector's worth and a tail). From torch 1.13:
+        // s = the signs below; v, i = F.max_pool2d((torch.tensor(s) * 0.0).view(1, 1, 2, 14), 2,
+        // return_indices=True); torch.signbit(v) and i, the same in float32 and float64.
+        V signs{1,  -1, -1, 1,  1,  1, -1, -1, -1, 1,  1, -1, -1, -1,
+                -1, 1,  1,  -1, -1, 1, -1, -1, 1,  -1, 1, -1, -1, -1};
+        V zeros_in(signs.size());
+        for (std::size_t i = 0; i < signs.size(); ++i) zeros_in[i] = signs[i] * 0.0;
+        for (Dtype dtype : {Dtype::float32, Dtype::float64}) {
+            Tensor x = from_vector(zeros_in, {1, 1, 2, 14}, dtype).requires_grad_();
+            ValuesIndices r = max_pool2d_with_indices(x, 2);
+            CHECK(r.indices.values() == V{0, 2, 4, 6, 8, 10, 12});
+            Tensor alone = max_pool2d(x.detach(), 2);
+            for (const Tensor& values : {r.values, alone}) {
+                std::vector<int> negative;
+                for (double v : values.values()) negative.push_back(std::signbit(v));
+                CHECK(negative == std::vector<int>{0, 1, 0, 1, 1, 0, 1});
+            }
+        }
+    }
+
     TEST_CASE("avg_pool2d matches PyTorch bitwise, counting padding or not") {
         for (const AvgPoolCase& c : kAvgPoolCases) {
             INFO(c.name, (c.float64 ? " float64" : " float32"));
