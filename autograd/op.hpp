@@ -8,7 +8,8 @@ namespace potatolemon {
 // clang-format off
 #define POTATOLEMON_OPS(X)                                                                      \
     X(add) X(sub) X(mul) X(div) X(affine) X(neg) X(pow) X(exp) X(log) X(sqrt) X(abs) X(tanh)    \
-    X(tanh_backward) X(sigmoid) X(sigmoid_backward) X(relu) X(leaky_relu) X(clamp) X(softplus)  \
+    X(tanh_backward) X(sigmoid) X(sigmoid_backward) X(relu) X(threshold_backward)               \
+    X(leaky_relu) X(clamp) X(softplus)                                                          \
     X(binary_cross_entropy) X(binary_cross_entropy_backward) X(matmul) X(linear) X(permute)     \
     X(reshape) X(expand) X(sum_to) X(sum) X(mean) X(max) X(min) X(softmax) X(log_softmax)       \
     X(slice) X(slice_backward) X(index_select) X(index_add) X(gather) X(scatter_add) X(concat)  \

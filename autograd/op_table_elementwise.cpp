@@ -40,6 +40,14 @@ void add_elementwise_rows(std::vector<OpInfo>& t) {
     add_row(t, Op::sigmoid, any, unary_samples([](const Inputs& x) { return sigmoid(x[0]); }));
     add_row(t, Op::relu, away_from_kinks,
             unary_samples([](const Inputs& x) { return relu(x[0]); }));
+    add_row(t, Op::threshold_backward, away_from_kinks,
+            {{"[2, 3] with [2, 3]",
+              {{2, 3}, {2, 3}},
+              [](const Inputs& x) { return threshold_backward(x[0], x[1]); }},
+             {"rank 0", {{}, {}}, [](const Inputs& x) { return threshold_backward(x[0], x[1]); }},
+             {"[0, 3] with [0, 3]", {{0, 3}, {0, 3}}, [](const Inputs& x) {
+                  return threshold_backward(x[0], x[1]);
+              }}});
     add_row(t, Op::leaky_relu, away_from_kinks,
             unary_samples([](const Inputs& x) { return leaky_relu(x[0], 0.1); }));
     add_row(t, Op::clamp, away_from_kinks, unary_samples([](const Inputs& x) {

@@ -175,8 +175,21 @@ Tensor relu(const Tensor& x) {
     Tensor out = map_unary(x, [](auto v) { return v > 0 ? v : decltype(v)(0); });
     if (!should_record(x)) return out;
     return record(Op::relu, out, {x}, [x](const Tensor& grad_out, const Tensor&) {
-        return Grads{grad_out * map_unary(x, [](auto v) { return decltype(v)(v > 0); })};
+        return Grads{threshold_backward(grad_out, x)};
     });
+}
+
+// A primitive for speed (one pass and one allocation where grad * mask takes two); a selection,
+// so its own backward is d/dgrad = threshold_backward(gg, x) and d/dx = 0.
+Tensor threshold_backward(const Tensor& grad, const Tensor& x) {
+    check_floating(grad, "threshold_backward");
+    Tensor out = map_binary(grad, x, same_shape(grad, x, "threshold_backward"),
+                            [](auto g, auto v) { return v > 0 ? g : decltype(g)(0); });
+    if (!should_record(grad, x)) return out;
+    return record(Op::threshold_backward, out, {grad, x},
+                  [x](const Tensor& grad_out, const Tensor&) {
+                      return Grads{threshold_backward(grad_out, x), Tensor()};
+                  });
 }
 
 // The negative slope applies at 0 as in PyTorch (x > 0 selects the identity branch).

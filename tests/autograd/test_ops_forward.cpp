@@ -45,6 +45,30 @@ TEST_SUITE("ops_forward") {
         CHECK(log_sigmoid(big).values() == V{-1000, 0});
     }
 
+    TEST_CASE("threshold_backward passes grad where x > 0 and gives +0 elsewhere, as PyTorch") {
+        // torch.ops.aten.threshold_backward(g, x, 0.) gives [0, 0, 0, 0, 0, 5], every zero +0
+        for (Dtype dtype : {Dtype::float32, Dtype::float64}) {
+            Tensor g = tensor({1, -2, NAN, -INFINITY, -3, 5}, dtype);
+            Tensor x = tensor({-1, -0.5, -2, 0, -0.0, 2}, dtype);
+            Tensor out = threshold_backward(g, x);
+            CHECK(out.values() == V{0, 0, 0, 0, 0, 5});
+            for (double v : out.values()) CHECK_FALSE(std::signbit(v));
+        }
+        CHECK_THROWS_WITH_AS(threshold_backward(tensor({1, 2}), tensor({1, 2, 3})),
+                             doctest::Contains("threshold_backward"), ShapeError);
+        CHECK_THROWS_WITH_AS(
+            threshold_backward(tensor({1}, Dtype::float32), tensor({1}, Dtype::float64)),
+            doctest::Contains("threshold_backward"), DtypeError);
+    }
+
+    TEST_CASE("relu's gradient is +0 where x <= 0, whatever the sign of the incoming grad") {
+        Tensor x = tensor({-2, 0, 3}, Dtype::float64).requires_grad_();
+        (relu(x) * -1.0).backward(full({3}, 1.0, Dtype::float64));
+        CHECK(x.grad().values() == V{0, 0, -1});
+        CHECK_FALSE(std::signbit(x.grad().at({0})));
+        CHECK_FALSE(std::signbit(x.grad().at({1})));
+    }
+
     TEST_CASE("affine and binary cross-entropy") {
         CHECK(affine(tensor({1, 2}), 3, -1).values() == V{2, 5});
         Tensor p = tensor({0.5, 0, 1, 0.25}, Dtype::float64).requires_grad_();
