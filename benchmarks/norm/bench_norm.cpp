@@ -15,34 +15,15 @@
 
 #include "autograd/kernels/thread_pool.hpp"
 #include "autograd/potatolemon.hpp"
+#include "benchmarks/bench_timing.hpp"
 
 using namespace potatolemon;
 
 namespace {
-double thread_cpu_ms() {
-    timespec t{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
 // Median over `batches` of the mean thread CPU time per call of step(), in ms.
 template <class F>
 double median_ms(int batches, int iters, F step) {
-    step();
-    std::vector<double> per_iter;
-    for (int b = 0; b < batches; ++b) {
-        double start = thread_cpu_ms();
-        for (int i = 0; i < iters; ++i) step();
-        per_iter.push_back((thread_cpu_ms() - start) / iters);
-    }
-    std::sort(per_iter.begin(), per_iter.end());
-    return per_iter[per_iter.size() / 2];
-}
-
-int flag(int argc, char** argv, const char* name, int fallback) {
-    for (int i = 1; i + 1 < argc; ++i)
-        if (std::strcmp(argv[i], name) == 0) return std::atoi(argv[i + 1]);
-    return fallback;
+    return bench::median_ms(batches, iters, step, bench::thread_cpu_ms);
 }
 
 // The median thread CPU time of f(x, w, b).backward(ones), gradients dropped before each step.
@@ -59,7 +40,7 @@ double fwd_bwd_ms(const Shape& shape, const Shape& param_shape, F f) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    set_num_threads(flag(argc, argv, "--threads", 1));
+    set_num_threads(bench::int_flag(argc, argv, "--threads", 1));
     std::printf(
         "batch_norm_64x32x28x28_fwd_bwd %.3f ms\n",
         fwd_bwd_ms({64, 32, 28, 28}, {32}, [](const Tensor& x, const Tensor& w, const Tensor& b) {

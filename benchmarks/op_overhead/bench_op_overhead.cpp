@@ -12,6 +12,7 @@
 
 #include "autograd/kernels/thread_pool.hpp"
 #include "autograd/potatolemon.hpp"
+#include "benchmarks/bench_timing.hpp"
 
 using namespace potatolemon;
 
@@ -19,27 +20,12 @@ namespace {
 // Median over `batches` of the mean time per call of step(), in ns.
 template <class F>
 double median_ns(int batches, int iters, F step) {
-    step();
-    std::vector<double> per_iter;
-    for (int b = 0; b < batches; ++b) {
-        auto start = std::chrono::steady_clock::now();
-        for (int i = 0; i < iters; ++i) step();
-        std::chrono::duration<double, std::nano> took = std::chrono::steady_clock::now() - start;
-        per_iter.push_back(took.count() / iters);
-    }
-    std::sort(per_iter.begin(), per_iter.end());
-    return per_iter[per_iter.size() / 2];
-}
-
-int flag(int argc, char** argv, const char* name, int fallback) {
-    for (int i = 1; i + 1 < argc; ++i)
-        if (std::strcmp(argv[i], name) == 0) return std::atoi(argv[i + 1]);
-    return fallback;
+    return bench::median_ms(batches, iters, step) * 1e6;
 }
 }  // namespace
 
 int main(int argc, char** argv) {
-    set_num_threads(flag(argc, argv, "--threads", 1));
+    set_num_threads(bench::int_flag(argc, argv, "--threads", 1));
     Tensor a = rand({4, 3}).requires_grad_();
     Tensor b = rand({4, 3}).requires_grad_();
     Tensor grad_out = ones({4, 3});

@@ -13,32 +13,13 @@
 
 #include "autograd/kernels/thread_pool.hpp"
 #include "autograd/potatolemon.hpp"
+#include "benchmarks/bench_timing.hpp"
 
 using namespace potatolemon;
+using bench::median_ms;
 
 namespace {
-// Median over `batches` of the mean time per call of step(), in ms.
-template <class F>
-double median_ms(int batches, int iters, F step) {
-    step();
-    std::vector<double> per_iter;
-    for (int b = 0; b < batches; ++b) {
-        auto start = std::chrono::steady_clock::now();
-        for (int i = 0; i < iters; ++i) step();
-        std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
-        per_iter.push_back(took.count() / iters);
-    }
-    std::sort(per_iter.begin(), per_iter.end());
-    return per_iter[per_iter.size() / 2];
-}
-
-int flag(int argc, char** argv, const char* name, int fallback) {
-    for (int i = 1; i + 1 < argc; ++i)
-        if (std::strcmp(argv[i], name) == 0) return std::atoi(argv[i + 1]);
-    return fallback;
-}
-
-void bench(const char* name, Tensor (*pool)(const Tensor&), const Shape& shape) {
+void time_pool(const char* name, Tensor (*pool)(const Tensor&), const Shape& shape) {
     Tensor x = randn(shape).requires_grad_();
     Tensor grad_out = ones(pool(x.detach()).shape());
     double fwd = median_ms(11, 20, [&] {
@@ -65,9 +46,9 @@ Tensor avg_2x2(const Tensor& x) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    set_num_threads(flag(argc, argv, "--threads", 1));
+    set_num_threads(bench::int_flag(argc, argv, "--threads", 1));
     for (Shape shape : {Shape{128, 16, 28, 28}, Shape{128, 32, 14, 14}}) {
-        bench("max_pool2d", max_2x2, shape);
-        bench("avg_pool2d", avg_2x2, shape);
+        time_pool("max_pool2d", max_2x2, shape);
+        time_pool("avg_pool2d", avg_2x2, shape);
     }
 }
