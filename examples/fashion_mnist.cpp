@@ -18,7 +18,7 @@
 
 #include "autograd/kernels/thread_pool.hpp"
 #include "autograd/potatolemon.hpp"
-#include "data/loader.hpp"
+#include "nn/data/loader.hpp"
 #include "fashion_mnist_models.hpp"
 #include "flags.hpp"
 #include "nn/nn.hpp"

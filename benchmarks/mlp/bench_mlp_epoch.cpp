@@ -17,7 +17,7 @@
 
 #include "autograd/kernels/thread_pool.hpp"
 #include "autograd/potatolemon.hpp"
-#include "data/loader.hpp"
+#include "nn/data/loader.hpp"
 #include "nn/nn.hpp"
 
 using namespace potatolemon;

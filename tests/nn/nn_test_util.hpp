@@ -55,12 +55,12 @@ inline void check_module_grads(Module& module, const Shape& x_shape, std::uint64
 }
 
 // tests/nn/fixtures, found from this header's path. meson may compile with a path relative to the
-// build dir, which resolves only when the test runs there; else POTATOLEMON_TEST_DATA leads.
+// build dir, which resolves only when the test runs there; else POTATOLEMON_TEST_ROOT leads.
 inline std::filesystem::path fixture_dir() {
     const std::filesystem::path here = std::filesystem::path(__FILE__).parent_path() / "fixtures";
-#ifdef POTATOLEMON_TEST_DATA
+#ifdef POTATOLEMON_TEST_ROOT
     if (!std::filesystem::exists(here))
-        return std::filesystem::path(POTATOLEMON_TEST_DATA).parent_path() / "nn" / "fixtures";
+        return std::filesystem::path(POTATOLEMON_TEST_ROOT) / "nn" / "fixtures";
 #endif
     return here;
 }

@@ -85,8 +85,8 @@ private:
 inline std::filesystem::path fixture_dir() {
     const std::filesystem::path here = std::filesystem::path(__FILE__).parent_path() / "fixtures";
     if (std::filesystem::exists(here)) return here;
-#ifdef POTATOLEMON_TEST_DATA
-    return std::filesystem::path(POTATOLEMON_TEST_DATA).parent_path() / "nn" / "io" / "fixtures";
+#ifdef POTATOLEMON_TEST_ROOT
+    return std::filesystem::path(POTATOLEMON_TEST_ROOT) / "nn" / "io" / "fixtures";
 #else
     return here;
 #endif

@@ -1,5 +1,5 @@
 // IDX header checks shared by parse_idx and read_idx, and read_idx's file reading and gunzip.
-#include "data/idx.hpp"
+#include "nn/data/idx.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -8,8 +8,8 @@
 #include <string_view>
 #include <system_error>
 
-#include "data/format_error.hpp"
-#include "data/inflate.hpp"
+#include "nn/data/format_error.hpp"
+#include "nn/data/inflate.hpp"
 
 namespace potatolemon::data {
 namespace {

@@ -9,7 +9,7 @@
 #include <span>
 #include <string>
 
-#include "data/format_error.hpp"
+#include "nn/data/format_error.hpp"
 
 namespace potatolemon::data::detail {
 

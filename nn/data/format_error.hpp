@@ -1,4 +1,4 @@
-// The one way readers in data/ report malformed input: a FormatError whose message reads
+// The one way readers in nn/data/ report malformed input: a FormatError whose message reads
 // "<op>: <source>: byte <offset>: <what>", where <what> says what was expected and what was found.
 #pragma once
 #include <cstdint>

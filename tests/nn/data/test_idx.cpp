@@ -11,8 +11,8 @@
 #include <system_error>
 #include <vector>
 
-#include "data/idx.hpp"
-#include "data/mnist.hpp"
+#include "nn/data/idx.hpp"
+#include "nn/data/mnist.hpp"
 #include "data_test_util.hpp"
 
 using potatolemon::FormatError;

@@ -1,6 +1,6 @@
 // Dataset's checks and get_batch, the byte-to-float32 conversion that runs once per batch
 // (469 times a Fashion-MNIST epoch), written as a plain loop the compiler vectorises.
-#include "data/dataset.hpp"
+#include "nn/data/dataset.hpp"
 
 #include <string>
 #include <utility>

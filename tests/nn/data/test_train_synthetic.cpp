@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "autograd/potatolemon.hpp"
-#include "data/crc32.hpp"
-#include "data/loader.hpp"
+#include "nn/data/crc32.hpp"
+#include "nn/data/loader.hpp"
 #include "nn/nn.hpp"
 
 using namespace potatolemon;

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <vector>
 
-#include "data/bit_reader.hpp"
+#include "nn/data/bit_reader.hpp"
 
 namespace potatolemon::data::detail {
 

@@ -4,7 +4,7 @@
 #pragma once
 #include <string>
 
-#include "data/idx.hpp"
+#include "nn/data/idx.hpp"
 
 namespace potatolemon::data {
 

@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "data/crc32.hpp"
-#include "data/inflate.hpp"
+#include "nn/data/crc32.hpp"
+#include "nn/data/inflate.hpp"
 #include "data_test_util.hpp"
 
 using data_test::Bytes;

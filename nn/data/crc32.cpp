@@ -1,6 +1,6 @@
 // Slicing-by-8 CRC-32: table[k][b] is the CRC of byte b followed by k zero bytes, so eight input
 // bytes fold into the CRC with eight independent lookups instead of a chain of eight.
-#include "data/crc32.hpp"
+#include "nn/data/crc32.hpp"
 
 #include <array>
 

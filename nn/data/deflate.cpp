@@ -1,12 +1,12 @@
 // Deflate block decoding (RFC 1951 section 3.2) on top of BitReader and HuffmanTable.
 // The hot loop refills the bit buffer once per symbol and decodes through the two-level tables.
 // Not here: the gzip wrapper, checksums and the size limit's policy (inflate.cpp).
-#include "data/deflate.hpp"
+#include "nn/data/deflate.hpp"
 
 #include <algorithm>
 #include <array>
 
-#include "data/huffman.hpp"
+#include "nn/data/huffman.hpp"
 
 namespace potatolemon::data::detail {
 namespace {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "autograd/tensor.hpp"
-#include "data/mnist.hpp"
+#include "nn/data/mnist.hpp"
 
 namespace potatolemon::data {
 

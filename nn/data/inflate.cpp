@@ -1,12 +1,12 @@
 // gunzip: the gzip member wrapper (header fields, CRC-32 and ISIZE trailer) around the deflate
 // decoder in deflate.cpp, plus the size policy described in inflate.hpp.
-#include "data/inflate.hpp"
+#include "nn/data/inflate.hpp"
 
 #include <algorithm>
 
-#include "data/crc32.hpp"
-#include "data/deflate.hpp"
-#include "data/format_error.hpp"
+#include "nn/data/crc32.hpp"
+#include "nn/data/deflate.hpp"
+#include "nn/data/format_error.hpp"
 
 namespace potatolemon::data {
 namespace {

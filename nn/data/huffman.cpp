@@ -1,7 +1,7 @@
 // Builds two-level Huffman decoding tables from deflate code lengths (see huffman.hpp).
 // Codes are assigned canonically (shorter first, then by symbol) and stored bit-reversed,
 // because deflate sends a Huffman code's most significant bit first within an LSB-first stream.
-#include "data/huffman.hpp"
+#include "nn/data/huffman.hpp"
 
 #include <array>
 

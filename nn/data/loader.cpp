@@ -1,5 +1,5 @@
 // DataLoader's epochs and batch slicing, and the Fisher–Yates shuffle behind them.
-#include "data/loader.hpp"
+#include "nn/data/loader.hpp"
 
 #include <algorithm>
 #include <numeric>

@@ -1,7 +1,7 @@
 // load_mnist: two read_idx calls and the check that they describe the same number of items.
-#include "data/mnist.hpp"
+#include "nn/data/mnist.hpp"
 
-#include "data/format_error.hpp"
+#include "nn/data/format_error.hpp"
 
 namespace potatolemon::data {
 

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "autograd/errors.hpp"
-#include "data/dataset.hpp"
-#include "data/loader.hpp"
+#include "nn/data/dataset.hpp"
+#include "nn/data/loader.hpp"
 
 using namespace potatolemon;
 using namespace potatolemon::data;

@@ -1,4 +1,4 @@
-// libFuzzer target for data/: every input goes to parse_idx as raw IDX bytes, and to gunzip
+// libFuzzer target for nn/data/: every input goes to parse_idx as raw IDX bytes, and to gunzip
 // followed by parse_idx on what it inflates. FormatError is the expected outcome for most inputs;
 // a crash, a sanitizer report or any other exception escaping is a finding.
 #include <cstddef>
@@ -6,8 +6,8 @@
 #include <span>
 #include <vector>
 
-#include "data/idx.hpp"
-#include "data/inflate.hpp"
+#include "nn/data/idx.hpp"
+#include "nn/data/inflate.hpp"
 
 namespace {
 // 16 MiB instead of gunzip's 1 GiB default keeps each run fast and far below libFuzzer's

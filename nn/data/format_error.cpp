@@ -1,5 +1,5 @@
-// Message formatting for data/'s FormatError (see format_error.hpp).
-#include "data/format_error.hpp"
+// Message formatting for nn/data/'s FormatError (see format_error.hpp).
+#include "nn/data/format_error.hpp"
 
 namespace potatolemon::data::detail {
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "autograd/generator.hpp"
-#include "data/dataset.hpp"
+#include "nn/data/dataset.hpp"
 
 namespace potatolemon::data {
 

@@ -1,4 +1,4 @@
-// Helpers shared by the data/ tests: the committed corpus and the message a reader throws.
+// Helpers shared by the nn/data/ tests: the committed corpus and the message a reader throws.
 #pragma once
 #include <doctest/doctest.h>
 
@@ -13,7 +13,7 @@ namespace data_test {
 
 using Bytes = std::vector<std::uint8_t>;
 
-inline const std::string corpus = std::string(POTATOLEMON_TEST_DATA) + "/corpus/";
+inline const std::string corpus = std::string(POTATOLEMON_TEST_ROOT) + "/nn/data/corpus/";
 
 inline Bytes read_bytes(const std::string& path) {
     Bytes bytes;

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Regenerates the gzip and IDX test corpus in this folder and the fuzz seeds in fuzz/corpus_idx.
+"""Regenerates the gzip and IDX test corpus in this folder and the fuzz seeds in tests/fuzz/corpus_idx.
 
 valid/: .gz files made by the `gzip` command (stored, fixed and dynamic Huffman blocks) beside
 their expected contents, plus hand-assembled deflate streams for cases gzip never writes.
 malformed/: a few bytes each; test_inflate.cpp and test_idx.cpp list the error each must raise.
 idx/: small well-formed IDX files. Deliberately no zlib: streams are assembled bit by bit below.
-Run from anywhere: python3 tests/data/corpus/make_corpus.py (needs the gzip command).
+Run from anywhere: python3 tests/nn/data/corpus/make_corpus.py (needs the gzip command).
 """
 import os
 import shutil
