@@ -172,7 +172,8 @@ Tensor sigmoid_backward(const Tensor& grad, const Tensor& s) {
 // relu'(0) = 0 (PyTorch's convention); the mask is a constant of the graph.
 Tensor relu(const Tensor& x) {
     check_floating(x, "relu");
-    Tensor out = map_unary(x, [](auto v) { return v > 0 ? v : decltype(v)(0); });
+    // clamp_min(x, 0) as PyTorch computes it: NaN and -0 pass through.
+    Tensor out = map_unary(x, [](auto v) { return v < 0 ? decltype(v)(0) : v; });
     if (!should_record(x)) return out;
     return record(Op::relu, out, {x}, [x](const Tensor& grad_out, const Tensor&) {
         return Grads{threshold_backward(grad_out, x)};
@@ -184,7 +185,7 @@ Tensor relu(const Tensor& x) {
 Tensor threshold_backward(const Tensor& grad, const Tensor& x) {
     check_floating(grad, "threshold_backward");
     Tensor out = map_binary(grad, x, same_shape(grad, x, "threshold_backward"),
-                            [](auto g, auto v) { return v > 0 ? g : decltype(g)(0); });
+                            [](auto g, auto v) { return v <= 0 ? decltype(g)(0) : g; });
     if (!should_record(grad, x)) return out;
     return record(Op::threshold_backward, out, {grad, x},
                   [x](const Tensor& grad_out, const Tensor&) {

@@ -21,9 +21,10 @@ Tensor sigmoid(const Tensor& x);  // 1/(1+e^-x), stable for large |x|
 // PyTorch's): grad (1 - y^2) and grad y (1 - y). Shapes must match.
 Tensor tanh_backward(const Tensor& grad, const Tensor& y);
 Tensor sigmoid_backward(const Tensor& grad, const Tensor& y);
-Tensor relu(const Tensor& x);  // relu'(0) = 0
-// relu's backward as an op of its own (like PyTorch's): grad where x > 0, else +0 (also for a
-// NaN or infinite grad). Shapes must match.
+// max(x, 0) as PyTorch's clamp_min: NaN and -0 pass through; relu'(0) = 0, relu'(NaN) = 1.
+Tensor relu(const Tensor& x);
+// relu's backward as an op of its own (like PyTorch's): +0 where x <= 0 (also for a NaN or
+// infinite grad), else grad (also where x is NaN). Shapes must match.
 Tensor threshold_backward(const Tensor& grad, const Tensor& x);
 Tensor leaky_relu(const Tensor& x, double negative_slope = 0.01);  // slope used at 0
 Tensor clamp(const Tensor& x, double min, double max);  // gradient 1 on [min, max], bounds included

@@ -45,14 +45,33 @@ TEST_SUITE("ops_forward") {
         CHECK(log_sigmoid(big).values() == V{-1000, 0});
     }
 
-    TEST_CASE("threshold_backward passes grad where x > 0 and gives +0 elsewhere, as PyTorch") {
-        // torch.ops.aten.threshold_backward(g, x, 0.) gives [0, 0, 0, 0, 0, 5], every zero +0
+    TEST_CASE("relu passes NaN and -0 through and its gradient reaches NaN, as PyTorch") {
+        // torch.relu([nan, -0., 0., -2, 3, -inf]) = [nan, -0., 0., 0., 3., 0.]; its backward of
+        // ones is [1, 0, 0, 0, 1, 0].
         for (Dtype dtype : {Dtype::float32, Dtype::float64}) {
-            Tensor g = tensor({1, -2, NAN, -INFINITY, -3, 5}, dtype);
-            Tensor x = tensor({-1, -0.5, -2, 0, -0.0, 2}, dtype);
+            Tensor x = tensor({NAN, -0.0, 0, -2, 3, -INFINITY}, dtype).requires_grad_();
+            Tensor out = relu(x);
+            V got = out.values();
+            CHECK(std::isnan(got[0]));
+            CHECK(V(got.begin() + 1, got.end()) == V{0, 0, 0, 3, 0});
+            CHECK(std::signbit(got[1]));
+            CHECK_FALSE(std::signbit(got[2]));
+            out.backward(ones_like(out));
+            CHECK(x.grad().values() == V{1, 0, 0, 0, 1, 0});
+        }
+    }
+
+    TEST_CASE("threshold_backward gives +0 where x <= 0 and grad elsewhere, NaN too, as PyTorch") {
+        // torch.ops.aten.threshold_backward(g, x, 0.) gives [0, 0, 0, 0, 0, 5, 7, -0], every zero
+        // +0 but the last (where x > 0 passes the gradient's -0).
+        for (Dtype dtype : {Dtype::float32, Dtype::float64}) {
+            Tensor g = tensor({1, -2, NAN, -INFINITY, -3, 5, 7, -0.0}, dtype);
+            Tensor x = tensor({-1, -0.5, -2, 0, -0.0, 2, NAN, 3}, dtype);
             Tensor out = threshold_backward(g, x);
-            CHECK(out.values() == V{0, 0, 0, 0, 0, 5});
-            for (double v : out.values()) CHECK_FALSE(std::signbit(v));
+            CHECK(out.values() == V{0, 0, 0, 0, 0, 5, 7, 0});
+            std::vector<int> negative;
+            for (double v : out.values()) negative.push_back(std::signbit(v));
+            CHECK(negative == std::vector<int>{0, 0, 0, 0, 0, 0, 0, 1});
         }
         CHECK_THROWS_WITH_AS(threshold_backward(tensor({1, 2}), tensor({1, 2, 3})),
                              doctest::Contains("threshold_backward"), ShapeError);
