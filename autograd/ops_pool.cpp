@@ -114,6 +114,41 @@ Tensor gather_planes(const Tensor& x, const Tensor& indices) {
     return view(all_valid ? out : out * mask, o);
 }
 
+// The indices max_pool2d_with_indices would return for `input` (its values discarded).
+Tensor max_pool2d_indices(const Tensor& input, const kernels::Pool2dGeometry& g) {
+    Shape out_shape = pooled_shape(input.shape(), g);
+    Tensor values = empty(out_shape, input.dtype()), indices = empty(out_shape, Dtype::int64);
+    dispatch(input.dtype(), [&]<class T>() {
+        kernels::max_pool2d(g, input.data<T>(), values.data<T>(), indices.data<std::int64_t>());
+    });
+    return indices;
+}
+
+// The gradient goes to each window's max. Disjoint 2×2 windows (the usual CNN pooling) keep the
+// input rather than indices, which the input's own backward mostly keeps alive anyway: a
+// first-order backward then finds each max again while it writes the gradient, one pass instead
+// of writing indices forward and reading them back.
+Tensor record_max_pool2d(Tensor values, const Tensor& input, const kernels::Pool2dGeometry& g,
+                         Tensor indices) {
+    if (indices.defined() || !kernels::disjoint_2x2(g))
+        return record(Op::max_pool2d, values, {input},
+                      [indices, in_shape = input.shape()](const Tensor& grad_out, const Tensor&) {
+                          return Grads{max_pool2d_backward(grad_out, indices, in_shape)};
+                      });
+    return record(
+        Op::max_pool2d, values, {input}, [input, g](const Tensor& grad_out, const Tensor&) {
+            if (should_record(grad_out))
+                return Grads{
+                    max_pool2d_backward(grad_out, max_pool2d_indices(input, g), input.shape())};
+            Tensor grad_in = empty(input.shape(), input.dtype());
+            dispatch(input.dtype(), [&]<class T>() {
+                kernels::max_pool2d_backward_2x2(g, input.data<T>(), grad_out.data<T>(),
+                                                 grad_in.data<T>());
+            });
+            return Grads{grad_in};
+        });
+}
+
 // max_pool2d's values, and its indices when `with_indices` or the tape needs them.
 ValuesIndices max_pool2d_impl(const Tensor& input, Size2 kernel_size, std::optional<Size2> stride,
                               Size2 padding, Size2 dilation, bool with_indices) {
@@ -124,17 +159,13 @@ ValuesIndices max_pool2d_impl(const Tensor& input, Size2 kernel_size, std::optio
     Shape out_shape = pooled_shape(input.shape(), g);
     Tensor values = empty(out_shape, input.dtype());
     bool recording = should_record(input);
-    Tensor indices = with_indices || recording ? empty(out_shape, Dtype::int64) : Tensor();
+    bool need_indices = with_indices || (recording && !kernels::disjoint_2x2(g));
+    Tensor indices = need_indices ? empty(out_shape, Dtype::int64) : Tensor();
     dispatch(input.dtype(), [&]<class T>() {
         kernels::max_pool2d(g, input.data<T>(), values.data<T>(),
                             indices.defined() ? indices.data<std::int64_t>() : nullptr);
     });
-    // The gradient goes to each window's recorded max: a scatter by the indices.
-    if (recording)
-        values = record(Op::max_pool2d, values, {input},
-                        [indices, in_shape = input.shape()](const Tensor& grad_out, const Tensor&) {
-                            return Grads{max_pool2d_backward(grad_out, indices, in_shape)};
-                        });
+    if (recording) values = record_max_pool2d(values, input, g, indices);
     return {values, indices};
 }
 }  // namespace

@@ -28,6 +28,16 @@ template <class T>
 bool max_pool2d_backward(const Pool2dGeometry& g, const T* grad_out, const std::int64_t* indices,
                          T* grad_in);
 
+// True for 2×2 windows at stride 2 without padding or dilation: windows that never overlap,
+// where max_pool2d_backward_2x2 applies.
+bool disjoint_2x2(const Pool2dGeometry& g);
+
+// max_pool2d_backward for disjoint 2×2 windows, given the pooled input instead of indices: each
+// window's max is located again by max_pool2d's rule. Bitwise equal to max_pool2d_backward with
+// the indices max_pool2d returns, without writing or reading them.
+template <class T>
+void max_pool2d_backward_2x2(const Pool2dGeometry& g, const T* in, const T* grad_out, T* grad_in);
+
 // out = the sum of each window's input elements (accumulated in T, in scan order) divided by the
 // window size (count_include_pad) or by the number of input elements it covers.
 template <class T>

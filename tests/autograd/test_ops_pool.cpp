@@ -113,6 +113,44 @@ TEST_SUITE("ops_pool") {
         }
     }
 
+    TEST_CASE("max_pool2d without indices equals the indexed path bitwise: values and gradient") {
+        // Disjoint 2×2 windows are pooled by a tournament and their backward finds each max
+        // again from the input; other geometries fold each window in scan order and scatter by
+        // indices. Every window of 4 values from {NaN, -inf, -0, +0, 1}, padded to odd edges,
+        // must give the same bits both ways, with gradients of -0, inf and NaN among them.
+        V alphabet{std::nan(""), -INFINITY, -0.0, 0.0, 1};
+        V grads{1.5, -0.0, 0, INFINITY, std::nan(""), -2.25};
+        std::int64_t windows = 625, rows = 3, cols = 2 * windows + 1;
+        V in(static_cast<std::size_t>(rows * cols), 7.0);
+        for (std::int64_t w = 0; w < windows; ++w)
+            for (std::int64_t k = 0, code = w; k < 4; ++k, code /= 5)
+                in[static_cast<std::size_t>((k / 2) * cols + 2 * w + k % 2)] = alphabet[code % 5];
+        for (Dtype dtype : {Dtype::float32, Dtype::float64})
+            for (Ints shape : {Ints{1, rows, cols}, Ints{1, 2, cols - 1}}) {
+                INFO(to_string(Shape(shape)), " ", dtype_name(dtype));
+                Shape s(shape);
+                V data(in.begin(), in.begin() + s.numel());
+                if (shape[2] != cols)  // the first two rows without the last column
+                    for (std::int64_t r = 0; r < 2; ++r)
+                        std::copy_n(in.begin() + r * cols, cols - 1, data.begin() + r * (cols - 1));
+                Tensor x = from_vector(data, s, dtype).requires_grad_();
+                Tensor values = max_pool2d(x, 2);
+                V g(static_cast<std::size_t>(values.numel()));
+                for (std::size_t i = 0; i < g.size(); ++i) g[i] = grads[(i * 5 + i / 3) % 6];
+                Tensor grad_out = from_vector(g, values.shape(), dtype);
+                values.backward(grad_out);
+                ValuesIndices r = max_pool2d_with_indices(x.detach(), 2);
+                Tensor want_grad = max_pool2d_backward(grad_out, r.indices, s);
+                auto same_bits = [](const Tensor& a, const Tensor& b) {
+                    V one = a.values(), two = b.values();
+                    return one.size() == two.size() &&
+                           std::memcmp(one.data(), two.data(), one.size() * sizeof(double)) == 0;
+                };
+                CHECK(same_bits(values, r.values));
+                CHECK(same_bits(x.grad(), want_grad));
+            }
+    }
+
     TEST_CASE("avg_pool2d matches PyTorch bitwise, counting padding or not") {
         for (const AvgPoolCase& c : kAvgPoolCases) {
             INFO(c.name, (c.float64 ? " float64" : " float32"));
