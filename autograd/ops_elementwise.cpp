@@ -77,9 +77,24 @@ Tensor neg(const Tensor& x) {
 }
 
 // (x^p)' = p x^(p-1)
+namespace {
+// x^p with PyTorch's special exponents, so that values agree where std::pow differs from them:
+// x^0.5 is sqrt(x) (-0 for -0 and NaN for -inf, where std::pow gives +0 and +inf), x^-0.5 is
+// 1 / sqrt(x), and 2, 3, -1, -2 are products and quotients.
+Tensor power(const Tensor& x, double p) {
+    if (p == 2) return map_unary(x, [](auto v) { return v * v; });
+    if (p == 3) return map_unary(x, [](auto v) { return v * v * v; });
+    if (p == 0.5) return map_unary(x, [](auto v) { return std::sqrt(v); });
+    if (p == -0.5) return map_unary(x, [](auto v) { return decltype(v)(1) / std::sqrt(v); });
+    if (p == -1) return map_unary(x, [](auto v) { return decltype(v)(1) / v; });
+    if (p == -2) return map_unary(x, [](auto v) { return decltype(v)(1) / (v * v); });
+    return map_unary(x, [p](auto v) { return static_cast<decltype(v)>(std::pow(v, p)); });
+}
+}  // namespace
+
 Tensor pow(const Tensor& x, double p) {
     check_floating(x, "pow");
-    Tensor out = map_unary(x, [p](auto v) { return static_cast<decltype(v)>(std::pow(v, p)); });
+    Tensor out = power(x, p);
     if (!should_record(x)) return out;
     return record(Op::pow, out, {x}, [x, p](const Tensor& grad_out, const Tensor&) {
         if (p == 0) return Grads{zeros_like(x)};
@@ -244,10 +259,12 @@ Tensor log_sigmoid(const Tensor& x) {
 // (x s + t)' = s
 Tensor affine(const Tensor& x, double scale, double shift) {
     check_floating(x, "affine");
-    Tensor out = map_unary(x, [scale, shift](auto v) {
-        using T = decltype(v);
-        return v * T(scale) + T(shift);
-    });
+    // No shift is added when it is 0: -0 * scale + 0 would be +0, where PyTorch's x * scale is -0.
+    Tensor out = shift == 0 ? map_unary(x, [scale](auto v) { return v * decltype(v)(scale); })
+                            : map_unary(x, [scale, shift](auto v) {
+                                  using T = decltype(v);
+                                  return v * T(scale) + T(shift);
+                              });
     if (!should_record(x)) return out;
     return record(Op::affine, out, {x}, [scale](const Tensor& grad_out, const Tensor&) {
         return Grads{affine(grad_out, scale, 0.0)};
