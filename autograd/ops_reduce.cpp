@@ -5,6 +5,7 @@
 
 #include "autograd/elementwise_kernels.hpp"
 #include "autograd/factories.hpp"
+#include "autograd/ops_compare.hpp"
 #include "autograd/ops_elementwise.hpp"
 #include "autograd/ops_index.hpp"
 #include "autograd/ops_shape.hpp"
@@ -165,13 +166,32 @@ ValuesIndices max(const Tensor& x, std::int64_t dim, bool keepdim) {
 ValuesIndices min(const Tensor& x, std::int64_t dim, bool keepdim) {
     return extreme(x, dim, keepdim, false);
 }
+namespace {
+// The max or min of all of x. Its gradient is shared evenly by every element equal to it (or, for a
+// NaN result, every NaN), as PyTorch's full reduction does; max(x, dim) gives it to one index.
+Tensor extreme_of_all(const Tensor& x, bool is_max) {
+    check_floating(x, is_max ? "max" : "min");
+    Tensor value;
+    {
+        NoGradGuard no_grad;
+        Tensor flat = view(x, Shape{x.numel()});
+        value = view(is_max ? max(flat, 0).values : min(flat, 0).values, Shape{});
+    }
+    if (!should_record(x)) return value;
+    return record(is_max ? Op::max : Op::min, value, {x},
+                  [x](const Tensor& grad_out, const Tensor& out) {
+                      Tensor ties = out.item() != out.item() ? ne(x, x) : eq(x, out);
+                      Tensor count = sum(ties.to(x.dtype()));
+                      return Grads{where(ties, grad_out / count, zeros_like(x))};
+                  });
+}
+}  // namespace
+
 Tensor max(const Tensor& x) {
-    check_floating(x, "max");
-    return view(max(view(x, Shape{x.numel()}), 0).values, Shape{});
+    return extreme_of_all(x, true);
 }
 Tensor min(const Tensor& x) {
-    check_floating(x, "min");
-    return view(min(view(x, Shape{x.numel()}), 0).values, Shape{});
+    return extreme_of_all(x, false);
 }
 
 namespace {

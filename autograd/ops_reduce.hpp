@@ -23,7 +23,9 @@ struct ValuesIndices {
     Tensor values;
     Tensor indices;
 };
-Tensor max(const Tensor& x);  // over all elements, rank 0
+// Over all elements, rank 0 (throws for an empty x). Elements tied with the result (every NaN when
+// it is NaN) share its gradient evenly, as PyTorch's full reductions do.
+Tensor max(const Tensor& x);
 Tensor min(const Tensor& x);
 ValuesIndices max(const Tensor& x, std::int64_t dim, bool keepdim = false);
 ValuesIndices min(const Tensor& x, std::int64_t dim, bool keepdim = false);
@@ -41,7 +43,8 @@ Tensor std(const Tensor& x, const std::vector<std::int64_t>& dims, double correc
 // -inf (or empty) run gives -inf, as PyTorch.
 Tensor logsumexp(const Tensor& x, const std::vector<std::int64_t>& dims, bool keepdim = false);
 
-// exp(x - max) / sum(exp(x - max)) along dim: finite for inputs of any magnitude.
+// exp(x - max) / sum(exp(x - max)) along dim: finite for inputs of any finite magnitude; a run
+// whose max is +inf or -inf is all NaN, as PyTorch.
 Tensor softmax(const Tensor& x, std::int64_t dim);
 // x - max - log(sum(exp(x - max))) along dim.
 Tensor log_softmax(const Tensor& x, std::int64_t dim);

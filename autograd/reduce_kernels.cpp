@@ -218,9 +218,8 @@ Tensor softmax_block(const Tensor& x, const BlockView& v, bool log) {
                     const T* p = src + o * v.n * v.inner + i;
                     T* q = dst + o * v.n * v.inner + i;
                     T m = -INFINITY;
+                    // An infinite max is subtracted too, as PyTorch does: its row is all NaN.
                     for (std::int64_t k = 0; k < v.n; ++k) m = std::max(m, p[k * v.inner]);
-                    if (!std::isfinite(m))
-                        m = 0;  // all -inf (or inf): let exp give the IEEE answer
                     double total = 0;
                     for (std::int64_t k = 0; k < v.n; ++k)
                         total += std::exp(double(p[k * v.inner] - m));
