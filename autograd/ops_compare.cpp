@@ -172,7 +172,7 @@ Tensor extremum(const Tensor& a, const Tensor& b, bool is_max) {
                 if (std::isnan(x)) return x;
                 if (std::isnan(y)) return y;
             }
-            return (is_max ? x < y : y < x) ? y : x;
+            return (is_max ? x > y : x < y) ? x : y;  // b at a tie: maximum(0, -0) is -0
         });
     if (!is_floating(out.dtype()) || !should_record(a, b)) return out;
     return record(
