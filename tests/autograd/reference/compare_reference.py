@@ -8,10 +8,11 @@ the repr PyTorch prints for a bool tensor ("torch.bool" written as our "bool"). 
 sum(out * W) for the fixed weights W. Run with Debian's torch:
     /usr/bin/python3 tests/autograd/reference/compare_reference.py
 """
-import math
 import os
 
 import torch
+
+from cxx_literals import literal
 
 NAN, INF = float("nan"), float("inf")
 F32, F64, I64, BOOL = torch.float32, torch.float64, torch.int64, torch.bool
@@ -178,18 +179,6 @@ def printing():
     for name, t in cases.items():
         put(f"print {name}", t)
         reprs[name] = repr(t).replace("torch.", "")
-
-
-def literal(v):
-    if isinstance(v, bool):
-        return "1" if v else "0"
-    if isinstance(v, int):  # INT64_MIN as a double literal (exact), not an overflowing integer
-        return str(v) if abs(v) < 2 ** 53 else repr(float(v))
-    if math.isnan(v):
-        return "NAN"
-    if math.isinf(v):
-        return "INFINITY" if v > 0 else "-INFINITY"
-    return repr(v)
 
 
 def cxx_string(s):

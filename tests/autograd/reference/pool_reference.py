@@ -10,10 +10,11 @@ written exactly (float32 values as doubles) to pool_reference.inc beside this sc
 test includes. Run with Debian's torch 1.13:
     /usr/bin/python3 tests/autograd/reference/pool_reference.py
 """
-import math
 import os
 
 import torch
+
+from cxx_literals import block
 
 F = torch.nn.functional
 
@@ -46,33 +47,8 @@ PAD_CASES = [
 ]
 
 
-def text(v):
-    v = float(v)
-    if math.isnan(v):
-        return "NAN"
-    if math.isinf(v):
-        return "INFINITY" if v > 0 else "-INFINITY"
-    return repr(v)
-
-
-def numbers(values, indent=12, width=100, show=text):
-    """C++ initializer lines for values, wrapped at width."""
-    lines, line = [], " " * indent
-    for item in (show(v) + "," for v in values):
-        if len(line) + len(item) + 1 > width:
-            lines.append(line.rstrip())
-            line = " " * indent
-        line += item + " "
-    lines.append(line.rstrip())
-    return "\n".join(lines)
-
-
 def ints(values):
     return "{" + ", ".join(str(int(v)) for v in values) + "}"
-
-
-def block(values, show=text):
-    return "{\n" + numbers(values, show=show) + "\n        }"
 
 
 def max_input(shape, gen, nan):

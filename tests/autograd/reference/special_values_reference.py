@@ -15,6 +15,8 @@ import os
 
 import torch
 
+from cxx_literals import block
+
 F = torch.nn.functional
 NAN, INF = float("nan"), float("inf")
 SPECIAL = [NAN, INF, -INF, 0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 1e-30, 1e30, 20.0, -20.0, 100.0,
@@ -53,26 +55,6 @@ REDUCE = [
     ("min_all", lambda x: x.min(), [[1.0, -2.0, 3.0], [-2.0, 5.0, -2.0]]),
     ("max_all", lambda x: x.max(), [[1.0, NAN, 3.0], [NAN, 5.0, 2.0]]),
 ]
-
-
-def text(v):
-    v = float(v)
-    if math.isnan(v):
-        return "NAN"
-    if math.isinf(v):
-        return "INFINITY" if v > 0 else "-INFINITY"
-    return repr(v)
-
-
-def block(values):
-    lines, line = [], " " * 12
-    for item in (text(v) + "," for v in values):
-        if len(line) + len(item) + 1 > 100:
-            lines.append(line.rstrip())
-            line = " " * 12
-        line += item + " "
-    lines.append(line.rstrip())
-    return "{\n" + "\n".join(lines) + "\n        }"
 
 
 def flat(t):
