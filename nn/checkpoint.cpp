@@ -56,6 +56,8 @@ struct FileParts {
 FileParts split_file(const std::vector<io::SafetensorsEntry>& entries,
                      const std::map<std::string, std::string>& metadata, const std::string& who) {
     FileParts file;
+    if (!metadata.count("checkpoint"))
+        throw FormatError(who + ": no 'checkpoint' metadata: not a checkpoint file");
     for (const auto& [key, text] : metadata) {
         const bool known =
             key == "checkpoint" || key == "extra" ||
@@ -75,8 +77,6 @@ FileParts split_file(const std::vector<io::SafetensorsEntry>& entries,
             throw FormatError(who + ": tensor '" + entry.name + "' belongs to no part");
         file.tensors[part].push_back(&entry);
     }
-    if (!file.scalars.count("checkpoint"))
-        throw FormatError(who + ": no 'checkpoint' metadata: not a checkpoint file");
     const io::Json& head = file.scalars["checkpoint"];
     if (state_int(head, "version", who) != checkpoint_version)
         throw FormatError(who + ": version " + io::dump_json(*head.find("version")) +

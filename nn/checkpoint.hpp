@@ -30,9 +30,9 @@ struct Checkpoint {
     LRScheduler* scheduler = nullptr;
     ReduceLROnPlateau* plateau = nullptr;
     Generator* generator = nullptr;
-    data::DataLoader* loader = nullptr;        // saved between epochs (DataLoader::state_dict)
-    std::int64_t epoch = 0;                    // epochs completed
-    std::map<std::string, std::string> extra;  // the program's own values (e.g. its history)
+    data::DataLoader* loader = nullptr;             // saved between epochs (DataLoader::state_dict)
+    std::int64_t epoch = 0;                         // epochs completed
+    std::map<std::string, std::string> extra = {};  // the program's own values (e.g. its history)
 
     // Writes every non-null part through save_safetensors (a temporary file fsync'd and renamed
     // over `path`, then the directory fsync'd): `path` is always a whole checkpoint. Throws

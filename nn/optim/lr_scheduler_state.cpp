@@ -41,8 +41,9 @@ void LRScheduler::check_position(const io::Json& scalars, const std::string& who
     if (has_base_lrs()) free.push_back("base_lrs");
     free.insert(free.end(), more.begin(), more.end());
     check_state_settings(scalars, settings(), free, who);
-    if (state_int(scalars, "last_epoch", who) < 0)
-        throw FormatError(who + ": 'last_epoch' is negative");
+    // -1: a SequentialLR's child that has not started yet.
+    if (state_int(scalars, "last_epoch", who) < -1)
+        throw FormatError(who + ": 'last_epoch' is below -1");
     if (has_base_lrs()) state_single(scalars, "base_lrs", who);
     state_single(scalars, "_last_lr", who);
 }
