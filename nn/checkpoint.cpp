@@ -46,6 +46,15 @@ io::Json::Object loader_settings(const data::DataLoader& loader) {
             {"size", loader.dataset().size()}};
 }
 
+// The loader's settings, epoch and pending normal (its words are a tensor).
+std::string loader_json(const data::DataLoader& loader) {
+    const data::DataLoaderState state = loader.state_dict();
+    io::Json::Object json = loader_settings(loader);
+    json.emplace_back("epoch", state.epoch);
+    for (auto& member : generator_scalars(state.generator)) json.push_back(std::move(member));
+    return io::dump_json(io::Json(std::move(json)));
+}
+
 // The file's entries and metadata sorted by part, with the JSON texts parsed.
 struct FileParts {
     std::map<std::string, std::vector<const io::SafetensorsEntry*>> tensors;
@@ -183,11 +192,14 @@ void Checkpoint::save(const std::string& path) const {
             entries.push_back(detail::to_entry("optimizer." + t.name, t.tensor));
         metadata["optimizer"] = part_json(state);
     }
-    if (scheduler)
-        parts.emplace_back("scheduler"), metadata["scheduler"] = part_json(scheduler->state_dict());
-    if (plateau)
-        parts.emplace_back("reduce_lr_on_plateau"),
-            metadata["reduce_lr_on_plateau"] = part_json(plateau->state_dict());
+    if (scheduler) {
+        parts.emplace_back("scheduler");
+        metadata["scheduler"] = part_json(scheduler->state_dict());
+    }
+    if (plateau) {
+        parts.emplace_back("reduce_lr_on_plateau");
+        metadata["reduce_lr_on_plateau"] = part_json(plateau->state_dict());
+    }
     if (generator) {
         parts.emplace_back("generator");
         entries.push_back(words_entry("generator.state", generator->get_state()));
@@ -195,12 +207,8 @@ void Checkpoint::save(const std::string& path) const {
     }
     if (loader) {
         parts.emplace_back("data");
-        const data::DataLoaderState state = loader->state_dict();
-        entries.push_back(words_entry("data.generator.state", state.generator));
-        io::Json::Object json = loader_settings(*loader);
-        json.emplace_back("epoch", state.epoch);
-        for (auto& member : generator_scalars(state.generator)) json.push_back(std::move(member));
-        metadata["data"] = io::dump_json(io::Json(std::move(json)));
+        entries.push_back(words_entry("data.generator.state", loader->state_dict().generator));
+        metadata["data"] = loader_json(*loader);
     }
     io::Json::Object extras;
     for (const auto& [key, value] : extra) extras.emplace_back(key, value);
@@ -209,6 +217,51 @@ void Checkpoint::save(const std::string& path) const {
         {"version", checkpoint_version}, {"epoch", epoch}, {"parts", std::move(parts)}}));
     io::save_safetensors(path, entries, metadata);
 }
+
+namespace {
+std::map<std::string, std::string> read_extra(const FileParts& file, const std::string& who) {
+    std::map<std::string, std::string> extra;
+    const auto found = file.scalars.find("extra");
+    if (found == file.scalars.end()) return extra;
+    if (!found->second.is_object()) throw FormatError(who + ": 'extra' is not an object");
+    for (const auto& [key, value] : found->second.as_object()) {
+        if (!value.is_string()) throw FormatError(who + ": extra '" + key + "' is not a string");
+        extra[key] = value.as_string();
+    }
+    return extra;
+}
+
+// What a load writes, read from the file and checked against the checkpoint's parts.
+struct Checked {
+    std::vector<const io::SafetensorsEntry*> model;
+    StateDict optimizer, scheduler, plateau;
+    GeneratorState generator;
+    data::DataLoaderState loader;
+    std::int64_t epoch = 0;
+    std::map<std::string, std::string> extra;
+};
+
+Checked check_file(const Checkpoint& c, const FileParts& file, const std::string& who) {
+    Checked out;
+    if (c.model) {
+        const auto found = file.tensors.find("model");
+        out.model = detail::match_module(
+            *c.model, found == file.tensors.end() ? decltype(out.model){} : found->second, "model.",
+            who);
+    }
+    if (c.optimizer) out.optimizer = part_state(file, "optimizer", who);
+    if (c.optimizer) in_context(who, [&] { c.optimizer->check_state_dict(out.optimizer); });
+    if (c.scheduler) out.scheduler = part_state(file, "scheduler", who);
+    if (c.scheduler) in_context(who, [&] { c.scheduler->check_state_dict(out.scheduler); });
+    if (c.plateau) out.plateau = part_state(file, "reduce_lr_on_plateau", who);
+    if (c.plateau) in_context(who, [&] { c.plateau->check_state_dict(out.plateau); });
+    if (c.generator) out.generator = read_generator(file, "generator", who);
+    if (c.loader) out.loader = read_loader(file, *c.loader, who);
+    out.epoch = state_int(file.scalars.at("checkpoint"), "epoch", who);
+    out.extra = read_extra(file, who);
+    return out;
+}
+}  // namespace
 
 void Checkpoint::load(const std::string& path) {
     const std::string who = "Checkpoint::load: " + path;
@@ -221,46 +274,16 @@ void Checkpoint::load(const std::string& path) {
     check_part(file, "reduce_lr_on_plateau", plateau != nullptr, who);
     check_part(file, "generator", generator != nullptr, who);
     check_part(file, "data", loader != nullptr, who);
-
-    // Every part is read and checked here; nothing is written until all have passed.
-    std::vector<const io::SafetensorsEntry*> matched;
-    if (model) {
-        const auto found = file.tensors.find("model");
-        matched = detail::match_module(
-            *model, found == file.tensors.end() ? decltype(matched){} : found->second, "model.",
-            who);
-    }
-    StateDict optimizer_state, scheduler_state, plateau_state;
-    if (optimizer) optimizer_state = part_state(file, "optimizer", who);
-    if (optimizer) in_context(who, [&] { optimizer->check_state_dict(optimizer_state); });
-    if (scheduler) scheduler_state = part_state(file, "scheduler", who);
-    if (scheduler) in_context(who, [&] { scheduler->check_state_dict(scheduler_state); });
-    if (plateau) plateau_state = part_state(file, "reduce_lr_on_plateau", who);
-    if (plateau) in_context(who, [&] { plateau->check_state_dict(plateau_state); });
-    GeneratorState generator_state;
-    if (generator) generator_state = read_generator(file, "generator", who);
-    data::DataLoaderState loader_state;
-    if (loader) loader_state = read_loader(file, *loader, who);
-    const io::Json& head = file.scalars.at("checkpoint");
-    const std::int64_t saved_epoch = state_int(head, "epoch", who);
-    std::map<std::string, std::string> saved_extra;
-    if (auto found = file.scalars.find("extra"); found != file.scalars.end()) {
-        if (!found->second.is_object()) throw FormatError(who + ": 'extra' is not an object");
-        for (const auto& [key, value] : found->second.as_object()) {
-            if (!value.is_string())
-                throw FormatError(who + ": extra '" + key + "' is not a string");
-            saved_extra[key] = value.as_string();
-        }
-    }
-
-    if (model) detail::copy_into_module(*model, matched);
-    if (optimizer) optimizer->load_state_dict(optimizer_state);
-    if (scheduler) scheduler->load_state_dict(scheduler_state);
-    if (plateau) plateau->load_state_dict(plateau_state);
-    if (generator) generator->set_state(generator_state);
-    if (loader) loader->load_state_dict(loader_state);
-    epoch = saved_epoch;
-    extra = std::move(saved_extra);
+    Checked checked = check_file(*this, file, who);
+    // Every part has passed its checks: only now is anything written.
+    if (model) detail::copy_into_module(*model, checked.model);
+    if (optimizer) optimizer->load_state_dict(checked.optimizer);
+    if (scheduler) scheduler->load_state_dict(checked.scheduler);
+    if (plateau) plateau->load_state_dict(checked.plateau);
+    if (generator) generator->set_state(checked.generator);
+    if (loader) loader->load_state_dict(checked.loader);
+    epoch = checked.epoch;
+    extra = std::move(checked.extra);
 }
 
 }  // namespace potatolemon::nn

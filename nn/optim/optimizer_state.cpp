@@ -29,6 +29,21 @@ std::optional<std::pair<std::size_t, std::string>> parse_state_name(const std::s
     return std::make_pair(index, name.substr(dot + 1));
 }
 
+// A step count is one int64 >= 1; any other state tensor is like its parameter.
+void check_state_value(const Tensor& t, const Tensor& param, bool step, const std::string& what) {
+    if (step) {
+        if (t.dtype() != Dtype::int64 || t.numel() != 1 || t.data<std::int64_t>()[0] < 1)
+            throw FormatError(what + " must be one int64 >= 1");
+        return;
+    }
+    if (t.dtype() != param.dtype())
+        throw DtypeError(what + " is " + dtype_name(t.dtype()) + ", its parameter " +
+                         dtype_name(param.dtype()));
+    if (t.shape() != param.shape())
+        throw ShapeError(what + " has shape " + to_string(t.shape()) + ", its parameter " +
+                         to_string(param.shape()));
+}
+
 Tensor copy_of(const Tensor& t) {
     return t.detach().clone();
 }
@@ -107,26 +122,13 @@ void Optimizer::check_state_tensors(const std::vector<NamedTensor>& tensors,
                               " keeps for its " + std::to_string(params_.size()) + " parameters");
         if (!found.emplace(*key, &t.tensor).second)
             throw FormatError(who + ": tensor '" + t.name + "' appears twice");
-        const std::string what = who + ": tensor '" + t.name + "'";
-        if (step) {
-            if (t.tensor.dtype() != Dtype::int64 || t.tensor.numel() != 1 ||
-                t.tensor.data<std::int64_t>()[0] < 1)
-                throw FormatError(what + " must be one int64 >= 1");
-            continue;
-        }
-        const Tensor& p = params_[key->first];
-        if (t.tensor.dtype() != p.dtype())
-            throw DtypeError(what + " is " + dtype_name(t.tensor.dtype()) + ", its parameter " +
-                             dtype_name(p.dtype()));
-        if (t.tensor.shape() != p.shape())
-            throw ShapeError(what + " has shape " + to_string(t.tensor.shape()) +
-                             ", its parameter " + to_string(p.shape()));
+        check_state_value(t.tensor, params_[key->first], step, who + ": tensor '" + t.name + "'");
     }
+    std::vector<const char*> names;  // what a parameter that has taken a step has
+    if (steps_ != nullptr) names.push_back("step");
+    for (const StateSlot& slot : slots_)
+        if (slot.used) names.push_back(slot.name);
     for (std::size_t i = 0; i < params_.size(); ++i) {
-        std::vector<const char*> names;
-        if (steps_ != nullptr) names.push_back("step");
-        for (const StateSlot& slot : slots_)
-            if (slot.used) names.push_back(slot.name);
         const bool any = std::any_of(names.begin(), names.end(), [&](const char* n) {
             return found.count({i, n}) > 0;
         });
