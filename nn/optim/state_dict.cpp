@@ -69,7 +69,8 @@ void check_state_settings(const io::Json& scalars, const io::Json::Object& expec
             throw FormatError(who + ": '" + key + "' is " + io::dump_json(found) +
                               " in the state but " + io::dump_json(value) + " here");
     }
-    for (const auto& [key, value] : scalars.as_object()) {
+    for (const auto& entry : scalars.as_object()) {
+        const std::string& key = entry.first;  // a named local: clang 14 cannot capture bindings
         const bool known = std::any_of(expected.begin(), expected.end(),
                                        [&](const auto& member) { return member.first == key; });
         if (!known && std::find(free.begin(), free.end(), key) == free.end())
