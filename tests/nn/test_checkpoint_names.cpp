@@ -1,6 +1,7 @@
 // The names a checkpoint gives optimiser and scheduler state, against torch 1.13's state_dict()
-// keys for the same configurations (reference/checkpoint_names.py wrote the fixture): per-parameter
-// state keys are exactly torch's, and every param_groups or scheduler key is one torch uses.
+// keys for the same configurations (reference/checkpoint_names.py wrote the fixture), read back
+// from a saved checkpoint file: per-parameter state keys are exactly torch's, and every
+// param_groups or scheduler key is one torch uses.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -12,6 +13,8 @@
 #include <vector>
 
 #include "autograd/potatolemon.hpp"
+#include "checkpoint_run.hpp"
+#include "nn/io/safetensors.hpp"
 #include "nn/nn.hpp"
 
 using namespace potatolemon;
@@ -53,10 +56,18 @@ std::vector<std::string> optimizer_keys(const MakeOptimizer& make_optimizer) {
         for (Tensor& p : params) p.set_grad(ones_like(p));
         optimizer->step();
     }
-    const nn::StateDict state = optimizer->state_dict();
+    // The names as a checkpoint file holds them: tensors "optimizer.<key>", the param_groups in
+    // the "optimizer" metadata.
+    test::ScratchDir dir;
+    nn::Checkpoint{.optimizer = optimizer.get()}.save(dir.file("c"));
+    std::map<std::string, std::string> metadata;
     std::vector<std::string> keys;
-    for (const nn::NamedTensor& t : state.tensors) keys.push_back(t.name);
-    for (const auto& member : state.scalars.find("param_groups")->as_array()[0].as_object())
+    for (const io::SafetensorsEntry& entry : io::load_safetensors(dir.file("c"), &metadata)) {
+        REQUIRE(entry.name.rfind("optimizer.", 0) == 0);
+        keys.push_back(entry.name.substr(std::string("optimizer.").size()));
+    }
+    const io::Json json = io::parse_json(metadata.at("optimizer"));
+    for (const auto& member : json.find("param_groups")->as_array()[0].as_object())
         keys.push_back("param_groups.0." + member.first);
     return keys;
 }
