@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <stdexcept>
 
 namespace potatolemon {
 
@@ -30,6 +31,18 @@ double Generator::normal() {
     spare_normal_ = radius * std::sin(2.0 * std::numbers::pi * u2);
     has_spare_ = true;
     return radius * std::cos(2.0 * std::numbers::pi * u2);
+}
+
+GeneratorState Generator::get_state() const {
+    return {{state_[0], state_[1], state_[2], state_[3]}, spare_normal_, has_spare_};
+}
+
+void Generator::set_state(const GeneratorState& state) {
+    if (state.words == std::array<std::uint64_t, 4>{})
+        throw std::invalid_argument("Generator::set_state: all four state words are zero");
+    for (std::size_t i = 0; i < 4; ++i) state_[i] = state.words[i];
+    spare_normal_ = state.spare_normal;
+    has_spare_ = state.has_spare_normal;
 }
 
 Generator& default_generator() {

@@ -2,9 +2,19 @@
 // xoshiro256** seeded through splitmix64, with the uniform and normal transforms written here
 // (std:: distributions differ between implementations).
 #pragma once
+#include <array>
 #include <cstdint>
 
 namespace potatolemon {
+
+// Everything a Generator's future draws depend on: the xoshiro words and the second normal of the
+// last Box–Muller pair, when it has not been returned yet.
+struct GeneratorState {
+    std::array<std::uint64_t, 4> words{};
+    double spare_normal = 0;
+    bool has_spare_normal = false;
+    friend bool operator==(const GeneratorState&, const GeneratorState&) = default;
+};
 
 class Generator {
 public:
@@ -29,6 +39,12 @@ public:
     // [0, 1), 24 random bits
     float uniform_float() { return static_cast<float>(next_u64() >> 40) * 0x1.0p-24f; }
     double normal();  // standard normal (Box–Muller)
+
+    // torch.Generator's get_state/set_state: a generator given another's state draws what that
+    // one would draw next. Throws std::invalid_argument for all-zero words (xoshiro's one fixed
+    // point, which no seed reaches).
+    GeneratorState get_state() const;
+    void set_state(const GeneratorState& state);
 
 private:
     static std::uint64_t rotl_(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }

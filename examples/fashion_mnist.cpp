@@ -1,7 +1,8 @@
 // Fashion-MNIST: the MLP of issue 4 or the CNN of issue 8 (fashion_mnist_models.hpp), trained
 // with cross-entropy on logits, SGD with momentum 0.9 and batch 128 from the four IDX files
 // Debian's dataset-fashion-mnist installs. One line per epoch (a progress bar while it runs on a
-// terminal), then `epochs=<E> test_accuracy=<A> seconds_per_epoch=<S>`. --help lists the flags.
+// terminal), then `epochs=<E> test_accuracy=<A> seconds_per_epoch=<S>`. --checkpoint saves the
+// whole run at each epoch's end and --resume continues it, bit for bit. --help lists the flags.
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -45,19 +47,25 @@ struct Options {
     std::uint64_t seed = 0;           // initial weights, shuffling and dropout
     std::string save_path;            // --save: parameters as safetensors
     std::string plot_path;            // --plot: SVG of train loss and test accuracy per epoch
+    std::string checkpoint_path;      // --checkpoint: the run's state, after every epoch
+    std::string resume_path;          // --resume: continue the run saved in this checkpoint
     bool help = false;
 };
 
 const char* const usage =
     "usage: fashion_mnist [--model mlp|cnn] [--data DIR] [--epochs N] [--batch N] [--lr X]\n"
     "                     [--schedule cosine|constant] [--threads N] [--seed N]\n"
-    "                     [--save FILE] [--plot FILE] [--help]\n"
+    "                     [--save FILE] [--plot FILE] [--checkpoint FILE] [--resume FILE]\n"
+    "                     [--help]\n"
     "Trains a network on Fashion-MNIST with cross-entropy and SGD momentum 0.9: the MLP\n"
     "784-256-128-10 (ReLU), or the CNN conv 16, pool, conv 32, pool, 1568-128, dropout, 128-10.\n"
     "Defaults: --model mlp --data /usr/share/datasets/fashion-mnist --epochs 10 --batch 128\n"
     "--lr 0.05 --schedule cosine (lr annealed to 0 per step over the run) --seed 0, threads\n"
     "from POTATOLEMON_NUM_THREADS or all cores. --save writes the trained parameters as\n"
-    "safetensors; --plot writes an SVG of train loss and test accuracy per epoch.\n";
+    "safetensors; --plot writes an SVG of train loss and test accuracy per epoch.\n"
+    "--checkpoint FILE saves the whole run (model, optimizer, schedule, data order, epoch) at\n"
+    "each epoch's end; --resume FILE continues that run to --epochs (the total) and ends with\n"
+    "the weights and numbers the uninterrupted run would have; give it the same flags.\n";
 
 Options parse_options(int argc, char** argv) {
     Options o;
@@ -78,6 +86,8 @@ Options parse_options(int argc, char** argv) {
         {"--seed", [&](auto& f, auto& v) { o.seed = parse_number<std::uint64_t>(f, v); }},
         {"--save", [&](auto&, auto& v) { o.save_path = v; }},
         {"--plot", [&](auto&, auto& v) { o.plot_path = v; }},
+        {"--checkpoint", [&](auto&, auto& v) { o.checkpoint_path = v; }},
+        {"--resume", [&](auto&, auto& v) { o.resume_path = v; }},
     };
     o.help = apply_flags(argc, argv, flags);
     return o;
@@ -243,6 +253,70 @@ void write_plot(const std::string& path, const std::vector<EpochResult>& epochs)
     if (!svg.flush()) throw std::runtime_error("cannot write the plot to '" + path + "'");
 }
 
+// ---- Checkpoints -------------------------------------------------------------------------------
+
+// The flags that make a run what it is: --resume refuses a checkpoint saved under others.
+std::string run_flags(const Options& o) {
+    char text[160];
+    std::snprintf(text, sizeof text,
+                  "--model %s --epochs %lld --batch %lld --lr %.17g "
+                  "--schedule %s --seed %llu",
+                  o.model.c_str(), static_cast<long long>(o.epochs),
+                  static_cast<long long>(o.batch), o.lr, o.schedule.c_str(),
+                  static_cast<unsigned long long>(o.seed));
+    return text;
+}
+
+// Each epoch's results as hex floats (exact), one line per epoch, and back.
+std::string encode_history(const std::vector<EpochResult>& results) {
+    std::string text;
+    for (const EpochResult& e : results) {
+        char line[96];
+        std::snprintf(line, sizeof line, "%a %a %a\n", e.train_loss, e.test_accuracy, e.seconds);
+        text += line;
+    }
+    return text;
+}
+
+std::vector<EpochResult> decode_history(const std::string& text) {
+    std::vector<EpochResult> results;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        EpochResult e{};
+        if (std::sscanf(line.c_str(), "%la %la %la", &e.train_loss, &e.test_accuracy, &e.seconds) !=
+            3)
+            throw std::runtime_error("--resume: unreadable history line '" + line + "'");
+        results.push_back(e);
+    }
+    return results;
+}
+
+void save_checkpoint(const Options& o, nn::Checkpoint& checkpoint,
+                     const std::vector<EpochResult>& results) {
+    checkpoint.epoch = static_cast<std::int64_t>(results.size());
+    checkpoint.extra = {{"flags", run_flags(o)}, {"history", encode_history(results)}};
+    const Clock::time_point start = Clock::now();
+    checkpoint.save(o.checkpoint_path);
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    std::printf("checkpoint %s epoch=%lld bytes=%lld save_seconds=%.4f\n",
+                o.checkpoint_path.c_str(), static_cast<long long>(checkpoint.epoch),
+                static_cast<long long>(std::filesystem::file_size(o.checkpoint_path)), seconds);
+}
+
+// Loads --resume into the run's parts; returns the epochs already done.
+std::vector<EpochResult> resume(const Options& o, nn::Checkpoint& checkpoint) {
+    checkpoint.load(o.resume_path);
+    if (checkpoint.extra["flags"] != run_flags(o))
+        throw std::runtime_error("--resume " + o.resume_path + ": the run was started with `" +
+                                 checkpoint.extra["flags"] + "`, not `" + run_flags(o) + "`");
+    std::vector<EpochResult> results = decode_history(checkpoint.extra["history"]);
+    if (static_cast<std::int64_t>(results.size()) != checkpoint.epoch)
+        throw std::runtime_error("--resume " + o.resume_path + ": history and epoch disagree");
+    std::printf("resumed %s after epoch %lld/%lld\n", o.resume_path.c_str(),
+                static_cast<long long>(checkpoint.epoch), static_cast<long long>(o.epochs));
+    return results;
+}
+
 // ---- Main --------------------------------------------------------------------------------------
 
 // Trains `model`, which reads images shaped `image_shape`, for o.epochs epochs.
@@ -254,8 +328,15 @@ std::vector<EpochResult> run(const Options& o, nn::Sequential& model, const Shap
     // torch's CosineAnnealingLR with T_max = all steps of the run, stepped per batch.
     std::optional<nn::CosineAnnealingLR> cosine;
     if (o.schedule == "cosine") cosine.emplace(sgd, o.epochs * loader.size());
+    // The CNN's dropout draws from the default generator, so it is part of the run's state.
+    nn::Checkpoint checkpoint{.model = &model,
+                              .optimizer = &sgd,
+                              .scheduler = cosine ? &*cosine : nullptr,
+                              .generator = &default_generator(),
+                              .loader = &loader};
     std::vector<EpochResult> results;
-    for (std::int64_t epoch = 1; epoch <= o.epochs; ++epoch) {
+    if (!o.resume_path.empty()) results = resume(o, checkpoint);
+    for (std::int64_t epoch = checkpoint.epoch + 1; epoch <= o.epochs; ++epoch) {
         ProgressBar progress(epoch, o.epochs, loader.size());
         const Clock::time_point start = Clock::now();
         const double loss = train_epoch(model, sgd, cosine ? &*cosine : nullptr, loader, progress);
@@ -265,6 +346,7 @@ std::vector<EpochResult> run(const Options& o, nn::Sequential& model, const Shap
         std::printf("epoch %lld/%lld train_loss=%.4f test_accuracy=%.4f seconds=%.2f\n",
                     static_cast<long long>(epoch), static_cast<long long>(o.epochs), loss,
                     results.back().test_accuracy, seconds);
+        if (!o.checkpoint_path.empty()) save_checkpoint(o, checkpoint, results);
         std::fflush(stdout);
     }
     return results;

@@ -1,12 +1,13 @@
 // XOR, the original potatolemon's headline experiment: a 2-3-3-1 network (tanh hidden layers,
 // sigmoid output, binary cross-entropy, SGD lr 0.01, 25,000 full-batch epochs) learns XOR.
 // Flags change the setup; --sweep N counts how many seeds 0..N-1 converge; --graph FILE.dot draws
-// the tape of one step. Run with --help.
+// the tape of one step; --checkpoint/--resume stop and continue a run. Run with --help.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <sstream>
 
 #include "autograd/potatolemon.hpp"
 #include "loss_chart.hpp"
@@ -52,6 +53,56 @@ void write_graph(const std::string& path, const Tensor& loss, const nn::Sequenti
     if (!dot.flush()) throw std::runtime_error("xor: cannot write graph to '" + path + "'");
 }
 
+// The flags that make a run what it is: --resume refuses a checkpoint saved under others.
+std::string run_flags(const XorOptions& o) {
+    std::ostringstream text;
+    text.precision(17);
+    text << "--epochs " << o.epochs << " --lr " << o.lr << " --hidden " << o.hidden
+         << " --activation " << o.activation << " --optimizer " << o.optimizer << " --seed "
+         << o.seed;
+    return text.str();
+}
+
+// The losses recorded so far as exact hex floats, one a line, and back.
+std::string encode_losses(const std::vector<double>& losses) {
+    std::string text;
+    char line[32];
+    for (double loss : losses) text.append(line, std::snprintf(line, sizeof line, "%a\n", loss));
+    return text;
+}
+
+std::vector<double> decode_losses(const std::string& text) {
+    std::vector<double> losses;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);)
+        losses.push_back(std::strtod(line.c_str(), nullptr));
+    return losses;
+}
+
+// Loads --resume into the checkpoint's parts and `run`'s recorded losses.
+void resume(const XorOptions& o, nn::Checkpoint& checkpoint, Run& run) {
+    checkpoint.load(o.resume_path);
+    if (checkpoint.extra["flags"] != run_flags(o))
+        throw std::runtime_error("--resume " + o.resume_path + ": the run was started with `" +
+                                 checkpoint.extra["flags"] + "`, not `" + run_flags(o) + "`");
+    run.losses = decode_losses(checkpoint.extra["losses"]);
+    const bool recorded = static_cast<std::int64_t>(run.losses.size()) == checkpoint.epoch;
+    if ((!o.csv_path.empty() || !o.plot_path.empty()) && !recorded)
+        throw std::runtime_error("--resume " + o.resume_path +
+                                 ": the run did not record its losses (--csv or --plot)");
+    run.final_loss = std::strtod(checkpoint.extra["final_loss"].c_str(), nullptr);
+}
+
+void save_checkpoint(const XorOptions& o, nn::Checkpoint& checkpoint, std::int64_t epochs,
+                     const Run& run) {
+    char final_loss[32];
+    std::snprintf(final_loss, sizeof final_loss, "%a", run.final_loss);
+    checkpoint.epoch = epochs;
+    checkpoint.extra = {
+        {"flags", run_flags(o)}, {"losses", encode_losses(run.losses)}, {"final_loss", final_loss}};
+    checkpoint.save(o.checkpoint_path);
+}
+
 // Builds the 2-H-H-1 model from `seed` and trains it; the model is left trained in `model`.
 Run train(const XorOptions& o, std::uint64_t seed, nn::Sequential& model, bool record) {
     Generator gen(seed);
@@ -64,8 +115,10 @@ Run train(const XorOptions& o, std::uint64_t seed, nn::Sequential& model, bool r
     const Tensor inputs = xor_inputs(), targets = from_vector(kTargets, Shape{4, 1});
     Run run;
     if (record) run.losses.reserve(static_cast<std::size_t>(o.epochs));
+    nn::Checkpoint checkpoint{.model = &model, .optimizer = opt.get()};
+    if (!o.resume_path.empty()) resume(o, checkpoint, run);
     auto start = std::chrono::steady_clock::now();
-    for (std::int64_t epoch = 0; epoch < o.epochs; ++epoch) {
+    for (std::int64_t epoch = checkpoint.epoch; epoch < o.epochs; ++epoch) {
         opt->zero_grad();
         Tensor loss = nn::binary_cross_entropy(model(inputs), targets);
         const bool draw = epoch == 0 && !o.graph_path.empty();
@@ -74,6 +127,8 @@ Run train(const XorOptions& o, std::uint64_t seed, nn::Sequential& model, bool r
         opt->step();
         if (record || epoch + 1 == o.epochs) run.final_loss = loss.item();
         if (record) run.losses.push_back(run.final_loss);
+        const bool save = (epoch + 1) % o.checkpoint_every == 0 || epoch + 1 == o.epochs;
+        if (!o.checkpoint_path.empty() && save) save_checkpoint(o, checkpoint, epoch + 1, run);
     }
     run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     NoGradGuard no_grad;
@@ -128,13 +183,18 @@ int main(int argc, char** argv) {
     }
     if (o.help) return std::printf("%s", examples::xor_usage()), 0;
     if (o.sweep > 0) return sweep(o);
-    nn::Sequential model;
-    Run run = train(o, o.seed, model, !o.csv_path.empty() || !o.plot_path.empty());
-    const std::vector<double> x = xor_inputs().values();
-    for (std::size_t i = 0; i < kTargets.size(); ++i)
-        std::printf("x=(%g, %g) target=%g prediction=%.4f\n", x[2 * i], x[2 * i + 1], kTargets[i],
-                    run.predictions[i]);
-    write_outputs(o, model, run);
-    std::printf("loss=%.6g seconds=%.4f\n", run.final_loss, run.seconds);
+    try {
+        nn::Sequential model;
+        Run run = train(o, o.seed, model, !o.csv_path.empty() || !o.plot_path.empty());
+        const std::vector<double> x = xor_inputs().values();
+        for (std::size_t i = 0; i < kTargets.size(); ++i)
+            std::printf("x=(%g, %g) target=%g prediction=%.4f\n", x[2 * i], x[2 * i + 1],
+                        kTargets[i], run.predictions[i]);
+        write_outputs(o, model, run);
+        std::printf("loss=%.6g seconds=%.4f\n", run.final_loss, run.seconds);
+    } catch (const std::exception& e) {  // a file that cannot be written or resumed from
+        std::fprintf(stderr, "xor: %s\n", e.what());
+        return 1;
+    }
     return 0;
 }

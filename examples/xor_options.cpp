@@ -7,12 +7,16 @@ namespace potatolemon::examples {
 const char* xor_usage() {
     return "usage: xor [--epochs N] [--lr X] [--hidden N] [--activation tanh|sigmoid|relu]\n"
            "           [--optimizer sgd|adam] [--seed N] [--save FILE] [--csv FILE]\n"
-           "           [--plot FILE] [--graph FILE.dot] [--sweep N] [--help]\n"
+           "           [--plot FILE] [--graph FILE.dot] [--sweep N] [--checkpoint FILE]\n"
+           "           [--checkpoint-every N] [--resume FILE] [--help]\n"
            "Trains a 2-N-N-1 network (hidden activation, sigmoid output, binary cross-entropy,\n"
            "full batch) on XOR. Defaults reproduce the original potatolemon run: 2-3-3-1 tanh,\n"
            "SGD lr 0.01, 25000 epochs, seed 0. --sweep N trains seeds 0..N-1 and counts the runs\n"
            "whose four predictions all end within 0.1 of their targets. --graph writes the first\n"
-           "training step's graph as Graphviz DOT (render: dot -Tsvg FILE.dot -o graph.svg).\n";
+           "training step's graph as Graphviz DOT (render: dot -Tsvg FILE.dot -o graph.svg).\n"
+           "--checkpoint FILE saves the run (model, optimizer, epoch) every --checkpoint-every\n"
+           "epochs (default 1000) and at its end; --resume FILE continues it to --epochs (the\n"
+           "total) with the same results as the uninterrupted run; give it the same flags.\n";
 }
 
 XorOptions parse_xor_options(int argc, char** argv) {
@@ -39,10 +43,16 @@ XorOptions parse_xor_options(int argc, char** argv) {
         {"--plot", [&](auto&, auto& v) { o.plot_path = v; }},
         {"--graph", [&](auto&, auto& v) { o.graph_path = v; }},
         {"--sweep", [&](auto& f, auto& v) { o.sweep = parse_positive<std::int64_t>(f, v); }},
+        {"--checkpoint", [&](auto&, auto& v) { o.checkpoint_path = v; }},
+        {"--checkpoint-every",
+         [&](auto& f, auto& v) { o.checkpoint_every = parse_positive<std::int64_t>(f, v); }},
+        {"--resume", [&](auto&, auto& v) { o.resume_path = v; }},
     };
     o.help = apply_flags(argc, argv, flags);
     if (o.sweep > 0 && !o.graph_path.empty())
         throw UsageError("--graph: draws one run's step; not with --sweep");
+    if (o.sweep > 0 && !(o.checkpoint_path.empty() && o.resume_path.empty()))
+        throw UsageError("--checkpoint, --resume: one run's state; not with --sweep");
     return o;
 }
 

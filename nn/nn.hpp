@@ -1,7 +1,8 @@
 // Everything nn offers, in one include: modules and layers, losses, optimisers, schedulers and
-// gradient clipping, save/load.
+// gradient clipping, save/load and checkpoints.
 #pragma once
 #include "nn/activation.hpp"
+#include "nn/checkpoint.hpp"
 #include "nn/conv.hpp"
 #include "nn/dropout.hpp"
 #include "nn/embedding.hpp"

@@ -48,6 +48,14 @@ DataLoader::Iterator DataLoader::begin() {
     return Iterator(this, 0);
 }
 
+void DataLoader::load_state_dict(const DataLoaderState& state) {
+    if (state.epoch < 0)
+        throw std::invalid_argument("DataLoader::load_state_dict: negative epoch " +
+                                    std::to_string(state.epoch));
+    gen_.set_state(state.generator);  // throws before anything changed for zero words
+    epoch_ = state.epoch;
+}
+
 DataLoader::Iterator DataLoader::end() const {
     return Iterator(this, batches_);
 }

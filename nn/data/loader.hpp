@@ -23,6 +23,14 @@ struct DataLoaderOptions {
     bool drop_last = false;  // drop a last batch smaller than batch_size instead of yielding it
 };
 
+// Where a loader is in its sequence of epochs: how many have begun, and the state of the
+// generator that will shuffle the next one (what torchdata's StatefulDataLoader saves between
+// epochs).
+struct DataLoaderState {
+    std::int64_t epoch = 0;
+    GeneratorState generator;
+};
+
 // Permutes `order` in place: Fisher–Yates with indices drawn from `gen` without modulo bias.
 void shuffle_indices(std::span<std::int64_t> order, Generator& gen);
 
@@ -49,6 +57,12 @@ public:
     std::int64_t epoch() const { return epoch_; }  // begin() calls so far
     const DataLoaderOptions& options() const { return options_; }
     const Dataset& dataset() const { return *dataset_; }
+
+    DataLoaderState state_dict() const { return {epoch_, gen_.get_state()}; }
+    // Continues from `state`, taken between epochs: the next begin() draws the order the saved
+    // loader's next begin() would have. Throws std::invalid_argument, changing nothing, for a
+    // negative epoch or all-zero generator words.
+    void load_state_dict(const DataLoaderState& state);
 
 private:
     const Dataset* dataset_;

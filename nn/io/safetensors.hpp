@@ -37,9 +37,10 @@ std::vector<std::byte> serialize_safetensors(
     const std::vector<SafetensorsEntry>& entries,
     const std::map<std::string, std::string>& metadata = {});
 
-// Writes serialize_safetensors' bytes to `path + ".tmp-XXXXXXXX"`, flushes it to disk, then
-// renames it over `path`, so `path` is either the old file or the complete new one. On any failure
-// the temporary file is removed and `path` is untouched. Throws as serialize_safetensors does, or
+// Writes serialize_safetensors' bytes to `path + ".tmp-XXXXXXXX"`, flushes it to disk (fsync),
+// renames it over `path` and fsyncs the directory, so `path` is either the old file or the
+// complete new one, also after a crash. On a failure before the rename the temporary file is
+// removed and `path` is untouched (a process killed meanwhile leaves the temporary file). Throws as serialize_safetensors does, or
 // std::system_error when the file cannot be created, written or renamed.
 void save_safetensors(const std::string& path, const std::vector<SafetensorsEntry>& entries,
                       const std::map<std::string, std::string>& metadata = {});

@@ -14,7 +14,8 @@
 #include "nn/io/safetensors_detail.hpp"
 #include "nn/io/utf8.hpp"
 
-#if __has_include(<unistd.h>)
+#if __has_include(<unistd.h>) && __has_include(<fcntl.h>)
+#include <fcntl.h>   // open(dir, O_DIRECTORY): the directory entry is synced through its own fd
 #include <unistd.h>  // fsync: the data must be on disk before the rename makes it visible
 #define POTATOLEMON_HAVE_FSYNC 1
 #endif
@@ -125,6 +126,22 @@ std::array<std::byte, 8> le_u64(std::uint64_t value) {
     throw std::system_error(error, std::generic_category(), what);
 }
 
+// After the rename, the directory holding `target` is fsync'd too: until then a power loss may
+// lose the rename (the new name), though never leave a half-written file under it.
+void sync_directory_of(const std::string& target) {
+#ifdef POTATOLEMON_HAVE_FSYNC
+    const std::size_t slash = target.find_last_of('/');
+    const std::string dir = slash == std::string::npos ? "." : target.substr(0, slash + 1);
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+    if (fd < 0) throw_errno("open the directory", dir);
+    const int synced = ::fsync(fd);
+    ::close(fd);
+    if (synced != 0) throw_errno("sync the directory", dir);
+#else
+    (void)target;
+#endif
+}
+
 // A file created next to its target under a fresh name, removed again unless commit() succeeds.
 class TempFile {
 public:
@@ -167,6 +184,7 @@ public:
             throw_errno("rename", path_, target);
         }
         committed_ = true;
+        sync_directory_of(target);
     }
 
 private:

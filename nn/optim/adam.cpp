@@ -59,6 +59,17 @@ Adam::Adam(std::vector<Tensor> params, AdamOptions options, bool decoupled_weigh
     check_hyper(options.beta2 >= 0 && options.beta2 < 1, name, "beta2", options.beta2);
     check_hyper(options.eps >= 0, name, "eps", options.eps);
     check_hyper(options.weight_decay >= 0, name, "weight_decay", options.weight_decay);
+    register_steps(step_);
+    register_state("exp_avg", exp_avg_, true);
+    register_state("exp_avg_sq", exp_avg_sq_, true);
+    register_state("max_exp_avg_sq", max_exp_avg_sq_, options.amsgrad);
+}
+
+io::Json::Object Adam::hyperparameters() const {
+    return {{"betas", io::Json::Array{options_.beta1, options_.beta2}},
+            {"eps", options_.eps},
+            {"weight_decay", options_.weight_decay},
+            {"amsgrad", options_.amsgrad}};
 }
 
 AdamW::AdamW(std::vector<Tensor> params, AdamWOptions options)

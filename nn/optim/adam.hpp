@@ -43,6 +43,8 @@ protected:
          const char* name);
 
 private:
+    io::Json::Object hyperparameters() const override;
+
     AdamOptions options_;
     bool decoupled_weight_decay_;
     // Per parameter: the moment estimates (allocated at its first step, max_exp_avg_sq_ only with

@@ -2,7 +2,8 @@
 // its optimiser's lr when constructed (last_epoch 0) and at every step(), by the recursive
 // ("chainable") formulas of torch's get_lr(), so float64 rates agree with torch's to rounding and
 // schedulers on one optimiser compose by multiplying. ReduceLROnPlateau, which follows a metric
-// instead of the epoch count, is in reduce_lr_on_plateau.hpp.
+// instead of the epoch count, is in reduce_lr_on_plateau.hpp. state_dict()/load_state_dict() save
+// and restore the position (the optimiser's lr is the optimiser's state).
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -24,6 +25,18 @@ public:
     double get_last_lr() const { return last_lr_; }  // the lr this scheduler set last
     std::int64_t last_epoch() const { return last_epoch_; }
     Optimizer& optimizer() const { return optimizer_.get(name_); }
+    const char* name() const { return name_; }
+
+    // torch's scheduler.state_dict(): scalars {"last_epoch", "base_lrs": [rate], "_last_lr":
+    // [rate]} and the settings by torch's names ("step_size", "gamma", "T_max", ...);
+    // SequentialLR adds "_milestones" and "_schedulers" (its children's, each with its "type").
+    virtual StateDict state_dict() const;
+    // Throws FormatError, changing nothing, for another scheduler type, settings unlike this
+    // one's (a resumed run must be the same run) or a malformed position; the message names the
+    // key.
+    virtual void check_state_dict(const StateDict& state) const;
+    // check_state_dict, then takes last_epoch, the base rate and the last rate.
+    virtual void load_state_dict(const StateDict& state);
 
 protected:
     LRScheduler(Optimizer& optimizer, const char* name);
@@ -37,6 +50,8 @@ protected:
     virtual double closed_form_lr() const = 0;
     double current_lr() const { return optimizer().lr(); }
     static void check_argument(bool ok, const char* name, const char* what, double value);
+    // This scheduler's settings by torch's names, compared on load.
+    virtual io::Json::Object settings() const = 0;
 
     const char* name_;
     double base_lr_ = 0;
@@ -45,6 +60,12 @@ protected:
 private:
     friend class SequentialLR;
     void apply(double lr);
+    // The checks and the taking of last_epoch, base_lrs and _last_lr, shared with SequentialLR,
+    // whose state has no base_lrs (as torch's) and the members named in `more`.
+    void check_position(const io::Json& scalars, const std::string& who,
+                        const std::vector<std::string>& more) const;
+    void take_position(const io::Json& scalars, const std::string& who);
+    bool has_base_lrs() const;
     // torch's step(epoch), which SequentialLR uses at a milestone: jump to `epoch` by the closed
     // form.
     void step_to(std::int64_t epoch);
@@ -62,6 +83,7 @@ public:
 private:
     double get_lr() const override;
     double closed_form_lr() const override;
+    io::Json::Object settings() const override;
     std::int64_t step_size_;
     double gamma_;
 };
@@ -75,6 +97,7 @@ public:
 private:
     double get_lr() const override;
     double closed_form_lr() const override;
+    io::Json::Object settings() const override;
     std::vector<std::int64_t> milestones_;
     double gamma_;
 };
@@ -87,6 +110,7 @@ public:
 private:
     double get_lr() const override;
     double closed_form_lr() const override;
+    io::Json::Object settings() const override;
     double gamma_;
 };
 
@@ -100,6 +124,7 @@ public:
 private:
     double get_lr() const override;
     double closed_form_lr() const override;
+    io::Json::Object settings() const override;
     std::int64_t t_max_;
     double eta_min_;
 };
@@ -115,6 +140,7 @@ public:
 private:
     double get_lr() const override;
     double closed_form_lr() const override;
+    io::Json::Object settings() const override;
     double start_factor_, end_factor_;
     std::int64_t total_iters_;
 };
@@ -130,8 +156,12 @@ public:
     SequentialLR(Optimizer& optimizer, std::vector<std::shared_ptr<LRScheduler>> schedulers,
                  std::vector<std::int64_t> milestones);
     void step() override;
+    StateDict state_dict() const override;
+    void check_state_dict(const StateDict& state) const override;
+    void load_state_dict(const StateDict& state) override;
 
 private:
+    io::Json::Object settings() const override;
     // What the scheduler in charge at last_epoch_ computes.
     LRScheduler& active() const;
     double get_lr() const override { return active().get_lr(); }

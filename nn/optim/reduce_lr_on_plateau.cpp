@@ -6,6 +6,8 @@
 #include <limits>
 #include <sstream>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace potatolemon::nn {
 
@@ -60,6 +62,57 @@ void ReduceLROnPlateau::step(double metric) {
         num_bad_epochs_ = 0;
     }
     last_lr_ = optimizer.lr();
+}
+
+}  // namespace potatolemon::nn
+
+namespace potatolemon::nn {
+
+namespace {
+const char* const plateau_loader = "ReduceLROnPlateau::load_state_dict";
+const std::vector<std::string> plateau_counters = {"best", "num_bad_epochs", "cooldown_counter",
+                                                   "last_epoch", "_last_lr"};
+}  // namespace
+
+io::Json::Object ReduceLROnPlateau::settings() const {
+    const ReduceLROnPlateauOptions& o = options_;
+    return {{"mode", o.mode == PlateauMode::min ? "min" : "max"},
+            {"factor", o.factor},
+            {"patience", o.patience},
+            {"threshold", o.threshold},
+            {"threshold_mode", o.threshold_mode == ThresholdMode::rel ? "rel" : "abs"},
+            {"cooldown", o.cooldown},
+            {"min_lrs", io::Json::Array{o.min_lr}},
+            {"eps", o.eps}};
+}
+
+StateDict ReduceLROnPlateau::state_dict() const {
+    io::Json::Object scalars{{"best", json_double(best_)},
+                             {"num_bad_epochs", num_bad_epochs_},
+                             {"cooldown_counter", cooldown_counter_},
+                             {"last_epoch", last_epoch_},
+                             {"_last_lr", io::Json::Array{json_double(last_lr_)}}};
+    for (auto& member : settings()) scalars.push_back(std::move(member));
+    return {"ReduceLROnPlateau", io::Json(std::move(scalars)), {}};
+}
+
+void ReduceLROnPlateau::check_state_dict(const StateDict& state) const {
+    check_state_type(state, "ReduceLROnPlateau", plateau_loader);
+    check_state_settings(state.scalars, settings(), plateau_counters, plateau_loader);
+    state_double(state.scalars, "best", plateau_loader);
+    state_single(state.scalars, "_last_lr", plateau_loader);
+    for (const char* key : {"num_bad_epochs", "cooldown_counter", "last_epoch"})
+        if (state_int(state.scalars, key, plateau_loader) < 0)
+            throw FormatError(std::string(plateau_loader) + ": '" + key + "' is negative");
+}
+
+void ReduceLROnPlateau::load_state_dict(const StateDict& state) {
+    check_state_dict(state);
+    best_ = state_double(state.scalars, "best", plateau_loader);
+    num_bad_epochs_ = state_int(state.scalars, "num_bad_epochs", plateau_loader);
+    cooldown_counter_ = state_int(state.scalars, "cooldown_counter", plateau_loader);
+    last_epoch_ = state_int(state.scalars, "last_epoch", plateau_loader);
+    last_lr_ = state_single(state.scalars, "_last_lr", plateau_loader);
 }
 
 }  // namespace potatolemon::nn

@@ -6,6 +6,7 @@
 
 #include "autograd/tensor.hpp"
 #include "nn/optim/optimizer.hpp"
+#include "nn/optim/state_dict.hpp"
 
 namespace potatolemon::nn {
 
@@ -40,8 +41,18 @@ public:
     std::int64_t num_bad_epochs() const { return num_bad_epochs_; }
     std::int64_t cooldown_counter() const { return cooldown_counter_; }
 
+    // torch's state_dict(): scalars "best", "num_bad_epochs", "cooldown_counter", "last_epoch",
+    // "_last_lr" and the settings ("mode", "factor", "patience", "threshold", "threshold_mode",
+    // "cooldown", "min_lrs", "eps").
+    StateDict state_dict() const;
+    // Throws FormatError, changing nothing, for another type, other settings or a malformed or
+    // negative counter; the message names the key.
+    void check_state_dict(const StateDict& state) const;
+    void load_state_dict(const StateDict& state);  // check_state_dict, then takes the counters
+
 private:
     bool is_better(double metric) const;
+    io::Json::Object settings() const;
 
     OptimizerRef optimizer_;
     ReduceLROnPlateauOptions options_;

@@ -54,6 +54,18 @@ RMSprop::RMSprop(std::vector<Tensor> params, RMSpropOptions options)
     check_hyper(options.eps >= 0, "RMSprop", "eps", options.eps);
     check_hyper(options.weight_decay >= 0, "RMSprop", "weight_decay", options.weight_decay);
     check_hyper(options.momentum >= 0, "RMSprop", "momentum", options.momentum);
+    register_steps(step_);
+    register_state("square_avg", square_avg_, true);
+    register_state("momentum_buffer", momentum_buffer_, options.momentum > 0);
+    register_state("grad_avg", grad_avg_, options.centered);
+}
+
+io::Json::Object RMSprop::hyperparameters() const {
+    return {{"alpha", options_.alpha},
+            {"eps", options_.eps},
+            {"weight_decay", options_.weight_decay},
+            {"momentum", options_.momentum},
+            {"centered", options_.centered}};
 }
 
 void RMSprop::step() {

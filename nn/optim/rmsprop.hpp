@@ -28,6 +28,8 @@ public:
     void step() override;
 
 private:
+    io::Json::Object hyperparameters() const override;
+
     RMSpropOptions options_;
     // Per parameter, allocated at its first step: square_avg_ always, momentum_buffer_ with
     // momentum, grad_avg_ when centered; step_ counts its steps (state only, as PyTorch's).

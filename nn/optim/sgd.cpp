@@ -38,6 +38,14 @@ SGD::SGD(std::vector<Tensor> params, SGDOptions options)
     check_hyper(options.weight_decay >= 0, "SGD", "weight_decay", options.weight_decay);
     if (options.nesterov && (options.momentum <= 0 || options.dampening != 0))
         throw std::invalid_argument("SGD: nesterov momentum needs momentum > 0 and dampening 0");
+    register_state("momentum_buffer", momentum_buffer_, options.momentum != 0);
+}
+
+io::Json::Object SGD::hyperparameters() const {
+    return {{"momentum", options_.momentum},
+            {"dampening", options_.dampening},
+            {"nesterov", options_.nesterov},
+            {"weight_decay", options_.weight_decay}};
 }
 
 void SGD::step() {

@@ -26,6 +26,7 @@ public:
     void step() override;
 
 private:
+    io::Json::Object hyperparameters() const override;
     SGDOptions options_;
     std::vector<Tensor> momentum_buffer_;  // one per parameter, undefined until its first step
 };
