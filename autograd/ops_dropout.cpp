@@ -67,7 +67,7 @@ Tensor dropout(const Tensor& x, double p, bool training, Generator& gen) {
         });
     }
     if (!recording) return out;
-    return record(Op::dropout, out, {x},
+    return record(Op::dropout, std::move(out), {x},
                   [mask](const Tensor& grad_out, const Tensor&) { return Grads{grad_out * mask}; });
 }
 
