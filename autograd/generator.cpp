@@ -14,6 +14,11 @@ std::uint64_t splitmix64(std::uint64_t& x) {
 }
 }  // namespace
 
+void Generator::manual_seed(std::uint64_t seed) {
+    GeneratorGuard lock(*this);
+    seed_(seed);
+}
+
 void Generator::seed_(std::uint64_t seed) {
     for (auto& s : state_) s = splitmix64(seed);
     has_spare_ = false;
@@ -33,7 +38,8 @@ double Generator::normal() {
 }
 
 Generator& default_generator() {
-    static Generator generator(0);
+    static std::mutex mutex;
+    static Generator generator(0, &mutex);
     return generator;
 }
 
