@@ -67,7 +67,8 @@ TEST_SUITE("module clone") {
             c.module->eval();
             std::shared_ptr<nn::Module> copy = c.module->clone();
             REQUIRE(copy != nullptr);
-            CHECK(typeid(*copy) == typeid(*c.module));
+            const nn::Module &copied = *copy, &original_module = *c.module;
+            CHECK(typeid(copied) == typeid(original_module));
             CHECK(copy->describe() == c.module->describe());
             CHECK_FALSE(copy->is_training());
             auto original = c.module->state_dict(), cloned = copy->state_dict();
