@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <bit>
 #include <cstdint>
 #include <cstdlib>
@@ -28,6 +29,7 @@ struct SizeClass {
 // needs. The cache opens on a thread's first free (registering CacheCleanup, which closes it and
 // frees its blocks at thread exit); a closed cache passes every block to malloc and free.
 enum class CacheState { unopened, open, closed };
+std::atomic<std::int64_t> live_blocks{0};
 constinit thread_local std::array<SizeClass, kClasses> classes{};
 constinit thread_local CacheState state = CacheState::unopened;
 
@@ -39,6 +41,7 @@ struct CacheCleanup {
             while (FreeBlock* block = sc.head) {
                 sc.head = block->next;
                 std::free(block);
+                live_blocks.fetch_sub(1, std::memory_order_relaxed);
             }
         }
     }
@@ -60,6 +63,7 @@ int size_class(std::size_t bytes) {
 [[gnu::noinline]] void* allocate_new(std::size_t bytes, int c) {
     void* block = std::malloc(c >= 0 ? std::size_t(1) << (c + kMinShift) : bytes);
     if (!block) throw std::bad_alloc();
+    live_blocks.fetch_add(1, std::memory_order_relaxed);
     return block;
 }
 
@@ -69,6 +73,7 @@ int size_class(std::size_t bytes) {
         return pool_free(block, bytes);
     }
     std::free(block);
+    live_blocks.fetch_sub(1, std::memory_order_relaxed);
 }
 }  // namespace
 
@@ -96,6 +101,10 @@ void pool_free(void* block, std::size_t bytes) {
         return;
     }
     free_uncached(block, bytes, c);
+}
+
+std::int64_t pool_live_blocks() {
+    return live_blocks.load(std::memory_order_relaxed);
 }
 
 }  // namespace potatolemon::detail

@@ -18,7 +18,7 @@ Tensor Tensor::to(Dtype target) const {
     });
     if (!is_floating(dtype()) || !is_floating(target)) return out;
     if (!should_record(*this)) return out;
-    return record(Op::to_dtype, out, {*this},
+    return record(Op::to_dtype, std::move(out), {*this},
                   [source = dtype()](const Tensor& grad_out, const Tensor&) {
                       return Grads{grad_out.to(source)};
                   });

@@ -113,6 +113,7 @@ Tensor uniform(const Shape& shape, double low, double high, Generator& gen, Dtyp
     if (!(low <= high))
         throw ShapeError("uniform: low " + std::to_string(low) + " > high " + std::to_string(high));
     Tensor t = empty(shape, dtype);
+    GeneratorGuard lock(gen);
     dispatch(dtype, [&]<class T>() {
         T* p = t.data<T>();
         for (std::int64_t i = 0, n = t.numel(); i < n; ++i) {
@@ -130,6 +131,7 @@ Tensor rand(const Shape& shape, Generator& gen, Dtype dtype) {
 Tensor normal(const Shape& shape, double mean, double std, Generator& gen, Dtype dtype) {
     if (!(std >= 0)) throw ShapeError("normal: std must be >= 0, got " + std::to_string(std));
     Tensor t = empty(shape, dtype);
+    GeneratorGuard lock(gen);
     dispatch(dtype, [&]<class T>() {
         T* p = t.data<T>();
         for (std::int64_t i = 0, n = t.numel(); i < n; ++i)

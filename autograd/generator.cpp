@@ -15,6 +15,11 @@ std::uint64_t splitmix64(std::uint64_t& x) {
 }
 }  // namespace
 
+void Generator::manual_seed(std::uint64_t seed) {
+    GeneratorGuard lock(*this);
+    seed_(seed);
+}
+
 void Generator::seed_(std::uint64_t seed) {
     for (auto& s : state_) s = splitmix64(seed);
     has_spare_ = false;
@@ -46,7 +51,8 @@ void Generator::set_state(const GeneratorState& state) {
 }
 
 Generator& default_generator() {
-    static Generator generator(0);
+    static std::mutex mutex;
+    static Generator generator(0, &mutex);
     return generator;
 }
 

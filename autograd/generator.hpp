@@ -1,9 +1,11 @@
 // A seedable random generator that gives the same numbers on every compiler and standard library:
 // xoshiro256** seeded through splitmix64, with the uniform and normal transforms written here
-// (std:: distributions differ between implementations).
+// (std:: distributions differ between implementations). The default generator may be drawn from
+// by several threads at once; any other Generator belongs to one thread at a time.
 #pragma once
 #include <array>
 #include <cstdint>
+#include <mutex>
 
 namespace potatolemon {
 
@@ -19,7 +21,14 @@ struct GeneratorState {
 class Generator {
 public:
     explicit Generator(std::uint64_t seed = 0) { seed_(seed); }
-    void manual_seed(std::uint64_t seed) { seed_(seed); }
+    // A copy continues the same sequence and is never locked, even a copy of the default
+    // generator; assignment takes the numbers, not the lock.
+    Generator(const Generator& other) { copy_state_(other); }
+    Generator& operator=(const Generator& other) {
+        copy_state_(other);
+        return *this;
+    }
+    void manual_seed(std::uint64_t seed);
 
     // Inline so that a loop of draws (dropout's mask, uniform tensors) keeps the state in
     // registers: ~4x the throughput of a call per draw.
@@ -47,14 +56,43 @@ public:
     void set_state(const GeneratorState& state);
 
 private:
+    friend class GeneratorGuard;
+    friend Generator& default_generator();
+    Generator(std::uint64_t seed, std::mutex* mutex) : mutex_(mutex) { seed_(seed); }
+    void copy_state_(const Generator& other) {
+        for (int i = 0; i < 4; ++i) state_[i] = other.state_[i];
+        spare_normal_ = other.spare_normal_;
+        has_spare_ = other.has_spare_;
+    }
     static std::uint64_t rotl_(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
     void seed_(std::uint64_t seed);
     std::uint64_t state_[4] = {};
     double spare_normal_ = 0;
     bool has_spare_ = false;
+    std::mutex* mutex_ = nullptr;  // the default generator's only
 };
 
-// The generator used when a factory is not given one; reseed it with manual_seed.
+// Holds the default generator's lock for a run of draws, so each call that draws (a factory,
+// dropout, init, the loader's shuffle: every library function takes one) gets a contiguous
+// run of its sequence; a no-op for any other Generator, the unlocked fast path. Calling
+// next_u64, uniform or normal on default_generator() directly from several threads needs one.
+class GeneratorGuard {
+public:
+    explicit GeneratorGuard(Generator& gen) : mutex_(gen.mutex_) {
+        if (mutex_) mutex_->lock();
+    }
+    ~GeneratorGuard() {
+        if (mutex_) mutex_->unlock();
+    }
+    GeneratorGuard(const GeneratorGuard&) = delete;
+    GeneratorGuard& operator=(const GeneratorGuard&) = delete;
+
+private:
+    std::mutex* mutex_;
+};
+
+// The generator used when a factory is not given one, shared by all threads (GeneratorGuard);
+// reseed it with manual_seed. A Generator per thread is faster and reproducible under threads.
 Generator& default_generator();
 void manual_seed(std::uint64_t seed);
 

@@ -77,13 +77,14 @@ std::vector<const TensorImpl*> tensors_in_order(const GraphView& view) {
 
 // Which graph tensors each backward holds: a copy of its closure raises exactly their counts.
 void find_saved(GraphView& view) {
-    std::vector<std::pair<const TensorImpl*, std::int32_t>> counts;
-    for (const TensorImpl* impl : tensors_in_order(view)) counts.emplace_back(impl, impl->refs);
+    std::vector<std::pair<const TensorImpl*, std::int64_t>> counts;
+    for (const TensorImpl* impl : tensors_in_order(view))
+        counts.emplace_back(impl, impl->count.use_count());
     for (const Node* entry : view.entries) {
         std::shared_ptr<const void> copy = entry->copy_saved();
         if (!copy) continue;
         for (const auto& [impl, before] : counts)
-            if (impl->refs > before) view.saved[entry].push_back(view.ids.at(impl));
+            if (impl->count.use_count() > before) view.saved[entry].push_back(view.ids.at(impl));
     }
 }
 

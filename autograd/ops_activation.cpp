@@ -123,9 +123,10 @@ Tensor gelu(const Tensor& x, std::string_view approximate) {
     bool tanh_form = gelu_is_tanh(approximate, "gelu");
     Tensor out = tanh_form ? map_in_double(x, gelu_tanh) : map_in_double(x, gelu_erf);
     if (!should_record(x)) return out;
-    return record(Op::gelu, out, {x}, [x, tanh_form](const Tensor& grad_out, const Tensor&) {
-        return Grads{gelu_backward(grad_out, x, gelu_name(tanh_form))};
-    });
+    return record(Op::gelu, std::move(out), {x},
+                  [x, tanh_form](const Tensor& grad_out, const Tensor&) {
+                      return Grads{gelu_backward(grad_out, x, gelu_name(tanh_form))};
+                  });
 }
 
 // d/dgrad = gelu'(x), d/dx = grad gelu''(x)
@@ -134,7 +135,7 @@ Tensor gelu_backward(const Tensor& grad, const Tensor& x, std::string_view appro
     Tensor out = tanh_form ? backward_in_double(grad, x, "gelu_backward", gelu_tanh_grad)
                            : backward_in_double(grad, x, "gelu_backward", gelu_erf_grad);
     if (!should_record(grad, x)) return out;
-    return record(Op::gelu_backward, out, {grad, x},
+    return record(Op::gelu_backward, std::move(out), {grad, x},
                   [grad, x, tanh_form](const Tensor& grad_out, const Tensor&) {
                       Tensor second;
                       if (x.requires_grad())
@@ -150,7 +151,7 @@ Tensor silu(const Tensor& x) {
     check_floating(x, "silu");
     Tensor out = map_in_double(x, silu_of);
     if (!should_record(x)) return out;
-    return record(Op::silu, out, {x}, [x](const Tensor& grad_out, const Tensor&) {
+    return record(Op::silu, std::move(out), {x}, [x](const Tensor& grad_out, const Tensor&) {
         return Grads{silu_backward(grad_out, x)};
     });
 }
@@ -159,7 +160,7 @@ Tensor silu(const Tensor& x) {
 Tensor silu_backward(const Tensor& grad, const Tensor& x) {
     Tensor out = backward_in_double(grad, x, "silu_backward", silu_grad);
     if (!should_record(grad, x)) return out;
-    return record(Op::silu_backward, out, {grad, x},
+    return record(Op::silu_backward, std::move(out), {grad, x},
                   [grad, x](const Tensor& grad_out, const Tensor&) {
                       return Grads{grad.requires_grad() ? silu_backward(grad_out, x) : Tensor(),
                                    x.requires_grad() ? grad_out * grad * silu_second(x) : Tensor()};
@@ -171,7 +172,7 @@ Tensor elu(const Tensor& x, double alpha) {
     check_floating(x, "elu");
     Tensor out = map_in_double(x, [alpha](double v) { return v > 0 ? v : alpha * std::expm1(v); });
     if (!should_record(x)) return out;
-    return record(Op::elu, out, {x}, [x, alpha](const Tensor& grad_out, const Tensor&) {
+    return record(Op::elu, std::move(out), {x}, [x, alpha](const Tensor& grad_out, const Tensor&) {
         return Grads{elu_backward(grad_out, x, alpha)};
     });
 }

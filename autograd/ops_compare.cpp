@@ -143,7 +143,7 @@ Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
     check_bool(condition, "where", "condition");
     Tensor out = detail::select(condition, a, b, where_shape(condition, a, b));
     if (!is_floating(out.dtype()) || !should_record(a, b)) return out;
-    return record(Op::where, out, {a, b},
+    return record(Op::where, std::move(out), {a, b},
                   [condition, a_shape = a.shape(), b_shape = b.shape(), grad_a = a.requires_grad(),
                    grad_b = b.requires_grad()](const Tensor& grad_out, const Tensor&) {
                       Tensor zero = zeros({}, grad_out.dtype());

@@ -150,7 +150,7 @@ Tensor conv2d_checked(const Tensor& input, const Tensor& weight, const Tensor& b
     if (!should_record(input, weight, bias)) return out;
     SmallVector<Tensor, 3> inputs{input, weight};
     if (bias.defined()) inputs.push_back(bias);
-    return record(Op::conv2d, out, std::move(inputs),
+    return record(Op::conv2d, std::move(out), std::move(inputs),
                   [input, weight, a, with_bias = bias.defined()](const Tensor& g, const Tensor&) {
                       const auto [stride, padding, dilation, groups] = a;
                       Grads grads{input.requires_grad()
@@ -202,7 +202,7 @@ Tensor conv2d_input_backward(const Tensor& grad, const Tensor& weight, const Sha
         kernels::conv2d_input_grad<T>(s, grad.data<T>(), weight.data<T>(), out.data<T>());
     });
     if (!should_record(grad, weight)) return out;
-    return record(Op::conv2d_input_backward, out, {grad, weight},
+    return record(Op::conv2d_input_backward, std::move(out), {grad, weight},
                   [grad, weight, a](const Tensor& gz, const Tensor&) {
                       return Grads{grad.requires_grad() ? conv2d(gz, weight, {}, a.stride,
                                                                  a.padding, a.dilation, a.groups)
@@ -227,7 +227,7 @@ Tensor conv2d_weight_backward(const Tensor& input, const Tensor& grad, const Sha
         kernels::conv2d_weight_grad<T>(s, input.data<T>(), grad.data<T>(), out.data<T>());
     });
     if (!should_record(input, grad)) return out;
-    return record(Op::conv2d_weight_backward, out, {input, grad},
+    return record(Op::conv2d_weight_backward, std::move(out), {input, grad},
                   [input, grad, a](const Tensor& gz, const Tensor&) {
                       return Grads{input.requires_grad()
                                        ? conv2d_input_backward(grad, gz, input.shape(), a.stride,
@@ -252,11 +252,12 @@ Tensor conv2d_bias_backward(const Tensor& grad) {
         kernels::conv2d_bias_grad<T>(N, O, P, grad.data<T>(), out.data<T>());
     });
     if (!should_record(grad)) return out;
-    return record(Op::conv2d_bias_backward, out, {grad}, [shape](const Tensor& gz, const Tensor&) {
-        Shape column{1, shape[1]};
-        for (int d = 2; d < shape.rank(); ++d) column.push_back(1);
-        return Grads{expand(view(gz, column), shape)};
-    });
+    return record(Op::conv2d_bias_backward, std::move(out), {grad},
+                  [shape](const Tensor& gz, const Tensor&) {
+                      Shape column{1, shape[1]};
+                      for (int d = 2; d < shape.rank(); ++d) column.push_back(1);
+                      return Grads{expand(view(gz, column), shape)};
+                  });
 }
 
 }  // namespace potatolemon

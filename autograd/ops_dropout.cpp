@@ -58,6 +58,7 @@ Tensor dropout(const Tensor& x, double p, bool training, Generator& gen) {
     } else {
         out = empty(x.shape(), x.dtype());
         if (recording) mask = empty(x.shape(), x.dtype());
+        GeneratorGuard lock(gen);
         dispatch(x.dtype(), [&]<class T>() {
             if (recording)
                 dropout_kernel<T, true>(x.data<T>(), out.data<T>(), mask.data<T>(), x.numel(), p,
@@ -67,7 +68,7 @@ Tensor dropout(const Tensor& x, double p, bool training, Generator& gen) {
         });
     }
     if (!recording) return out;
-    return record(Op::dropout, out, {x},
+    return record(Op::dropout, std::move(out), {x},
                   [mask](const Tensor& grad_out, const Tensor&) { return Grads{grad_out * mask}; });
 }
 

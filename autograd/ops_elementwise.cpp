@@ -35,7 +35,7 @@ const Shape& same_shape(const Tensor& a, const Tensor& b, const char* op) {
 Tensor add(const Tensor& a, const Tensor& b) {
     Tensor out = map_binary(a, b, binary_shape(a, b, "add"), [](auto x, auto y) { return x + y; });
     if (!should_record(a, b)) return out;
-    return record(Op::add, out, {a, b}, [a, b](const Tensor& grad_out, const Tensor&) {
+    return record(Op::add, std::move(out), {a, b}, [a, b](const Tensor& grad_out, const Tensor&) {
         return Grads{sum_to(grad_out, a.shape()), sum_to(grad_out, b.shape())};
     });
 }
@@ -43,7 +43,7 @@ Tensor add(const Tensor& a, const Tensor& b) {
 Tensor sub(const Tensor& a, const Tensor& b) {
     Tensor out = map_binary(a, b, binary_shape(a, b, "sub"), [](auto x, auto y) { return x - y; });
     if (!should_record(a, b)) return out;
-    return record(Op::sub, out, {a, b}, [a, b](const Tensor& grad_out, const Tensor&) {
+    return record(Op::sub, std::move(out), {a, b}, [a, b](const Tensor& grad_out, const Tensor&) {
         return Grads{sum_to(grad_out, a.shape()), sum_to(neg(grad_out), b.shape())};
     });
 }
@@ -52,7 +52,7 @@ Tensor sub(const Tensor& a, const Tensor& b) {
 Tensor mul(const Tensor& a, const Tensor& b) {
     Tensor out = map_binary(a, b, binary_shape(a, b, "mul"), [](auto x, auto y) { return x * y; });
     if (!should_record(a, b)) return out;
-    return record(Op::mul, out, {a, b}, [a, b](const Tensor& grad_out, const Tensor&) {
+    return record(Op::mul, std::move(out), {a, b}, [a, b](const Tensor& grad_out, const Tensor&) {
         return Grads{a.requires_grad() ? sum_to(grad_out * b, a.shape()) : Tensor(),
                      b.requires_grad() ? sum_to(grad_out * a, b.shape()) : Tensor()};
     });
@@ -62,17 +62,18 @@ Tensor mul(const Tensor& a, const Tensor& b) {
 Tensor div(const Tensor& a, const Tensor& b) {
     Tensor out = map_binary(a, b, binary_shape(a, b, "div"), [](auto x, auto y) { return x / y; });
     if (!should_record(a, b)) return out;
-    return record(Op::div, out, {a, b}, [a, b](const Tensor& grad_out, const Tensor& out) {
-        return Grads{a.requires_grad() ? sum_to(grad_out / b, a.shape()) : Tensor(),
-                     b.requires_grad() ? sum_to(neg(grad_out * out / b), b.shape()) : Tensor()};
-    });
+    return record(
+        Op::div, std::move(out), {a, b}, [a, b](const Tensor& grad_out, const Tensor& out) {
+            return Grads{a.requires_grad() ? sum_to(grad_out / b, a.shape()) : Tensor(),
+                         b.requires_grad() ? sum_to(neg(grad_out * out / b), b.shape()) : Tensor()};
+        });
 }
 
 Tensor neg(const Tensor& x) {
     check_floating(x, "neg");
     Tensor out = map_unary(x, [](auto v) { return -v; });
     if (!should_record(x)) return out;
-    return record(Op::neg, out, {x},
+    return record(Op::neg, std::move(out), {x},
                   [](const Tensor& grad_out, const Tensor&) { return Grads{neg(grad_out)}; });
 }
 
@@ -96,7 +97,7 @@ Tensor pow(const Tensor& x, double p) {
     check_floating(x, "pow");
     Tensor out = power(x, p);
     if (!should_record(x)) return out;
-    return record(Op::pow, out, {x}, [x, p](const Tensor& grad_out, const Tensor&) {
+    return record(Op::pow, std::move(out), {x}, [x, p](const Tensor& grad_out, const Tensor&) {
         if (p == 0) return Grads{zeros_like(x)};
         return Grads{grad_out * (pow(x, p - 1) * p)};
     });
@@ -106,7 +107,7 @@ Tensor exp(const Tensor& x) {
     check_floating(x, "exp");
     Tensor out = map_unary(x, [](auto v) { return std::exp(v); });
     if (!should_record(x)) return out;
-    return record(Op::exp, out, {x},
+    return record(Op::exp, std::move(out), {x},
                   [](const Tensor& grad_out, const Tensor& out) { return Grads{grad_out * out}; });
 }
 
@@ -114,7 +115,7 @@ Tensor log(const Tensor& x) {
     check_floating(x, "log");
     Tensor out = map_unary(x, [](auto v) { return std::log(v); });
     if (!should_record(x)) return out;
-    return record(Op::log, out, {x},
+    return record(Op::log, std::move(out), {x},
                   [x](const Tensor& grad_out, const Tensor&) { return Grads{grad_out / x}; });
 }
 
@@ -123,7 +124,7 @@ Tensor sqrt(const Tensor& x) {
     check_floating(x, "sqrt");
     Tensor out = map_unary(x, [](auto v) { return std::sqrt(v); });
     if (!should_record(x)) return out;
-    return record(Op::sqrt, out, {x}, [](const Tensor& grad_out, const Tensor& out) {
+    return record(Op::sqrt, std::move(out), {x}, [](const Tensor& grad_out, const Tensor& out) {
         return Grads{grad_out / (out * 2.0)};
     });
 }
@@ -133,7 +134,7 @@ Tensor abs(const Tensor& x) {
     check_floating(x, "abs");
     Tensor out = map_unary(x, [](auto v) { return std::abs(v); });
     if (!should_record(x)) return out;
-    return record(Op::abs, out, {x}, [x](const Tensor& grad_out, const Tensor&) {
+    return record(Op::abs, std::move(out), {x}, [x](const Tensor& grad_out, const Tensor&) {
         Tensor sign = map_unary(x, [](auto v) { return decltype(v)((v > 0) - (v < 0)); });
         return Grads{grad_out * sign};
     });
@@ -144,7 +145,7 @@ Tensor tanh(const Tensor& x) {
     check_floating(x, "tanh");
     Tensor out = map_unary(x, [](auto v) { return detail::tanh_of(v); });
     if (!should_record(x)) return out;
-    return record(Op::tanh, out, {x}, [](const Tensor& grad_out, const Tensor& out) {
+    return record(Op::tanh, std::move(out), {x}, [](const Tensor& grad_out, const Tensor& out) {
         return Grads{tanh_backward(grad_out, out)};
     });
 }
@@ -155,7 +156,7 @@ Tensor tanh_backward(const Tensor& grad, const Tensor& y) {
     Tensor out = map_binary(grad, y, same_shape(grad, y, "tanh_backward"),
                             [](auto g, auto t) { return g * (decltype(g)(1) - t * t); });
     if (!should_record(grad, y)) return out;
-    return record(Op::tanh_backward, out, {grad, y},
+    return record(Op::tanh_backward, std::move(out), {grad, y},
                   [grad, y](const Tensor& grad_out, const Tensor&) {
                       return Grads{tanh_backward(grad_out, y),
                                    y.requires_grad() ? grad_out * grad * y * -2.0 : Tensor()};
@@ -167,7 +168,7 @@ Tensor sigmoid(const Tensor& x) {
     check_floating(x, "sigmoid");
     Tensor out = map_unary(x, [](auto v) { return detail::sigmoid_of(v); });
     if (!should_record(x)) return out;
-    return record(Op::sigmoid, out, {x}, [](const Tensor& grad_out, const Tensor& out) {
+    return record(Op::sigmoid, std::move(out), {x}, [](const Tensor& grad_out, const Tensor& out) {
         return Grads{sigmoid_backward(grad_out, out)};
     });
 }
@@ -190,7 +191,7 @@ Tensor relu(const Tensor& x) {
     // clamp_min(x, 0) as PyTorch computes it: NaN and -0 pass through.
     Tensor out = map_unary(x, [](auto v) { return v < 0 ? decltype(v)(0) : v; });
     if (!should_record(x)) return out;
-    return record(Op::relu, out, {x}, [x](const Tensor& grad_out, const Tensor&) {
+    return record(Op::relu, std::move(out), {x}, [x](const Tensor& grad_out, const Tensor&) {
         return Grads{threshold_backward(grad_out, x)};
     });
 }
@@ -202,7 +203,7 @@ Tensor threshold_backward(const Tensor& grad, const Tensor& x) {
     Tensor out = map_binary(grad, x, same_shape(grad, x, "threshold_backward"),
                             [](auto g, auto v) { return v <= 0 ? decltype(g)(0) : g; });
     if (!should_record(grad, x)) return out;
-    return record(Op::threshold_backward, out, {grad, x},
+    return record(Op::threshold_backward, std::move(out), {grad, x},
                   [x](const Tensor& grad_out, const Tensor&) {
                       return Grads{threshold_backward(grad_out, x), Tensor()};
                   });
@@ -231,10 +232,11 @@ Tensor clamp(const Tensor& x, double min, double max) {
         return v < T(min) ? T(min) : (v > T(max) ? T(max) : v);
     });
     if (!should_record(x)) return out;
-    return record(Op::clamp, out, {x}, [x, min, max](const Tensor& grad_out, const Tensor&) {
-        auto inside = [min, max](auto v) { return decltype(v)(v >= min && v <= max); };
-        return Grads{grad_out * map_unary(x, inside)};
-    });
+    return record(
+        Op::clamp, std::move(out), {x}, [x, min, max](const Tensor& grad_out, const Tensor&) {
+            auto inside = [min, max](auto v) { return decltype(v)(v >= min && v <= max); };
+            return Grads{grad_out * map_unary(x, inside)};
+        });
 }
 
 // max(x, 0) + log1p(e^-|x|) never overflows; softplus' = sigmoid, a primitive so the loss
@@ -246,7 +248,7 @@ Tensor softplus(const Tensor& x) {
         return std::max(v, T(0)) + std::log1p(std::exp(-std::abs(v)));
     });
     if (!should_record(x)) return out;
-    return record(Op::softplus, out, {x}, [x](const Tensor& grad_out, const Tensor&) {
+    return record(Op::softplus, std::move(out), {x}, [x](const Tensor& grad_out, const Tensor&) {
         return Grads{grad_out * sigmoid(x)};
     });
 }
@@ -266,7 +268,7 @@ Tensor affine(const Tensor& x, double scale, double shift) {
                                   return v * T(scale) + T(shift);
                               });
     if (!should_record(x)) return out;
-    return record(Op::affine, out, {x}, [scale](const Tensor& grad_out, const Tensor&) {
+    return record(Op::affine, std::move(out), {x}, [scale](const Tensor& grad_out, const Tensor&) {
         return Grads{affine(grad_out, scale, 0.0)};
     });
 }

@@ -129,9 +129,10 @@ Tensor slice_backward(const Tensor& grad, const Shape& input_shape, std::int64_t
     Tensor out = zeros(input_shape, grad.dtype());
     add_rows(grad, out, d, r);
     if (!should_record(grad)) return out;
-    return record(Op::slice_backward, out, {grad}, [d, r](const Tensor& grad_out, const Tensor&) {
-        return Grads{slice(grad_out, d, r.start, r(r.count), r.step)};
-    });
+    return record(Op::slice_backward, std::move(out), {grad},
+                  [d, r](const Tensor& grad_out, const Tensor&) {
+                      return Grads{slice(grad_out, d, r.start, r(r.count), r.step)};
+                  });
 }
 
 Tensor index_select(const Tensor& x, std::int64_t dim, const Tensor& index) {
@@ -147,9 +148,10 @@ Tensor index_select(const Tensor& x, std::int64_t dim, const Tensor& index) {
     const std::int64_t* idx = index.data<std::int64_t>();
     gather_rows(x, out, d, [idx](std::int64_t k) { return idx[k]; });
     if (!should_record(x)) return out;
-    return record(Op::index_select, out, {x}, [x, d, index](const Tensor& grad_out, const Tensor&) {
-        return Grads{index_add(zeros_like(x), d, index, grad_out)};
-    });
+    return record(Op::index_select, std::move(out), {x},
+                  [x, d, index](const Tensor& grad_out, const Tensor&) {
+                      return Grads{index_add(zeros_like(x), d, index, grad_out)};
+                  });
 }
 
 Tensor index_add(const Tensor& x, std::int64_t dim, const Tensor& index, const Tensor& source) {
@@ -167,7 +169,7 @@ Tensor index_add(const Tensor& x, std::int64_t dim, const Tensor& index, const T
     const std::int64_t* idx = index.data<std::int64_t>();
     add_rows(source, out, d, [idx](std::int64_t k) { return idx[k]; });
     if (!should_record(x, source)) return out;
-    return record(Op::index_add, out, {x, source},
+    return record(Op::index_add, std::move(out), {x, source},
                   [d, index](const Tensor& grad_out, const Tensor&) {
                       return Grads{grad_out, index_select(grad_out, d, index)};
                   });
@@ -240,9 +242,10 @@ Tensor gather(const Tensor& x, std::int64_t dim, const Tensor& index) {
                          [&](std::int64_t i, std::int64_t at) { o[i] = s[at]; });
     });
     if (!should_record(x)) return out;
-    return record(Op::gather, out, {x}, [x, d, index](const Tensor& grad_out, const Tensor&) {
-        return Grads{scatter_add(zeros_like(x), d, index, grad_out)};
-    });
+    return record(Op::gather, std::move(out), {x},
+                  [x, d, index](const Tensor& grad_out, const Tensor&) {
+                      return Grads{scatter_add(zeros_like(x), d, index, grad_out)};
+                  });
 }
 
 Tensor scatter_add(const Tensor& x, std::int64_t dim, const Tensor& index, const Tensor& src) {
@@ -260,7 +263,7 @@ Tensor scatter_add(const Tensor& x, std::int64_t dim, const Tensor& index, const
                          [&](std::int64_t i, std::int64_t at) { o[at] += s[i]; });
     });
     if (!should_record(x, src)) return out;
-    return record(Op::scatter_add, out, {x, src},
+    return record(Op::scatter_add, std::move(out), {x, src},
                   [d, index](const Tensor& grad_out, const Tensor&) {
                       return Grads{grad_out, gather(grad_out, d, index)};
                   });
@@ -313,7 +316,7 @@ Tensor concat(const std::vector<Tensor>& xs, std::int64_t dim) {
             [start](std::int64_t k) { return start + k; });
         bounds.push_back(start + x.shape()[d]);
     }
-    return record(Op::concat, out, std::move(inputs),
+    return record(Op::concat, std::move(out), std::move(inputs),
                   [d, bounds](const Tensor& grad_out, const Tensor&) {
                       Grads grads;
                       for (std::size_t i = 0; i + 1 < bounds.size(); ++i)

@@ -37,7 +37,7 @@ Tensor binary_cross_entropy(const Tensor& p, const Tensor& y) {
         return -(target * log_p + (T(1) - target) * log_q);
     });
     if (!should_record(p, y)) return out;
-    return record(Op::binary_cross_entropy, out, {p, y},
+    return record(Op::binary_cross_entropy, std::move(out), {p, y},
                   [p, y](const Tensor& grad_out, const Tensor&) {
                       Tensor grad_p, grad_y;
                       if (p.requires_grad()) grad_p = binary_cross_entropy_backward(grad_out, p, y);
@@ -77,7 +77,7 @@ Tensor binary_cross_entropy_backward(const Tensor& grad, const Tensor& p, const 
             });
     });
     if (!should_record(grad, p, y)) return out;
-    return record(Op::binary_cross_entropy_backward, out, {grad, p, y},
+    return record(Op::binary_cross_entropy_backward, std::move(out), {grad, p, y},
                   [grad, p, y](const Tensor& grad_out, const Tensor&) {
                       Tensor denominator = bce_denominator(p);
                       Tensor grad_g = binary_cross_entropy_backward(grad_out, p, y);

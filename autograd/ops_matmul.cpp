@@ -82,13 +82,16 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb) {
                          to_string(a.shape()) + " and " + to_string(b.shape()));
     Tensor out = batched_gemm(a, b, ta, tb);
     if (!should_record(a, b)) return out;
-    return record(Op::matmul, out, {a, b}, [a, b, ta, tb](const Tensor& g, const Tensor&) {
-        Tensor grad_a, grad_b;
-        if (a.requires_grad()) grad_a = ta ? matmul(b, g, tb, true) : matmul(g, b, false, !tb);
-        if (b.requires_grad()) grad_b = tb ? matmul(g, a, true, ta) : matmul(a, g, !ta, false);
-        return Grads{grad_a.defined() ? sum_to(grad_a, a.shape()) : grad_a,
-                     grad_b.defined() ? sum_to(grad_b, b.shape()) : grad_b};
-    });
+    return record(Op::matmul, std::move(out), {a, b},
+                  [a, b, ta, tb](const Tensor& g, const Tensor&) {
+                      Tensor grad_a, grad_b;
+                      if (a.requires_grad())
+                          grad_a = ta ? matmul(b, g, tb, true) : matmul(g, b, false, !tb);
+                      if (b.requires_grad())
+                          grad_b = tb ? matmul(g, a, true, ta) : matmul(a, g, !ta, false);
+                      return Grads{grad_a.defined() ? sum_to(grad_a, a.shape()) : grad_a,
+                                   grad_b.defined() ? sum_to(grad_b, b.shape()) : grad_b};
+                  });
 }
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
@@ -149,7 +152,7 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
     if (!should_record(x, weight, bias)) return out;
     SmallVector<Tensor, 3> inputs{x, weight};
     if (bias.defined()) inputs.push_back(bias);
-    return record(Op::linear, out, std::move(inputs),
+    return record(Op::linear, std::move(out), std::move(inputs),
                   [x, weight, with_bias = bias.defined()](const Tensor& g, const Tensor&) {
                       Grads grads{x.requires_grad() ? matmul(g, weight, false, false) : Tensor(),
                                   weight.requires_grad() ? matmul(g, x, true, false) : Tensor()};

@@ -285,7 +285,7 @@ Tensor norm_backward(const Tensor& g, const Tensor& x, std::int64_t group_begin,
         kernels::norm_backward<T>(g.data<T>(), x.data<T>(), N, C, S, eps, out.data<T>());
     });
     if (!should_record(g, x)) return out;
-    return record(Op::norm_backward, out, {g, x},
+    return record(Op::norm_backward, std::move(out), {g, x},
                   [g, x, dims, group_begin, group_end, eps, n = static_cast<double>(N * S)](
                       const Tensor& grad_out, const Tensor&) {
                       if (x.numel() == 0) return Grads{zeros_like(g), zeros_like(x)};

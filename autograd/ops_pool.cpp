@@ -219,7 +219,7 @@ Tensor max_pool2d_backward(const Tensor& grad, const Tensor& indices, const Shap
                          std::to_string(g.in_h * g.in_w) + ") for the input " +
                          to_string(input_shape));
     if (!should_record(grad)) return out;
-    return record(Op::max_pool2d_backward, out, {grad},
+    return record(Op::max_pool2d_backward, std::move(out), {grad},
                   [indices](const Tensor& grad_out, const Tensor&) {
                       return Grads{gather_planes(grad_out, indices)};
                   });
@@ -236,7 +236,7 @@ Tensor avg_pool2d(const Tensor& input, Size2 kernel_size, std::optional<Size2> s
         kernels::avg_pool2d(g, count_include_pad, input.data<T>(), out.data<T>());
     });
     if (!should_record(input)) return out;
-    return record(Op::avg_pool2d, out, {input},
+    return record(Op::avg_pool2d, std::move(out), {input},
                   [in_shape = input.shape(), kernel_size, step, padding, count_include_pad](
                       const Tensor& grad_out, const Tensor&) {
                       return Grads{avg_pool2d_backward(grad_out, in_shape, kernel_size, step,

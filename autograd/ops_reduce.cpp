@@ -128,7 +128,7 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
         throw ShapeError("sum_to: cannot sum " + to_string(x.shape()) + " to " + to_string(shape));
     Tensor out = sum_kernel(x, dims, shape);
     if (!should_record(x)) return out;
-    return record(Op::sum_to, out, {x},
+    return record(Op::sum_to, std::move(out), {x},
                   [in_shape = x.shape()](const Tensor& grad_out, const Tensor&) {
                       return Grads{expand(grad_out, in_shape)};
                   });
@@ -269,7 +269,7 @@ Tensor logsumexp(const Tensor& x, const std::vector<std::int64_t>& dims, bool ke
     if (!should_record(x)) return out;
     // Not recorded (create_graph off) and over one run of dims, the gradient is one kernel.
     bool one_run = layout.x.impl() == x.impl();
-    return record(Op::logsumexp, out, {x},
+    return record(Op::logsumexp, std::move(out), {x},
                   [x, kept, one_run, v = layout.view](const Tensor& grad_out, const Tensor& out) {
                       if (one_run && !grad_mode_enabled())
                           return Grads{detail::logsumexp_backward_block(grad_out, x, out, v)};
@@ -283,7 +283,7 @@ Tensor softmax(const Tensor& x, std::int64_t dim) {
     int d = normalize_dim(dim, x.dim(), "softmax");
     Tensor out = detail::softmax_block(x, block_view(x.shape(), d, d), false);
     if (!should_record(x)) return out;
-    return record(Op::softmax, out, {x}, [d](const Tensor& grad_out, const Tensor& y) {
+    return record(Op::softmax, std::move(out), {x}, [d](const Tensor& grad_out, const Tensor& y) {
         return Grads{y * (grad_out - sum(grad_out * y, {d}, true))};
     });
 }
@@ -294,9 +294,10 @@ Tensor log_softmax(const Tensor& x, std::int64_t dim) {
     int d = normalize_dim(dim, x.dim(), "log_softmax");
     Tensor out = detail::softmax_block(x, block_view(x.shape(), d, d), true);
     if (!should_record(x)) return out;
-    return record(Op::log_softmax, out, {x}, [d](const Tensor& grad_out, const Tensor& y) {
-        return Grads{grad_out - exp(y) * sum(grad_out, {d}, true)};
-    });
+    return record(Op::log_softmax, std::move(out), {x},
+                  [d](const Tensor& grad_out, const Tensor& y) {
+                      return Grads{grad_out - exp(y) * sum(grad_out, {d}, true)};
+                  });
 }
 
 }  // namespace potatolemon

@@ -44,7 +44,7 @@ Tensor view(const Tensor& x, const Shape& shape) {
                          std::to_string(x.numel()) + " elements) to " + to_string(shape));
     Tensor out(detail::TensorImpl::view_of(x.impl(), shape));
     if (!should_record(x)) return out;
-    return record(Op::reshape, out, {x},
+    return record(Op::reshape, std::move(out), {x},
                   [in_shape = x.shape()](const Tensor& grad_out, const Tensor&) {
                       return Grads{view(grad_out, in_shape)};
                   });
@@ -148,9 +148,10 @@ Tensor permute(const Tensor& x, const std::vector<std::int64_t>& dims) {
     for (std::size_t i = 0; i < perm.size(); ++i) inverse[perm[i]] = static_cast<std::int64_t>(i);
     Tensor out = permute_kernel(x, perm);
     if (!should_record(x)) return out;
-    return record(Op::permute, out, {x}, [inverse](const Tensor& grad_out, const Tensor&) {
-        return Grads{permute(grad_out, inverse)};
-    });
+    return record(Op::permute, std::move(out), {x},
+                  [inverse](const Tensor& grad_out, const Tensor&) {
+                      return Grads{permute(grad_out, inverse)};
+                  });
 }
 
 Tensor transpose(const Tensor& x, std::int64_t dim0, std::int64_t dim1) {
@@ -178,7 +179,7 @@ Tensor expand(const Tensor& x, const Shape& shape) {
     // The binary map of x against itself: its broadcasting walk, with no second tensor to allocate.
     Tensor out = detail::map_binary_to(x, x, shape, x.dtype(), [](auto v, auto) { return v; });
     if (!should_record(x)) return out;
-    return record(Op::expand, out, {x},
+    return record(Op::expand, std::move(out), {x},
                   [in_shape = x.shape()](const Tensor& grad_out, const Tensor&) {
                       return Grads{sum_to(grad_out, in_shape)};
                   });
@@ -277,7 +278,7 @@ Tensor pad(const Tensor& x, const std::vector<std::int64_t>& pads, double value,
     Tensor out = full(padded_shape(x, pads, box, strict), value, x.dtype());
     pad_copy(x, out, box);
     if (!should_record(x)) return out;
-    return record(Op::pad, out, {x}, [pads](const Tensor& grad_out, const Tensor&) {
+    return record(Op::pad, std::move(out), {x}, [pads](const Tensor& grad_out, const Tensor&) {
         std::vector<std::int64_t> negated;
         for (std::int64_t p : pads) negated.push_back(-p);
         return Grads{pad(grad_out, negated, 0, false)};

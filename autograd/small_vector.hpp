@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
-#include <initializer_list>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -14,13 +14,19 @@ template <class T, std::size_t N>
 class SmallVector {
 public:
     SmallVector() = default;
-    SmallVector(std::initializer_list<T> items) {
-        if (items.size() > N) {
-            heap_.assign(items.begin(), items.end());
+    // From the items themselves, each copied or moved once into place: an initializer_list would
+    // copy every item twice, and a Tensor copy costs a reference count (ops build their tape
+    // entry's inputs, and backwards their gradients, this way).
+    template <class... U>
+    SmallVector(U&&... items) requires(sizeof...(U) > 0 && (std::is_convertible_v<U&&, T> && ...))
+        : size_(sizeof...(U)) {
+        if constexpr (sizeof...(U) > N) {
+            heap_.reserve(sizeof...(U));
+            (heap_.emplace_back(std::forward<U>(items)), ...);
         } else {
-            std::copy(items.begin(), items.end(), inline_.begin());
+            std::size_t i = 0;
+            ((inline_[i++] = std::forward<U>(items)), ...);
         }
-        size_ = items.size();
     }
     explicit SmallVector(std::size_t n) {
         for (std::size_t i = 0; i < n; ++i) push_back(T{});

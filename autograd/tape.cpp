@@ -2,9 +2,11 @@
 // release, and the grad/anomaly modes.
 #include "autograd/tape.hpp"
 
+#include <atomic>
 #include <cmath>
 #include <span>
 #include <string>
+#include <thread>
 
 #include "autograd/factories.hpp"
 #include "autograd/ops_elementwise.hpp"
@@ -31,7 +33,9 @@ using detail::grad_mode;
 // Per thread rather than one atomic: a locked add and subtract on every op cost ~3% of a small
 // model's step.
 constinit thread_local std::int64_t live_entries = 0;
-thread_local std::uint64_t backward_epoch = 0;
+// Global rather than per thread: a graph built on one thread may be walked on another, and a
+// per-thread epoch could then match a stale mark and skip a node. One add per backward pass.
+std::atomic<std::uint64_t> backward_epoch{0};
 constinit thread_local std::uint64_t next_sequence = 0;
 constinit thread_local int backward_depth = 0;  // backward passes running on this thread
 
@@ -110,7 +114,7 @@ struct TopologicalOrder {
     std::vector<std::pair<Node*, std::size_t>> stack;
 
     void build(std::span<Node* const> roots) {
-        std::uint64_t epoch = ++backward_epoch;
+        std::uint64_t epoch = backward_epoch.fetch_add(1, std::memory_order_relaxed) + 1;
         order.clear();
         for (Node* root : roots) {
             if (root->visit_epoch == epoch) continue;
@@ -140,12 +144,33 @@ Tensor accumulate(const Tensor& sum, Tensor grad) {
 }
 
 bool exclusively_owned(const detail::TensorImpl* impl) {
-    return impl->refs == 1 && !impl->base && !impl->grad_fn;
+    // Another thread's gradient tensor is never written in place: its count is not ours to read.
+    return impl->count.owned_here() && impl->count.use_count() == 1 && !impl->base &&
+           !impl->grad_fn;
 }
+
+// Held while a backward accumulates into one tensor's .grad, so passes on several threads into
+// shared parameters lose no contribution (LibTorch's AccumulateGrad locks likewise). Their order
+// is then the threads' order; on one thread nothing changes. Uncontended it is one exchange.
+class GradLock {
+public:
+    explicit GradLock(detail::TensorImpl* impl) : flag_(impl->grad_lock) {
+        for (int spins = 0; flag_.exchange(1, std::memory_order_acquire) != 0; ++spins) {
+            if (spins >= 64) std::this_thread::yield();
+        }
+    }
+    ~GradLock() { flag_.store(0, std::memory_order_release); }
+    GradLock(const GradLock&) = delete;
+    GradLock& operator=(const GradLock&) = delete;
+
+private:
+    std::atomic<std::uint8_t>& flag_;
+};
 
 // grad += g in place when nothing else can see grad's data (the common case from the second
 // backward on); a new tensor otherwise, since gradients may be shared between tensors.
 void accumulate_into_grad(detail::TensorImpl* impl, const Tensor& g, bool create_graph) {
+    GradLock lock(impl);
     detail::TensorImpl* current = impl->grad;
     if (!create_graph && current && exclusively_owned(current) && current->shape == g.shape() &&
         current->dtype == g.dtype()) {

@@ -17,6 +17,25 @@ namespace detail {
 namespace {
 constexpr std::size_t kAlignment = 64;  // cache line; also what the vector kernels like
 constexpr std::size_t kHeader = (sizeof(TensorImpl) + kAlignment - 1) / kAlignment * kAlignment;
+// Three cache lines: a larger header would move small tensors into the next pool size class.
+static_assert(kHeader == 192);
+
+std::size_t owning_block_bytes(std::int64_t numel, Dtype dtype) {
+    return kHeader + static_cast<std::size_t>(numel) * dtype_size(dtype) + kAlignment;
+}
+
+// Owned by this thread, or merged from the start by a thread whose thread_local destructors are
+// running (it can no longer merge queued counts).
+void init_count(BiasedCount& count) {
+    if (thread_needs_service.load(std::memory_order_relaxed)) [[unlikely]] {
+        if (!service_thread()) {
+            count.local = 0;
+            count.shared.store(BiasedCount::kOne | BiasedCount::kMerged, std::memory_order_relaxed);
+            return;
+        }
+    }
+    count.owner.store(thread_token, std::memory_order_relaxed);
+}
 }  // namespace
 
 // One pool block holds the impl followed by its data, aligned by hand (the pool hands out
@@ -29,11 +48,9 @@ TensorImpl* TensorImpl::allocate(const Shape& shape, Dtype dtype) {
         (std::numeric_limits<std::size_t>::max() - kHeader - kAlignment) / dtype_size(dtype))
         throw ShapeError("tensor: " + to_string(shape) + " of " + dtype_name(dtype) +
                          " has more bytes than size_t counts");
-    std::size_t block_bytes =
-        kHeader + static_cast<std::size_t>(numel) * dtype_size(dtype) + kAlignment;
-    void* block = pool_allocate(block_bytes);
+    void* block = pool_allocate(owning_block_bytes(numel, dtype));
     auto* impl = new (block) TensorImpl;  // default-init: the dims past the rank stay unwritten
-    impl->block_bytes = block_bytes;
+    init_count(impl->count);
     impl->shape = shape;
     impl->numel = numel;
     impl->dtype = dtype;
@@ -46,7 +63,7 @@ TensorImpl* TensorImpl::view_of(TensorImpl* base, const Shape& shape) {
     while (base->base) base = base->base;
     void* block = pool_allocate(sizeof(TensorImpl));
     auto* impl = new (block) TensorImpl;
-    impl->block_bytes = sizeof(TensorImpl);
+    init_count(impl->count);
     impl->shape = shape;
     impl->numel = shape.numel();
     impl->dtype = base->dtype;
@@ -57,7 +74,7 @@ TensorImpl* TensorImpl::view_of(TensorImpl* base, const Shape& shape) {
 }
 
 void TensorImpl::destroy() {
-    std::size_t bytes = block_bytes;
+    std::size_t bytes = base ? sizeof(TensorImpl) : owning_block_bytes(numel, dtype);
     this->~TensorImpl();
     pool_free(this, bytes);
 }

@@ -3,6 +3,7 @@
 // produced it).
 // Ops live in ops_*.hpp, factories in factories.hpp, the tape in tape.hpp.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <initializer_list>
 #include <iosfwd>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "autograd/dtype.hpp"
+#include "autograd/refcount.hpp"
 #include "autograd/shape.hpp"
 
 namespace potatolemon {
@@ -26,26 +28,35 @@ struct BackwardOptions {
 namespace detail {
 // The shared state behind Tensor handles. Allocated in one block with its data when it owns it;
 // a view (reshape, detach) points into its base's data and keeps the base alive.
-// The count is not atomic: a handle may move between threads, but two threads must not copy or
-// drop handles to the same tensor at once (the thread pool's workers only touch raw data).
+// Handles to one tensor may be copied and dropped on several threads at once: the count is
+// biased towards the allocating thread (refcount.hpp), so its own copies cost no atomic.
 struct TensorImpl {
-    std::int32_t refs = 1;
+    BiasedCount count;
     Dtype dtype = Dtype::float32;
     bool requires_grad = false;
     bool retains_grad = false;
+    std::atomic<std::uint8_t> grad_lock{0};  // serialises accumulation into `grad` (tape.cpp)
     Shape shape;
     std::int64_t numel = 0;  // shape.numel(), cached: every kernel asks for it
     void* data = nullptr;
     TensorImpl* base = nullptr;  // owns `data` when this is a view
     std::unique_ptr<Node> grad_fn;
-    TensorImpl* grad = nullptr;   // accumulated gradient (a counted reference)
-    std::size_t block_bytes = 0;  // size of the pool block holding this impl (and its data)
+    TensorImpl* grad = nullptr;  // accumulated gradient (a counted reference)
 
     static TensorImpl* allocate(const Shape& shape, Dtype dtype);  // uninitialised data
     static TensorImpl* view_of(TensorImpl* base, const Shape& shape);
-    void retain() { ++refs; }
+    // The owner's path inline, the rest out of line (refcount.cpp): a few instructions at each of
+    // the many copies an op makes.
+    void retain() {
+        if (count.owned_here()) [[likely]]
+            ++count.local;
+        else
+            retain_shared(this);
+    }
     void release() {
-        if (--refs == 0) destroy();
+        if (!count.owned_here()) [[unlikely]]
+            return release_shared(this);
+        if (--count.local == 0) release_last_local(this);
     }
     void destroy();
     ~TensorImpl();

@@ -13,24 +13,28 @@ class Identity : public Module {
 public:
     Tensor forward(const Tensor& x) override { return x; }
     std::string describe() const override { return "Identity()"; }
+    std::shared_ptr<Module> clone() const override { return std::make_shared<Identity>(*this); }
 };
 
 class Tanh : public Module {
 public:
     Tensor forward(const Tensor& x) override;
     std::string describe() const override { return "Tanh()"; }
+    std::shared_ptr<Module> clone() const override { return std::make_shared<Tanh>(*this); }
 };
 
 class Sigmoid : public Module {
 public:
     Tensor forward(const Tensor& x) override;
     std::string describe() const override { return "Sigmoid()"; }
+    std::shared_ptr<Module> clone() const override { return std::make_shared<Sigmoid>(*this); }
 };
 
 class ReLU : public Module {
 public:
     Tensor forward(const Tensor& x) override;  // relu'(0) = 0
     std::string describe() const override { return "ReLU()"; }
+    std::shared_ptr<Module> clone() const override { return std::make_shared<ReLU>(*this); }
 };
 
 class LeakyReLU : public Module {
@@ -38,6 +42,7 @@ public:
     explicit LeakyReLU(double negative_slope = 0.01) : negative_slope_(negative_slope) {}
     Tensor forward(const Tensor& x) override;
     std::string describe() const override;
+    std::shared_ptr<Module> clone() const override { return std::make_shared<LeakyReLU>(*this); }
     double negative_slope() const { return negative_slope_; }
 
 private:
@@ -51,6 +56,7 @@ public:
     explicit GELU(std::string approximate = "none");
     Tensor forward(const Tensor& x) override;
     std::string describe() const override;  // "GELU(approximate='none')"
+    std::shared_ptr<Module> clone() const override { return std::make_shared<GELU>(*this); }
 
 private:
     std::string approximate_;
@@ -61,6 +67,7 @@ class SiLU : public Module {
 public:
     Tensor forward(const Tensor& x) override;
     std::string describe() const override { return "SiLU()"; }
+    std::shared_ptr<Module> clone() const override { return std::make_shared<SiLU>(*this); }
 };
 
 // ELU: x for x > 0, alpha (exp(x) - 1) otherwise.
@@ -69,6 +76,7 @@ public:
     explicit ELU(double alpha = 1.0) : alpha_(alpha) {}
     Tensor forward(const Tensor& x) override;
     std::string describe() const override;  // "ELU(alpha=1)"
+    std::shared_ptr<Module> clone() const override { return std::make_shared<ELU>(*this); }
     double alpha() const { return alpha_; }
 
 private:
@@ -81,6 +89,7 @@ public:
     explicit Softmax(std::int64_t dim) : dim_(dim) {}
     Tensor forward(const Tensor& x) override;
     std::string describe() const override;
+    std::shared_ptr<Module> clone() const override { return std::make_shared<Softmax>(*this); }
 
 private:
     std::int64_t dim_;
@@ -91,6 +100,7 @@ public:
     explicit LogSoftmax(std::int64_t dim) : dim_(dim) {}
     Tensor forward(const Tensor& x) override;
     std::string describe() const override;
+    std::shared_ptr<Module> clone() const override { return std::make_shared<LogSoftmax>(*this); }
 
 private:
     std::int64_t dim_;

@@ -35,6 +35,7 @@ public:
     Tensor forward(const Tensor& x) override;
     // "Conv2d(1, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))", as torch prints it.
     std::string describe() const override;
+    std::shared_ptr<Module> clone() const override { return std::make_shared<Conv2d>(*this); }
 
     const Tensor& weight() const { return parameter(0); }
     const Tensor& bias() const;  // undefined when the layer has no bias

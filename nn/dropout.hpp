@@ -16,6 +16,7 @@ public:
     explicit Dropout(double p = 0.5, Generator& gen = default_generator());
     Tensor forward(const Tensor& x) override;  // any shape
     std::string describe() const override;     // "Dropout(p=0.5)"
+    std::shared_ptr<Module> clone() const override { return std::make_shared<Dropout>(*this); }
     double p() const { return p_; }
 
 private:

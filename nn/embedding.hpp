@@ -20,6 +20,7 @@ public:
     // dtypes and IndexError for an index outside [0, num_embeddings).
     Tensor forward(const Tensor& indices) override;
     std::string describe() const override;  // "Embedding(10, 3)"
+    std::shared_ptr<Module> clone() const override { return std::make_shared<Embedding>(*this); }
 
     const Tensor& weight() const { return parameter(0); }
     std::int64_t num_embeddings() const { return num_; }

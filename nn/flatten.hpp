@@ -16,6 +16,7 @@ public:
     // as rank 1, as torch does. Throws IndexError for a dim out of range or start after end.
     Tensor forward(const Tensor& x) override;
     std::string describe() const override;
+    std::shared_ptr<Module> clone() const override { return std::make_shared<Flatten>(*this); }
 
 private:
     std::int64_t start_dim_, end_dim_;

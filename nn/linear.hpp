@@ -20,6 +20,7 @@ public:
     // x [..., in] → [..., out]; throws ShapeError when the last dim is not `in`.
     Tensor forward(const Tensor& x) override;
     std::string describe() const override;
+    std::shared_ptr<Module> clone() const override { return std::make_shared<Linear>(*this); }
 
     const Tensor& weight() const { return parameter(0); }
     const Tensor& bias() const;  // undefined when the layer has no bias

@@ -53,6 +53,24 @@ void Module::collect(const std::string& prefix, bool params, bool buffers,
         module->collect(prefix + name + ".", params, buffers, out);
 }
 
+Module::Module(const Module& other) : training_(other.training_) {
+    NoGradGuard no_grad;
+    for (const NamedParameter& p : other.params_) {
+        Tensor copy = p.tensor.detach().clone();
+        copy.requires_grad_(p.tensor.requires_grad());
+        params_.push_back({p.name, std::move(copy)});
+    }
+    for (const NamedBuffer& b : other.buffers_)
+        buffers_.push_back({b.name, b.tensor.detach().clone()});
+    for (const auto& [name, child] : other.children_) children_.emplace_back(name, child->clone());
+}
+
+std::shared_ptr<Module> Module::clone() const {
+    throw std::logic_error("clone: " + describe() +
+                           " does not override Module::clone(); return "
+                           "std::make_shared<YourModule>(*this) from it");
+}
+
 void Module::zero_grad() {
     for (NamedParameter& p : params_) p.tensor.zero_grad();
     for (auto& entry : children_) entry.second->zero_grad();

@@ -1,8 +1,8 @@
 // Module: the base of every layer. It owns named parameters (leaf tensors that require grad),
 // named buffers (state that is saved but not trained: batch norm's running statistics) and named
 // child modules, and walks them with dotted names such as "0.weight" for parameters(), buffers(),
-// state_dict(), zero_grad(), dtype conversion and the train/eval flag. Layers derive from it;
-// losses and optimisers live in their own files.
+// state_dict(), zero_grad(), dtype conversion, the train/eval flag and clone() (deep copies for
+// per-thread replicas). Layers derive from it; losses and optimisers live in their own files.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -25,9 +25,9 @@ class Module {
 public:
     Module() = default;
     virtual ~Module() = default;
-    // Modules hold their parameters by handle; copying would silently share them, so it is
-    // disabled. Share a module through std::shared_ptr instead.
-    Module(const Module&) = delete;
+    // Modules hold their parameters by handle, so a copy is a deep one (see clone()); assignment
+    // would have to choose between sharing and copying, so it is disabled. Share a module
+    // through std::shared_ptr.
     Module& operator=(const Module&) = delete;
     Module(Module&&) = default;
     Module& operator=(Module&&) = default;
@@ -59,7 +59,16 @@ public:
     void eval() { train(false); }
     bool is_training() const { return training_; }
 
+    // A deep copy as this module's own type, for a replica per thread (torch.nn.Module's
+    // deepcopy, LibTorch's Cloneable::clone): new leaf parameters with the same values and
+    // requires_grad but no gradient, new buffers, cloned children and the same train flag.
+    // Nothing is shared but the Generator a Dropout draws from. Every nn module overrides it;
+    // this default throws std::logic_error naming the module.
+    virtual std::shared_ptr<Module> clone() const;
+
 protected:
+    // What a derived class's copy constructor runs: copies values, not handles (clone()).
+    Module(const Module& other);
     // Adds `value` as a leaf requiring grad; returns its index for parameter(). Names may not
     // contain '.', be empty or repeat (std::invalid_argument).
     std::size_t register_parameter(std::string name, Tensor value);

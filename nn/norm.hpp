@@ -61,6 +61,7 @@ class BatchNorm1d : public BatchNormBase {
 public:
     explicit BatchNorm1d(std::int64_t num_features, BatchNormOptions options = {})
         : BatchNormBase(num_features, options, "BatchNorm1d", 2, 3) {}
+    std::shared_ptr<Module> clone() const override { return std::make_shared<BatchNorm1d>(*this); }
 };
 
 // Inputs [N, C, H, W].
@@ -68,6 +69,7 @@ class BatchNorm2d : public BatchNormBase {
 public:
     explicit BatchNorm2d(std::int64_t num_features, BatchNormOptions options = {})
         : BatchNormBase(num_features, options, "BatchNorm2d", 4, 4) {}
+    std::shared_ptr<Module> clone() const override { return std::make_shared<BatchNorm2d>(*this); }
 };
 
 // Normalises over the trailing dims `normalized_shape` of each input (biased variance), then
@@ -81,6 +83,7 @@ public:
     Tensor forward(const Tensor& x) override;
     // "LayerNorm((4,), eps=1e-05, elementwise_affine=true)"
     std::string describe() const override;
+    std::shared_ptr<Module> clone() const override { return std::make_shared<LayerNorm>(*this); }
 
     const Tensor& weight() const;  // undefined unless elementwise_affine
     const Tensor& bias() const;    // undefined unless elementwise_affine

@@ -22,6 +22,7 @@ public:
     Tensor forward(const Tensor& x) override;
     // "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1)"
     std::string describe() const override;
+    std::shared_ptr<Module> clone() const override { return std::make_shared<MaxPool2d>(*this); }
 
 private:
     Size2 kernel_, stride_, padding_, dilation_;
@@ -40,6 +41,7 @@ public:
     Tensor forward(const Tensor& x) override;
     // "AvgPool2d(kernel_size=2, stride=2, padding=0)", plus count_include_pad=false when set.
     std::string describe() const override;
+    std::shared_ptr<Module> clone() const override { return std::make_shared<AvgPool2d>(*this); }
 
 private:
     Size2 kernel_, stride_, padding_;

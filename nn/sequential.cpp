@@ -14,6 +14,10 @@ Sequential::Sequential(std::initializer_list<std::shared_ptr<Module>> modules) {
     for (const auto& module : modules) push_back(module);
 }
 
+Sequential::Sequential(const Sequential& other) : Module(other) {
+    for (std::size_t i = 0; i < child_count(); ++i) layers_.push_back(&child(i));
+}
+
 void Sequential::push_back(std::shared_ptr<Module> module) {
     if (!module)
         throw std::invalid_argument("Sequential::push_back: module " +

@@ -21,6 +21,10 @@ public:
     // The list is evaluated left to right (braced initialisation guarantees it), so layers that
     // draw random weights draw them in order: Sequential{std::make_shared<Linear>(2, 3), ...}.
     Sequential(std::initializer_list<std::shared_ptr<Module>> modules);
+    // A deep copy (Module::clone), its layer list pointing at the copied children.
+    Sequential(const Sequential& other);
+    Sequential(Sequential&&) = default;
+    Sequential& operator=(Sequential&&) = default;
 
     void push_back(std::shared_ptr<Module> module);  // throws std::invalid_argument on null
     // Constructs an M in place at the end and returns it: net.emplace_back<Linear>(2, 3, gen).
@@ -34,6 +38,7 @@ public:
 
     Tensor forward(const Tensor& x) override;
     std::string describe() const override;  // "Sequential(\n  (0): Linear(...)\n ...)"
+    std::shared_ptr<Module> clone() const override { return std::make_shared<Sequential>(*this); }
 
     std::size_t size() const { return layers_.size(); }
     Module& operator[](std::size_t index) const;  // throws IndexError

@@ -21,6 +21,7 @@ std::uint64_t uniform_below(Generator& gen, std::uint64_t bound) {
 }  // namespace
 
 void shuffle_indices(std::span<std::int64_t> order, Generator& gen) {
+    GeneratorGuard lock(gen);
     for (std::size_t i = order.size(); i > 1; --i) {
         const std::size_t j = uniform_below(gen, i);
         std::swap(order[i - 1], order[j]);

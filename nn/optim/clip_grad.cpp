@@ -46,7 +46,8 @@ double norm_of(const T* x, std::int64_t n, double p) {
 Tensor writable_grad(Tensor& param) {
     Tensor grad = param.grad();
     const detail::TensorImpl* impl = grad.impl();
-    if (impl->refs == 2 && !impl->base && !impl->grad_fn) return grad;
+    if (impl->count.owned_here() && impl->count.use_count() == 2 && !impl->base && !impl->grad_fn)
+        return grad;
     Tensor copy = empty(grad.shape(), grad.dtype());
     std::memcpy(copy.impl()->data, impl->data,
                 static_cast<std::size_t>(grad.numel()) * dtype_size(grad.dtype()));
