@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <string>
 
+#include "autograd/capture.hpp"
 #include "autograd/factories.hpp"
 #include "autograd/kernels/gemm.hpp"
 #include "autograd/ops_elementwise.hpp"
@@ -24,6 +25,19 @@ std::string describe(const Tensor& t, bool transposed) {
     return to_string(t.shape()) + (transposed ? "ᵀ" : "");
 }
 
+// One gemm on raw buffers, as a replay record: C = op(A) op(B) for rank-2 operands.
+template <class T>
+struct GemmRecord {
+    static constexpr const char* name = "matmul";
+    bool ta, tb;
+    std::int64_t M, N, K, lda, ldb;
+    const T *a, *b;
+    T* c;
+    static void run(const GemmRecord& r) {
+        kernels::gemm<T>(r.ta, r.tb, r.M, r.N, r.K, r.a, r.lda, r.b, r.ldb, r.c, r.N);
+    }
+};
+
 // C[batch, M, N] = op(A) op(B) over broadcast batch dims, one gemm per matrix of C.
 Tensor batched_gemm(const Tensor& a, const Tensor& b, bool ta, bool tb) {
     const Shape& sa = a.shape();
@@ -38,8 +52,11 @@ Tensor batched_gemm(const Tensor& a, const Tensor& b, bool ta, bool tb) {
     if (sa.rank() == 2 && sb.rank() == 2) {  // the common case, without the batch bookkeeping
         Tensor out = empty(Shape{M, N}, a.dtype());
         dispatch(a.dtype(), [&]<class T>() {
-            kernels::gemm<T>(ta, tb, M, N, Ka, a.data<T>(), sa[1], b.data<T>(), sb[1],
-                             out.data<T>(), N);
+            GemmRecord<T> r{ta,    tb,    M,           N,           Ka,
+                            sa[1], sb[1], a.data<T>(), b.data<T>(), out.data<T>()};
+            GemmRecord<T>::run(r);
+            if (detail::capturing()) [[unlikely]]
+                detail::capture_emit(r, {r.a, r.b}, {r.c});
         });
         return out;
     }
@@ -48,6 +65,8 @@ Tensor batched_gemm(const Tensor& a, const Tensor& b, bool ta, bool tb) {
     out_shape.push_back(M);
     out_shape.push_back(N);
     Tensor out = empty(out_shape, a.dtype());
+    if (detail::capturing()) [[unlikely]]
+        detail::capture_unsupported("batched matmul");
     // Matrix strides of each operand seen from the broadcast batch (0 along broadcast dims).
     Shape ba = batch_of(sa), bb = batch_of(sb);
     auto stride_a = contiguous_strides(ba), stride_b = contiguous_strides(bb);
@@ -117,19 +136,39 @@ void check_linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
                          to_string(weight.shape()));
 }
 
-// out[N, out] = bias (broadcast over rows) + x[N, in] weightᵀ, in one output buffer.
+// out[N, out] = bias (broadcast over rows) + x[N, in] weightᵀ, in one output buffer; b may be null.
+// Its own replay record.
+template <class T>
+struct LinearRecord {
+    static constexpr const char* name = "linear";
+    std::int64_t N, in, out_features;
+    const T *x, *w, *b;
+    T* o;
+    static void run(const LinearRecord& r) {
+        if (r.b) {
+            for (std::int64_t n = 0; n < r.N; ++n)  // rows of a few elements: no memcpy call
+                for (std::int64_t j = 0; j < r.out_features; ++j)
+                    r.o[n * r.out_features + j] = r.b[j];
+        }
+        kernels::gemm<T>(false, true, r.N, r.out_features, r.in, r.x, r.in, r.w, r.in, r.o,
+                         r.out_features, r.b != nullptr);
+    }
+};
+
 Tensor linear_kernel(const Tensor& x, const Tensor& weight, const Tensor& bias) {
     std::int64_t N = x.shape()[0], in = x.shape()[1], out_features = weight.shape()[0];
     Tensor out = empty(Shape{N, out_features}, x.dtype());
     dispatch(x.dtype(), [&]<class T>() {
-        T* o = out.data<T>();
-        if (bias.defined()) {
-            const T* b = bias.data<T>();
-            for (std::int64_t n = 0; n < N; ++n)  // rows of a few elements: no memcpy call
-                for (std::int64_t j = 0; j < out_features; ++j) o[n * out_features + j] = b[j];
-        }
-        kernels::gemm<T>(false, true, N, out_features, in, x.data<T>(), in, weight.data<T>(), in, o,
-                         out_features, bias.defined());
+        LinearRecord<T> r{N,
+                          in,
+                          out_features,
+                          x.data<T>(),
+                          weight.data<T>(),
+                          bias.defined() ? bias.data<T>() : nullptr,
+                          out.data<T>()};
+        LinearRecord<T>::run(r);
+        if (detail::capturing()) [[unlikely]]
+            detail::capture_emit(r, {r.x, r.w, r.b}, {r.o});  // null b: not a buffer
     });
     return out;
 }

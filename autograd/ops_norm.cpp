@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "autograd/capture.hpp"
 #include "autograd/factories.hpp"
 #include "autograd/kernels/norm.hpp"
 #include "autograd/ops_elementwise.hpp"
@@ -256,6 +257,7 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
     ChannelStats stats = batch_stats ? batch_statistics(input, N, C, S)
                                      : ChannelStats{running_mean.values(), running_var.values()};
     if (training && running_mean.defined() && N * S > 0) {
+        detail::capture_unsupported("batch_norm's running statistics");  // written on the host
         update_running(running_mean, stats.mean, 1, momentum);
         update_running(running_var, stats.var, (N * S) / (N * S - 1.0), momentum);
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "autograd/capture.hpp"
 #include "autograd/factories.hpp"
 #include "autograd/float_math.hpp"
 #include "autograd/kernels/thread_pool.hpp"
@@ -41,34 +42,52 @@ void for_outputs(const BlockView& v, Body body) {
 }
 }  // namespace
 
+namespace {
+template <class T>
+void sum_block_kernel(const T* src, T* dst, const BlockView& v, double scale) {
+    for_outputs(v, [&](std::int64_t o0, std::int64_t o1, std::int64_t i0, std::int64_t i1) {
+        // A run of inner positions at a time, summed down k: the rows are read in order and
+        // the sums stay in a small buffer on the stack.
+        constexpr std::int64_t kRun = 64;
+        double acc[kRun];
+        for (std::int64_t o = o0; o < o1; ++o) {
+            const T* block = src + o * v.n * v.inner;
+            if (v.inner == 1) {  // a contiguous run (a whole tensor, the rows of a matrix)
+                double total = 0;
+                for (std::int64_t k = 0; k < v.n; ++k) total += block[k];
+                dst[o] = static_cast<T>(total * scale);
+                continue;
+            }
+            for (std::int64_t r = i0; r < i1; r += kRun) {
+                std::int64_t len = std::min(kRun, i1 - r);
+                std::fill_n(acc, len, 0.0);
+                for (std::int64_t k = 0; k < v.n; ++k)
+                    for (std::int64_t i = 0; i < len; ++i) acc[i] += block[k * v.inner + r + i];
+                for (std::int64_t i = 0; i < len; ++i)
+                    dst[o * v.inner + r + i] = static_cast<T>(acc[i] * scale);
+            }
+        }
+    });
+}
+
+template <class T>
+struct SumBlockRecord {
+    static constexpr const char* name = "sum";
+    const T* src;
+    T* dst;
+    BlockView view;
+    double scale;
+    static void run(const SumBlockRecord& r) { sum_block_kernel(r.src, r.dst, r.view, r.scale); }
+};
+}  // namespace
+
 Tensor sum_block(const Tensor& x, const BlockView& v, const Shape& out_shape, double scale) {
     Tensor out = empty(out_shape, x.dtype());
     dispatch(x.dtype(), [&]<class T>() {
-        const T* src = x.data<T>();
-        T* dst = out.data<T>();
-        for_outputs(v, [&](std::int64_t o0, std::int64_t o1, std::int64_t i0, std::int64_t i1) {
-            // A run of inner positions at a time, summed down k: the rows are read in order and
-            // the sums stay in a small buffer on the stack.
-            constexpr std::int64_t kRun = 64;
-            double acc[kRun];
-            for (std::int64_t o = o0; o < o1; ++o) {
-                const T* block = src + o * v.n * v.inner;
-                if (v.inner == 1) {  // a contiguous run (a whole tensor, the rows of a matrix)
-                    double total = 0;
-                    for (std::int64_t k = 0; k < v.n; ++k) total += block[k];
-                    dst[o] = static_cast<T>(total * scale);
-                    continue;
-                }
-                for (std::int64_t r = i0; r < i1; r += kRun) {
-                    std::int64_t len = std::min(kRun, i1 - r);
-                    std::fill_n(acc, len, 0.0);
-                    for (std::int64_t k = 0; k < v.n; ++k)
-                        for (std::int64_t i = 0; i < len; ++i) acc[i] += block[k * v.inner + r + i];
-                    for (std::int64_t i = 0; i < len; ++i)
-                        dst[o * v.inner + r + i] = static_cast<T>(acc[i] * scale);
-                }
-            }
-        });
+        SumBlockRecord<T> r{x.data<T>(), out.data<T>(), v, scale};
+        SumBlockRecord<T>::run(r);
+        if (capturing()) [[unlikely]]
+            capture_emit(r, {r.src}, {r.dst});
     });
     return out;
 }
