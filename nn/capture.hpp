@@ -1,0 +1,67 @@
+// A training step captured once and replayed (issue 10): zero_grad, loss = loss_fn(inputs),
+// backward, the optimiser's step. The first call runs eagerly under a capture
+// (autograd/capture.hpp); later calls whose guards pass replay the plan, bitwise as eager would
+// compute; a changed input shape or dtype re-captures, and a step that cannot be captured runs
+// eagerly from then on, with the reason in fallback_reason().
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "autograd/capture.hpp"
+#include "autograd/tensor.hpp"
+#include "nn/optim/optimizer.hpp"
+
+namespace potatolemon::nn {
+
+enum class Engine { eager, replay };
+
+class CapturedStep {
+public:
+    using LossFn = std::function<Tensor(std::span<const Tensor> inputs)>;
+
+    // `optimizer` must outlive the step; loss_fn returns a one-element loss. Engine::eager never
+    // captures (the same loop code runs both engines).
+    CapturedStep(Optimizer& optimizer, LossFn loss_fn, Engine engine = Engine::replay);
+
+    // One training step on `inputs`; returns its loss, valid until the next call. Replay guards:
+    // grad mode on and anomaly mode off (else this call runs eagerly); as many inputs as captured,
+    // each of the captured shape and dtype (else re-capture). Inputs are copied into the plan's
+    // input buffers unless they are the captured tensors themselves. Tensors loss_fn reads that
+    // are not inputs (targets, parameters) are read where they live: change them in place, or
+    // pass them as inputs. Throws what loss_fn, backward or the optimiser throw.
+    const Tensor& operator()(std::span<const Tensor> inputs);
+    const Tensor& operator()(std::initializer_list<Tensor> inputs) {
+        return (*this)(std::span<const Tensor>(inputs.begin(), inputs.size()));
+    }
+
+    bool replayed() const { return replayed_; }  // whether the last call replayed the plan
+    // Why this step runs eagerly (the capture's first failure); empty while it replays.
+    const std::string& fallback_reason() const { return fallback_; }
+    const Plan* plan() const { return plan_.get(); }  // null before a successful capture
+    std::int64_t captures() const { return captures_; }
+
+private:
+    const Tensor& run_eager(std::span<const Tensor> inputs);
+    const Tensor& capture(std::span<const Tensor> inputs);
+    bool same_signature(std::span<const Tensor> inputs) const;
+    void bind(std::span<const Tensor> inputs);
+
+    Optimizer& optimizer_;
+    LossFn loss_fn_;
+    Engine engine_;
+    std::unique_ptr<Plan> plan_;
+    std::vector<Tensor> inputs_;  // as captured: their buffers are the plan's input slots
+    std::vector<Tensor> grads_;   // per parameter, the gradient buffer the plan writes
+    Tensor loss_;                 // the last eager or captured step's
+    Tensor plan_loss_;            // the buffer the plan writes the loss to
+    std::string fallback_;
+    bool replayed_ = false;
+    std::int64_t captures_ = 0;
+};
+
+}  // namespace potatolemon::nn
