@@ -11,15 +11,16 @@ namespace potatolemon::examples {
 struct XorOptions {
     std::int64_t epochs = 25'000;
     double lr = 0.01;
-    std::int64_t hidden = 3;           // width of both hidden layers
-    std::string activation = "tanh";   // of the hidden layers: tanh | sigmoid | relu
-    std::string optimizer = "sgd";     // sgd | adam
-    std::uint64_t seed = 0;            // initial weights
-    std::string save_path;             // --save: the trained parameters as safetensors
-    std::string csv_path;              // --csv: epoch,loss per line
-    std::string plot_path;             // --plot: the loss curve as SVG
-    std::string graph_path;            // --graph: the first training step's graph as DOT
-    std::int64_t sweep = 0;            // --sweep N: train seeds 0..N-1, count the converged
+    std::int64_t hidden = 3;          // width of both hidden layers
+    std::string activation = "tanh";  // of the hidden layers: tanh | sigmoid | relu
+    std::string optimizer = "sgd";    // sgd | adam
+    std::string engine = "replay";    // replay (a captured step, nn/capture.hpp) | eager
+    std::uint64_t seed = 0;           // initial weights
+    std::string save_path;            // --save: the trained parameters as safetensors
+    std::string csv_path;             // --csv: epoch,loss per line
+    std::string plot_path;            // --plot: the loss curve as SVG
+    std::string graph_path;           // --graph: the first training step's graph as DOT
+    std::int64_t sweep = 0;           // --sweep N: train seeds 0..N-1, count the converged
     bool help = false;
 };
 
