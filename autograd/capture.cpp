@@ -11,6 +11,26 @@ namespace potatolemon {
 namespace detail {
 constinit thread_local CaptureSession* capture_session = nullptr;
 
+namespace {
+struct CopyRecord {
+    static constexpr const char* name = "copy";
+    const void* src;
+    void* dst;
+    std::size_t bytes;
+    static void run(const CopyRecord& r) {
+        if (r.bytes) std::memcpy(r.dst, r.src, r.bytes);
+    }
+};
+}  // namespace
+
+void copy_data(const Tensor& src, const Tensor& dst) {
+    CopyRecord r{src.impl()->data, dst.impl()->data,
+                 static_cast<std::size_t>(dst.numel()) * dtype_size(dst.dtype())};
+    CopyRecord::run(r);
+    if (capture_session) [[unlikely]]
+        capture_session->emit(r, {r.src}, {r.dst});
+}
+
 void capture_unsupported(const char* what) {
     if (capture_session) capture_session->fail(std::string(what) + " cannot be replayed");
 }

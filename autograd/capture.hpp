@@ -110,6 +110,8 @@ void capture_emit(const P& payload, std::initializer_list<const void*> reads,
 inline void capture_constant(const Tensor& t) {
     if (capture_session) capture_session->constant(t);
 }
+// Copies src's bytes over dst's (as many as dst holds), with a replay record under a capture.
+void copy_data(const Tensor& src, const Tensor& dst);
 // A kernel that cannot be replayed (dropout's generator, running statistics, ...).
 void capture_unsupported(const char* what);
 // item/at/values: a value read on the host may steer control flow, which a plan cannot follow.

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 
+#include "autograd/capture.hpp"
 #include "autograd/factories.hpp"
 #include "autograd/ops_shape.hpp"
 #include "autograd/tape.hpp"
@@ -60,7 +61,7 @@ void add_rows(const Tensor& src, Tensor& dst, int dim, Place place) {
 
 Tensor copy_of(const Tensor& x) {
     Tensor out = empty(x.shape(), x.dtype());
-    std::memcpy(out.impl()->data, x.impl()->data, x.numel() * dtype_size(x.dtype()));
+    detail::copy_data(x, out);
     return out;
 }
 
@@ -88,14 +89,18 @@ void check_index(const Tensor& index, const char* op) {
                          dtype_name(index.dtype()) + " " + to_string(index.shape()));
 }
 
-void check_index_values(const Tensor& index, std::int64_t size, const Tensor& x, int dim,
+// The n indices at p must lie in [0, x_shape[dim]).
+void check_index_values(const std::int64_t* p, std::int64_t n, const Shape& x_shape, int dim,
                         const char* op) {
-    const std::int64_t* p = index.data<std::int64_t>();
-    for (std::int64_t i = 0, n = index.numel(); i < n; ++i)
+    const std::int64_t size = x_shape[dim];
+    for (std::int64_t i = 0; i < n; ++i)
         if (p[i] < 0 || p[i] >= size)
             throw IndexError(std::string(op) + ": index " + std::to_string(p[i]) +
                              " out of range for dim " + std::to_string(dim) + " of size " +
-                             std::to_string(size) + " (input " + to_string(x.shape()) + ")");
+                             std::to_string(size) + " (input " + to_string(x_shape) + ")");
+}
+void check_index_values(const Tensor& index, const Tensor& x, int dim, const char* op) {
+    check_index_values(index.data<std::int64_t>(), index.numel(), x.shape(), dim, op);
 }
 }  // namespace
 
@@ -140,7 +145,7 @@ Tensor index_select(const Tensor& x, std::int64_t dim, const Tensor& index) {
     int d = normalize_dim(dim, x.dim(), "index_select");
     if (index.dim() != 1)
         throw ShapeError("index_select: index must be 1-D, got " + to_string(index.shape()));
-    check_index_values(index, x.shape()[d], x, d, "index_select");
+    check_index_values(index, x, d, "index_select");
     Shape shape = x.shape();
     shape[d] = index.numel();
     Tensor out = empty(shape, x.dtype());
@@ -162,7 +167,7 @@ Tensor index_add(const Tensor& x, std::int64_t dim, const Tensor& index, const T
         throw ShapeError("index_add: source " + to_string(source.shape()) + " and index " +
                          to_string(index.shape()) + " do not fit input " + to_string(x.shape()) +
                          " along dim " + std::to_string(d));
-    check_index_values(index, x.shape()[d], x, d, "index_add");
+    check_index_values(index, x, d, "index_add");
     Tensor out = copy_of(x);
     const std::int64_t* idx = index.data<std::int64_t>();
     add_rows(source, out, d, [idx](std::int64_t k) { return idx[k]; });
@@ -202,20 +207,18 @@ namespace {
 // Checks index against x for gather/scatter_add, then calls f(i, offset) for every entry i of
 // index, where offset is x's element that entry addresses along dim.
 template <class F>
-void for_each_indexed(const Tensor& x, int dim, const Tensor& index, const char* op, F f) {
-    bool fits = index.dim() == x.dim();
-    for (int d = 0; fits && d < x.dim(); ++d) fits = d == dim || index.shape()[d] <= x.shape()[d];
+void for_each_indexed(const Shape& x_shape, int dim, const Shape& shape, const std::int64_t* idx,
+                      const char* op, F f) {
+    bool fits = shape.rank() == x_shape.rank();
+    for (int d = 0; fits && d < x_shape.rank(); ++d) fits = d == dim || shape[d] <= x_shape[d];
     if (!fits)
-        throw ShapeError(std::string(op) + ": index " + to_string(index.shape()) +
-                         " does not fit input " + to_string(x.shape()) + " along dim " +
-                         std::to_string(dim));
-    check_index_values(index, x.shape()[dim], x, dim, op);
-    auto x_strides = contiguous_strides(x.shape());
-    const std::int64_t* idx = index.data<std::int64_t>();
-    const Shape& shape = index.shape();
+        throw ShapeError(std::string(op) + ": index " + to_string(shape) + " does not fit input " +
+                         to_string(x_shape) + " along dim " + std::to_string(dim));
+    check_index_values(idx, shape.numel(), x_shape, dim, op);
+    auto x_strides = contiguous_strides(x_shape);
     std::array<std::int64_t, Shape::kMaxRank> pos{};
     std::int64_t base = 0;  // offset in x of pos with the dim coordinate at 0
-    for (std::int64_t i = 0, n = index.numel(); i < n; ++i) {
+    for (std::int64_t i = 0, n = shape.numel(); i < n; ++i) {
         f(i, base + idx[i] * x_strides[dim]);
         for (int d = shape.rank() - 1; d >= 0; --d) {
             std::int64_t step = d == dim ? 0 : x_strides[d];
@@ -226,6 +229,28 @@ void for_each_indexed(const Tensor& x, int dim, const Tensor& index, const char*
         }
     }
 }
+
+// gather's and scatter_add's loops as replay records; the index is checked again at every run, as
+// its values may change between replays.
+template <class T, bool scatter>
+struct IndexedRecord {
+    static constexpr const char* name = scatter ? "scatter_add" : "gather";
+    Shape x_shape, index_shape;
+    int dim;
+    const std::int64_t* idx;
+    const T* src;
+    T* out;
+    static void run(const IndexedRecord& r) {
+        const T* s = r.src;
+        T* o = r.out;
+        if constexpr (scatter)
+            for_each_indexed(r.x_shape, r.dim, r.index_shape, r.idx, name,
+                             [&](std::int64_t i, std::int64_t at) { o[at] += s[i]; });
+        else
+            for_each_indexed(r.x_shape, r.dim, r.index_shape, r.idx, name,
+                             [&](std::int64_t i, std::int64_t at) { o[i] = s[at]; });
+    }
+};
 }  // namespace
 
 Tensor gather(const Tensor& x, std::int64_t dim, const Tensor& index) {
@@ -234,10 +259,11 @@ Tensor gather(const Tensor& x, std::int64_t dim, const Tensor& index) {
     int d = normalize_dim(dim, x.dim(), "gather");
     Tensor out = empty(index.shape(), x.dtype());
     dispatch_any(x.dtype(), [&]<class T>() {
-        const T* s = x.data<T>();
-        T* o = out.data<T>();
-        for_each_indexed(x, d, index, "gather",
-                         [&](std::int64_t i, std::int64_t at) { o[i] = s[at]; });
+        IndexedRecord<T, false> r{x.shape(),   index.shape(), d, index.data<std::int64_t>(),
+                                  x.data<T>(), out.data<T>()};
+        IndexedRecord<T, false>::run(r);
+        if (detail::capturing()) [[unlikely]]
+            detail::capture_emit(r, {r.idx, r.src}, {r.out});
     });
     if (!should_record(x)) return out;
     return record(Op::gather, out, {x}, [x, d, index](const Tensor& grad_out, const Tensor&) {
@@ -254,10 +280,11 @@ Tensor scatter_add(const Tensor& x, std::int64_t dim, const Tensor& index, const
                          to_string(src.shape()) + " must have the same shape");
     Tensor out = copy_of(x);
     dispatch(x.dtype(), [&]<class T>() {
-        const T* s = src.data<T>();
-        T* o = out.data<T>();
-        for_each_indexed(x, d, index, "scatter_add",
-                         [&](std::int64_t i, std::int64_t at) { o[at] += s[i]; });
+        IndexedRecord<T, true> r{x.shape(),     index.shape(), d, index.data<std::int64_t>(),
+                                 src.data<T>(), out.data<T>()};
+        IndexedRecord<T, true>::run(r);
+        if (detail::capturing()) [[unlikely]]
+            detail::capture_emit(r, {r.idx, r.src, r.out}, {r.out});
     });
     if (!should_record(x, src)) return out;
     return record(Op::scatter_add, out, {x, src},

@@ -226,32 +226,51 @@ Tensor logsumexp_backward_block(const Tensor& grad_out, const Tensor& x, const T
     return grad;
 }
 
+namespace {
+template <class T>
+void softmax_block_kernel(const T* src, T* dst, const BlockView& v, bool log) {
+    for_outputs(v, [&](std::int64_t o0, std::int64_t o1, std::int64_t i0, std::int64_t i1) {
+        for (std::int64_t o = o0; o < o1; ++o) {
+            for (std::int64_t i = i0; i < i1; ++i) {
+                const T* p = src + o * v.n * v.inner + i;
+                T* q = dst + o * v.n * v.inner + i;
+                T m = -INFINITY;
+                for (std::int64_t k = 0; k < v.n; ++k) m = std::max(m, p[k * v.inner]);
+                if (!std::isfinite(m)) m = 0;  // all -inf (or inf): let exp give the IEEE answer
+                double total = 0;
+                for (std::int64_t k = 0; k < v.n; ++k)
+                    total += std::exp(double(p[k * v.inner] - m));
+                T log_total = static_cast<T>(std::log(total));
+                for (std::int64_t k = 0; k < v.n; ++k) {
+                    T shifted = p[k * v.inner] - m;
+                    q[k * v.inner] = log ? shifted - log_total
+                                         : static_cast<T>(std::exp(double(shifted)) / total);
+                }
+            }
+        }
+    });
+}
+
+template <class T>
+struct SoftmaxBlockRecord {
+    static constexpr const char* name = "softmax";
+    const T* src;
+    T* dst;
+    BlockView view;
+    bool log;
+    static void run(const SoftmaxBlockRecord& r) {
+        softmax_block_kernel(r.src, r.dst, r.view, r.log);
+    }
+};
+}  // namespace
+
 Tensor softmax_block(const Tensor& x, const BlockView& v, bool log) {
     Tensor out = empty(x.shape(), x.dtype());
     dispatch(x.dtype(), [&]<class T>() {
-        const T* src = x.data<T>();
-        T* dst = out.data<T>();
-        for_outputs(v, [&](std::int64_t o0, std::int64_t o1, std::int64_t i0, std::int64_t i1) {
-            for (std::int64_t o = o0; o < o1; ++o) {
-                for (std::int64_t i = i0; i < i1; ++i) {
-                    const T* p = src + o * v.n * v.inner + i;
-                    T* q = dst + o * v.n * v.inner + i;
-                    T m = -INFINITY;
-                    for (std::int64_t k = 0; k < v.n; ++k) m = std::max(m, p[k * v.inner]);
-                    if (!std::isfinite(m))
-                        m = 0;  // all -inf (or inf): let exp give the IEEE answer
-                    double total = 0;
-                    for (std::int64_t k = 0; k < v.n; ++k)
-                        total += std::exp(double(p[k * v.inner] - m));
-                    T log_total = static_cast<T>(std::log(total));
-                    for (std::int64_t k = 0; k < v.n; ++k) {
-                        T shifted = p[k * v.inner] - m;
-                        q[k * v.inner] = log ? shifted - log_total
-                                             : static_cast<T>(std::exp(double(shifted)) / total);
-                    }
-                }
-            }
-        });
+        SoftmaxBlockRecord<T> r{x.data<T>(), out.data<T>(), v, log};
+        SoftmaxBlockRecord<T>::run(r);
+        if (capturing()) [[unlikely]]
+            capture_emit(r, {r.src}, {r.dst});
     });
     return out;
 }
