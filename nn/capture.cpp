@@ -20,11 +20,11 @@ const Tensor& CapturedStep::run_eager(std::span<const Tensor> inputs) {
 }
 
 const Tensor& CapturedStep::capture(std::span<const Tensor> inputs) {
-    auto plan = std::make_unique<Plan>();
+    Captured c{std::make_unique<Plan>(), {}, {}, {}};
     Tensor loss;
     std::string failure;
     {
-        CaptureSession session(*plan);
+        CaptureSession session(*c.plan);
         if (!optimizer_.capturable()) session.fail("this optimiser's step has no replay records");
         optimizer_.zero_grad();
         loss = loss_fn_(inputs);
@@ -38,35 +38,45 @@ const Tensor& CapturedStep::capture(std::span<const Tensor> inputs) {
     loss_ = loss.detach();
     if (!failure.empty()) {
         fallback_ = failure;
-        plan_.reset();
+        plans_.clear();
+        last_ = nullptr;
         return loss_;
     }
-    inputs_.assign(inputs.begin(), inputs.end());
-    grads_.clear();
-    for (const Tensor& p : optimizer_.parameters()) grads_.push_back(p.grad());
-    plan_loss_ = loss_;
+    c.inputs.assign(inputs.begin(), inputs.end());
+    for (const Tensor& p : optimizer_.parameters()) c.grads.push_back(p.grad());
+    c.loss = loss_;
     loss = Tensor();
-    plan->release_graph();
-    plan_ = std::move(plan);
+    c.plan->release_graph();
+    if (plans_.size() == kMaxPlans) plans_.erase(plans_.begin());
+    plans_.push_back(std::move(c));
+    last_ = &plans_.back();
     return loss_;
 }
 
-bool CapturedStep::same_signature(std::span<const Tensor> inputs) const {
-    if (inputs.size() != inputs_.size()) return false;
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-        const Tensor& t = inputs[i];
-        if (!t.defined() || t.dtype() != inputs_[i].dtype() || t.shape() != inputs_[i].shape())
-            return false;
-    }
-    return true;
+CapturedStep::Captured* CapturedStep::find(std::span<const Tensor> inputs) {
+    auto same = [&](const Captured& c) {
+        if (inputs.size() != c.inputs.size()) return false;
+        for (std::size_t i = 0; i < inputs.size(); ++i) {
+            const Tensor& t = inputs[i];
+            if (!t.defined() || t.dtype() != c.inputs[i].dtype() ||
+                t.shape() != c.inputs[i].shape())
+                return false;
+        }
+        return true;
+    };
+    if (last_ && same(*last_)) return last_;
+    for (Captured& c : plans_)
+        if (same(c)) return &c;
+    return nullptr;
 }
 
-// A replay writes the captured gradient buffers; a parameter whose .grad was dropped or replaced
-// since (zero_grad, an eager step) gets its buffer back, so .grad shows what the step computed.
-void CapturedStep::bind(std::span<const Tensor> inputs) {
+// Inputs are copied into the plan's input buffers. A replay writes the plan's gradient buffers; a
+// parameter whose .grad was dropped or replaced since (zero_grad, an eager step, another plan)
+// gets its buffer back, so .grad shows what the step computed.
+void CapturedStep::bind(Captured& c, std::span<const Tensor> inputs) {
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         detail::TensorImpl* from = inputs[i].impl();
-        detail::TensorImpl* to = inputs_[i].impl();
+        detail::TensorImpl* to = c.inputs[i].impl();
         if (from->data != to->data)
             std::memcpy(to->data, from->data,
                         static_cast<std::size_t>(to->numel) * dtype_size(to->dtype));
@@ -74,7 +84,7 @@ void CapturedStep::bind(std::span<const Tensor> inputs) {
     const std::vector<Tensor>& params = optimizer_.parameters();
     for (std::size_t i = 0; i < params.size(); ++i) {
         Tensor param = params[i];
-        if (param.impl()->grad != grads_[i].impl()) param.set_grad(grads_[i]);
+        if (param.impl()->grad != c.grads[i].impl()) param.set_grad(c.grads[i]);
     }
 }
 
@@ -82,13 +92,15 @@ const Tensor& CapturedStep::operator()(std::span<const Tensor> inputs) {
     if (engine_ == Engine::eager || !fallback_.empty() || !grad_mode_enabled() ||
         anomaly_mode_enabled())
         return run_eager(inputs);
-    if (!plan_ || !same_signature(inputs)) return capture(inputs);
+    Captured* c = find(inputs);
+    if (!c) return capture(inputs);
     for (const Tensor& p : optimizer_.parameters())
         if (!p.requires_grad()) return run_eager(inputs);
-    bind(inputs);
-    plan_->replay();
+    bind(*c, inputs);
+    c->plan->replay();
     replayed_ = true;
-    return plan_loss_;
+    last_ = c;
+    return c->loss;
 }
 
 }  // namespace potatolemon::nn

@@ -29,8 +29,8 @@ public:
     CapturedStep(Optimizer& optimizer, LossFn loss_fn, Engine engine = Engine::replay);
 
     // One training step on `inputs`; returns its loss, valid until the next call. Replay guards:
-    // grad mode on and anomaly mode off (else this call runs eagerly); as many inputs as captured,
-    // each of the captured shape and dtype (else re-capture). Inputs are copied into the plan's
+    // grad mode on and anomaly mode off (else this call runs eagerly); inputs of the count, shapes
+    // and dtypes of a kept plan (else a capture). Inputs are copied into the plan's
     // input buffers unless they are the captured tensors themselves. Tensors loss_fn reads that
     // are not inputs (targets, parameters) are read where they live: change them in place, or
     // pass them as inputs. Throws what loss_fn, backward or the optimiser throw.
@@ -39,26 +39,36 @@ public:
         return (*this)(std::span<const Tensor>(inputs.begin(), inputs.size()));
     }
 
-    bool replayed() const { return replayed_; }  // whether the last call replayed the plan
+    bool replayed() const { return replayed_; }  // whether the last call replayed a plan
     // Why this step runs eagerly (the capture's first failure); empty while it replays.
     const std::string& fallback_reason() const { return fallback_; }
-    const Plan* plan() const { return plan_.get(); }  // null before a successful capture
+    // The plan the last call replayed or captured; null before the first successful capture.
+    const Plan* plan() const { return last_ ? last_->plan.get() : nullptr; }
     std::int64_t captures() const { return captures_; }
 
+    // Plans kept, one per input signature, so a last short batch does not evict the full
+    // batches' plan; the least recently captured goes first.
+    static constexpr std::size_t kMaxPlans = 4;
+
 private:
+    struct Captured {
+        std::unique_ptr<Plan> plan;
+        std::vector<Tensor> inputs;  // as captured: their buffers are the plan's input slots
+        std::vector<Tensor> grads;   // per parameter, the gradient buffer the plan writes
+        Tensor loss;                 // the buffer the plan writes the loss to
+    };
+
     const Tensor& run_eager(std::span<const Tensor> inputs);
     const Tensor& capture(std::span<const Tensor> inputs);
-    bool same_signature(std::span<const Tensor> inputs) const;
-    void bind(std::span<const Tensor> inputs);
+    Captured* find(std::span<const Tensor> inputs);
+    void bind(Captured& c, std::span<const Tensor> inputs);
 
     Optimizer& optimizer_;
     LossFn loss_fn_;
     Engine engine_;
-    std::unique_ptr<Plan> plan_;
-    std::vector<Tensor> inputs_;  // as captured: their buffers are the plan's input slots
-    std::vector<Tensor> grads_;   // per parameter, the gradient buffer the plan writes
-    Tensor loss_;                 // the last eager or captured step's
-    Tensor plan_loss_;            // the buffer the plan writes the loss to
+    std::vector<Captured> plans_;
+    Captured* last_ = nullptr;
+    Tensor loss_;  // the last eager or capturing step's
     std::string fallback_;
     bool replayed_ = false;
     std::int64_t captures_ = 0;

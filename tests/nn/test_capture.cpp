@@ -163,7 +163,7 @@ TEST_SUITE("capture") {
         check_same(replay, eager);
     }
 
-    TEST_CASE("new input values are copied in; a new input shape re-captures") {
+    TEST_CASE("new input values are copied in; a new input shape captures a second plan") {
         Between change = [](int i, Setup&, std::vector<Tensor>& batch) {
             if (i % 5 == 3) batch = {affine(batch[0], 0.5, 0.25)};  // another tensor, same shape
             if (i == 30) batch = {tensor({{0, 1}, {1, 1}, {1, 0}, {0, 0}, {0.5, 0.5}})};
@@ -187,6 +187,9 @@ TEST_SUITE("capture") {
         step({tensor({{0, 1}, {1, 1}, {1, 0}})});
         CHECK(step.captures() == 2);
         CHECK_FALSE(step.replayed());
+        step({xor_inputs()});  // the first plan is kept
+        CHECK(step.captures() == 2);
+        CHECK(step.replayed());
     }
 
     TEST_CASE("zero_grad between replays: the next step leaves the gradients it computed") {
