@@ -45,10 +45,16 @@ Timing run_once(long epochs, nn::Engine engine) {
     return {elapsed.count(), loss};
 }
 
-// --epochs N, --runs N, --threads N (accepted for compare.sh; XOR runs on one thread).
+// --epochs N, --runs N, --engine replay|eager|both, --threads N (accepted for compare.sh; XOR
+// runs on one thread).
 long flag(int argc, char** argv, const std::string& name, long fallback) {
     for (int i = 1; i + 1 < argc; ++i)
         if (argv[i] == name) return std::strtol(argv[i + 1], nullptr, 10);
+    return fallback;
+}
+std::string text_flag(int argc, char** argv, const std::string& name, const char* fallback) {
+    for (int i = 1; i + 1 < argc; ++i)
+        if (argv[i] == name) return argv[i + 1];
     return fallback;
 }
 }  // namespace
@@ -57,10 +63,14 @@ int main(int argc, char** argv) {
     const long epochs = flag(argc, argv, "--epochs", 25'000);
     const long runs = flag(argc, argv, "--runs", 5);
     if (epochs <= 0 || runs <= 0) {
-        std::fprintf(stderr, "usage: bench_xor [--epochs N] [--runs N] [--threads 1]\n");
+        std::fprintf(stderr,
+                     "usage: bench_xor [--epochs N] [--runs N] [--engine replay|eager|both]\n"
+                     "       [--threads 1]\n");
         return 2;
     }
+    const std::string only = text_flag(argc, argv, "--engine", "both");
     for (nn::Engine engine : {nn::Engine::replay, nn::Engine::eager}) {
+        if (only != "both" && only != (engine == nn::Engine::eager ? "eager" : "replay")) continue;
         std::vector<Timing> timings;
         for (long r = 0; r < runs; ++r) timings.push_back(run_once(epochs, engine));
         std::sort(timings.begin(), timings.end(),
