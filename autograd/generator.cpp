@@ -3,6 +3,8 @@
 #include <cmath>
 #include <numbers>
 
+#include "autograd/capture.hpp"
+
 namespace potatolemon {
 
 namespace {
@@ -15,6 +17,9 @@ std::uint64_t splitmix64(std::uint64_t& x) {
 }  // namespace
 
 void Generator::seed_(std::uint64_t seed) {
+    // A replay reads a generator where it lives and cannot redo a seeding, nor outlive a
+    // generator made inside the captured function.
+    detail::capture_unsupported("a generator made or seeded during the capture");
     for (auto& s : state_) s = splitmix64(seed);
     has_spare_ = false;
 }

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "autograd/capture.hpp"
 #include "autograd/factories.hpp"
 #include "autograd/kernels/pool.hpp"
 #include "autograd/ops_elementwise.hpp"
@@ -53,6 +54,44 @@ void check_numel(const Shape& shape, const char* op) {
 }
 
 // The geometry of pooling `shape`, after checking every precondition listed in ops_pool.hpp.
+// The pooling kernels as replay records.
+enum class PoolKernel { max, max_backward, avg, avg_backward };
+
+template <class T, PoolKernel kKernel>
+struct PoolRecord {
+    static constexpr const char* name = "pooling";
+    kernels::Pool2dGeometry g;
+    bool count_include_pad;
+    const T* in;
+    std::int64_t* indices;  // max: written (or null); max_backward: read
+    T* out;
+    static void run(const PoolRecord& r) {
+        if constexpr (kKernel == PoolKernel::max) {
+            kernels::max_pool2d(r.g, r.in, r.out, r.indices);
+        } else if constexpr (kKernel == PoolKernel::max_backward) {
+            if (!kernels::max_pool2d_backward(r.g, r.in, r.indices, r.out))
+                throw IndexError("max_pool2d_backward: an index lies outside [-1, " +
+                                 std::to_string(r.g.in_h * r.g.in_w) + ")");
+        } else if constexpr (kKernel == PoolKernel::avg) {
+            kernels::avg_pool2d(r.g, r.count_include_pad, r.in, r.out);
+        } else {
+            kernels::avg_pool2d_backward(r.g, r.count_include_pad, r.in, r.out);
+        }
+    }
+};
+
+template <PoolKernel kKernel, class T>
+void emit_pool(const PoolRecord<T, kKernel>& r) {
+    if (!detail::capturing()) [[likely]]
+        return;
+    if constexpr (kKernel == PoolKernel::max)
+        detail::capture_emit(r, {r.in}, {r.out, r.indices});
+    else if constexpr (kKernel == PoolKernel::max_backward)
+        detail::capture_emit(r, {r.in, r.indices}, {r.out});
+    else
+        detail::capture_emit(r, {r.in}, {r.out});
+}
+
 kernels::Pool2dGeometry pool_geometry(const Shape& shape, const PoolArgs& a, const char* op) {
     int r = shape.rank();
     check_numel(shape, op);
@@ -126,8 +165,11 @@ ValuesIndices max_pool2d_impl(const Tensor& input, Size2 kernel_size, std::optio
     bool recording = should_record(input);
     Tensor indices = with_indices || recording ? empty(out_shape, Dtype::int64) : Tensor();
     dispatch(input.dtype(), [&]<class T>() {
-        kernels::max_pool2d(g, input.data<T>(), values.data<T>(),
-                            indices.defined() ? indices.data<std::int64_t>() : nullptr);
+        PoolRecord<T, PoolKernel::max> r{g, false, input.data<T>(),
+                                         indices.defined() ? indices.data<std::int64_t>() : nullptr,
+                                         values.data<T>()};
+        PoolRecord<T, PoolKernel::max>::run(r);
+        emit_pool(r);
     });
     // The gradient goes to each window's recorded max: a scatter by the indices.
     if (recording)
@@ -180,8 +222,11 @@ Tensor max_pool2d_backward(const Tensor& grad, const Tensor& indices, const Shap
                               1};
     Tensor out = empty(input_shape, grad.dtype());
     bool in_range = dispatch(grad.dtype(), [&]<class T>() {
-        return kernels::max_pool2d_backward(g, grad.data<T>(), indices.data<std::int64_t>(),
-                                            out.data<T>());
+        PoolRecord<T, PoolKernel::max_backward> r{g, false, grad.data<T>(),
+                                                  indices.data<std::int64_t>(), out.data<T>()};
+        bool ok = kernels::max_pool2d_backward(g, r.in, r.indices, r.out);
+        if (ok) emit_pool(r);
+        return ok;
     });
     if (!in_range)
         throw IndexError("max_pool2d_backward: an index lies outside [-1, " +
@@ -202,7 +247,10 @@ Tensor avg_pool2d(const Tensor& input, Size2 kernel_size, std::optional<Size2> s
         pool_geometry(input.shape(), {kernel_size, step, padding, 1}, "avg_pool2d");
     Tensor out = empty(pooled_shape(input.shape(), g), input.dtype());
     dispatch(input.dtype(), [&]<class T>() {
-        kernels::avg_pool2d(g, count_include_pad, input.data<T>(), out.data<T>());
+        PoolRecord<T, PoolKernel::avg> r{g, count_include_pad, input.data<T>(), nullptr,
+                                         out.data<T>()};
+        PoolRecord<T, PoolKernel::avg>::run(r);
+        emit_pool(r);
     });
     if (!should_record(input)) return out;
     return record(Op::avg_pool2d, out, {input},
@@ -226,7 +274,10 @@ Tensor avg_pool2d_backward(const Tensor& grad, const Shape& input_shape, Size2 k
                          to_string(input_shape));
     Tensor out = empty(input_shape, grad.dtype());
     dispatch(grad.dtype(), [&]<class T>() {
-        kernels::avg_pool2d_backward(g, count_include_pad, grad.data<T>(), out.data<T>());
+        PoolRecord<T, PoolKernel::avg_backward> r{g, count_include_pad, grad.data<T>(), nullptr,
+                                                  out.data<T>()};
+        PoolRecord<T, PoolKernel::avg_backward>::run(r);
+        emit_pool(r);
     });
     if (!should_record(grad)) return out;
     return record(

@@ -149,6 +149,23 @@ TEST_SUITE("capture") {
         check_same(replay, eager);
     }
 
+    TEST_CASE("dropout draws each replay's mask from its generator, as eager does") {
+        auto make = [] {
+            auto gen = std::make_shared<Generator>(5);
+            Setup s = xor_setup(0.5);
+            auto net = std::static_pointer_cast<nn::Sequential>(s.model);
+            s.loss = [net, gen](std::span<const Tensor> in) {
+                return mean(dropout((*net)(in[0]), 0.3, true, *gen));
+            };
+            return s;
+        };
+        Trace replay = run(make, {xor_inputs()}, 50, nn::Engine::replay);
+        Trace eager = run(make, {xor_inputs()}, 50, nn::Engine::eager);
+        CHECK(replay.replayed);
+        check_same(replay, eager);
+        CHECK(replay.losses[10] != replay.losses[11]);  // not one mask replayed over and over
+    }
+
     TEST_CASE("set_lr and a StepLR scheduler between replays act as in eager") {
         Between schedule = [sched = std::shared_ptr<nn::StepLR>()](int i, Setup& s,
                                                                    std::vector<Tensor>&) mutable {
@@ -262,8 +279,9 @@ TEST_SUITE("capture") {
                                                        nn::RMSpropOptions{.lr = 0.01});
                  return s;
              }},
-            {"dropout", "no replay record", with_loss([](nn::Sequential& net, const Tensor& x) {
-                 static Generator gen(1);
+            {"a generator seeded in the loss", "generator",
+             with_loss([](nn::Sequential& net, const Tensor& x) {
+                 Generator gen(1);
                  return mean(dropout(net(x), 0.5, true, gen));
              })},
             {"item() in the loss", "item", with_loss([](nn::Sequential& net, const Tensor& x) {
@@ -277,7 +295,7 @@ TEST_SUITE("capture") {
              })},
         };
         for (const Case& c : cases) {
-            INFO(c.name);
+            INFO(std::string(c.name));
             Trace replay = run(c.make, {xor_inputs()}, 5, nn::Engine::replay);
             CHECK_FALSE(replay.replayed);
             INFO("reason: ", replay.fallback);
