@@ -166,6 +166,34 @@ TEST_SUITE("capture") {
         CHECK(replay.losses[10] != replay.losses[11]);  // not one mask replayed over and over
     }
 
+    TEST_CASE("a step with create_graph second derivatives (the PINN's u'') replays as eager") {
+        auto make = [] {
+            Generator gen(2);
+            auto net = std::make_shared<nn::Sequential>(nn::Sequential{
+                std::make_shared<nn::Linear>(1, 8, gen), std::make_shared<nn::Tanh>(),
+                std::make_shared<nn::Linear>(8, 1, gen)});
+            Setup s{net, std::make_unique<nn::Adam>(net->parameters(), nn::AdamOptions{}), {}};
+            s.loss = [net](std::span<const Tensor> in) {
+                const Tensor& x = in[0];
+                Tensor u = (*net)(x);
+                Tensor du = grad({u}, {x}, {ones_like(u)}, {.create_graph = true})[0];
+                Tensor d2u = grad({du}, {x}, {ones_like(du)}, {.create_graph = true})[0];
+                return mean((d2u + x) * (d2u + x)) + sum((*net)(in[1]) * (*net)(in[1]));
+            };
+            return s;
+        };
+        auto batch = [] {
+            Tensor x = from_vector(std::vector<double>{0.1, 0.3, 0.5, 0.7}, Shape{4, 1});
+            return std::vector<Tensor>{x.requires_grad_(),
+                                       from_vector(std::vector<double>{0, 1}, Shape{2, 1})};
+        };
+        Trace replay = run(make, batch(), 30, nn::Engine::replay);
+        Trace eager = run(make, batch(), 30, nn::Engine::eager);
+        INFO(replay.fallback);
+        CHECK(replay.replayed);
+        check_same(replay, eager);
+    }
+
     TEST_CASE("set_lr and a StepLR scheduler between replays act as in eager") {
         Between schedule = [sched = std::shared_ptr<nn::StepLR>()](int i, Setup& s,
                                                                    std::vector<Tensor>&) mutable {
