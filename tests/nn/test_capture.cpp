@@ -127,6 +127,58 @@ TEST_SUITE("capture") {
         check_same(replay, eager);
     }
 
+    TEST_CASE("a small CNN with dropout and an MLP on cross-entropy: replay equals eager") {
+        // Fashion-MNIST's two models in miniature: 6×6 images, 3 classes, SGD momentum 0.9.
+        auto cnn = [] {
+            auto gen = std::make_shared<Generator>(4);
+            auto net = std::make_shared<nn::Sequential>(nn::Sequential{
+                std::make_shared<nn::Conv2d>(1, 4, 3, nn::Conv2dOptions{.padding = 1}, *gen),
+                std::make_shared<nn::ReLU>(), std::make_shared<nn::MaxPool2d>(2),
+                std::make_shared<nn::Flatten>(), std::make_shared<nn::Linear>(36, 8, *gen),
+                std::make_shared<nn::ReLU>(), std::make_shared<nn::Dropout>(0.25, *gen),
+                std::make_shared<nn::Linear>(8, 3, *gen)});
+            Setup s{net,
+                    std::make_unique<nn::SGD>(net->parameters(),
+                                              nn::SGDOptions{.lr = 0.05, .momentum = 0.9}),
+                    {}};
+            s.loss = [net, gen](std::span<const Tensor> in) {
+                return nn::cross_entropy((*net)(in[0]), in[1]);
+            };
+            return s;
+        };
+        auto mlp = [] {
+            Generator gen(6);
+            auto net = std::make_shared<nn::Sequential>(nn::Sequential{
+                std::make_shared<nn::Flatten>(), std::make_shared<nn::Linear>(36, 16, gen),
+                std::make_shared<nn::ReLU>(), std::make_shared<nn::Linear>(16, 3, gen)});
+            Setup s{net,
+                    std::make_unique<nn::SGD>(net->parameters(),
+                                              nn::SGDOptions{.lr = 0.05, .momentum = 0.9}),
+                    {}};
+            s.loss = [net](std::span<const Tensor> in) {
+                return nn::cross_entropy((*net)(in[0]), in[1]);
+            };
+            return s;
+        };
+        // A new batch every step, as a data loader hands them out.
+        Between next_batch = [](int i, Setup&, std::vector<Tensor>& batch) {
+            Generator gen(static_cast<std::uint64_t>(100 + i));
+            std::vector<double> labels;
+            for (int n = 0; n < 8; ++n) labels.push_back(static_cast<double>(gen.next_u64() % 3));
+            batch = {uniform(Shape{8, 1, 6, 6}, 0, 1, gen),
+                     from_vector(labels, Shape{8}, Dtype::int64)};
+        };
+        for (const auto& [name, make] :
+             {std::pair<const char*, std::function<Setup()>>{"cnn", cnn}, {"mlp", mlp}}) {
+            INFO(std::string(name));
+            Trace replay = run(make, {}, 25, nn::Engine::replay, next_batch);
+            Trace eager = run(make, {}, 25, nn::Engine::eager, next_batch);
+            INFO(replay.fallback);
+            CHECK(replay.replayed);
+            check_same(replay, eager);
+        }
+    }
+
     TEST_CASE("float64 XOR with SGD momentum, nesterov and weight decay: replay equals eager") {
         auto make = [] {
             Setup s = xor_setup(0.1);
