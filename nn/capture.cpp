@@ -53,6 +53,12 @@ const Tensor& CapturedStep::capture(std::span<const Tensor> inputs) {
     return loss_;
 }
 
+void CapturedStep::reset() {
+    plans_.clear();
+    last_ = nullptr;
+    fallback_.clear();
+}
+
 CapturedStep::Captured* CapturedStep::find(std::span<const Tensor> inputs) {
     auto same = [&](const Captured& c) {
         if (inputs.size() != c.inputs.size()) return false;

@@ -39,6 +39,11 @@ public:
         return (*this)(std::span<const Tensor>(inputs.begin(), inputs.size()));
     }
 
+    // Drops every plan and any fallback: the next call captures afresh. Needed after a change the
+    // guards cannot see: a module switched between train() and eval(), a module or tensor the
+    // loss function reads rebound to another one.
+    void reset();
+
     bool replayed() const { return replayed_; }  // whether the last call replayed a plan
     // Why this step runs eagerly (the capture's first failure); empty while it replays.
     const std::string& fallback_reason() const { return fallback_; }

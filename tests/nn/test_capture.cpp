@@ -314,6 +314,24 @@ TEST_SUITE("capture") {
         }
     }
 
+    TEST_CASE("reset() drops the plans: after eval() the next step captures without dropout") {
+        Generator gen(9);
+        auto net = std::make_shared<nn::Sequential>(nn::Sequential{
+            std::make_shared<nn::Linear>(2, 4, gen), std::make_shared<nn::Dropout>(0.5, gen),
+            std::make_shared<nn::Linear>(4, 1, gen)});
+        nn::SGD opt(net->parameters(), {.lr = 0.1});
+        nn::CapturedStep step(opt, [&](std::span<const Tensor> in) { return mean((*net)(in[0])); });
+        step({xor_inputs()});
+        step({xor_inputs()});
+        CHECK(step.captures() == 1);
+        const std::size_t with_dropout = step.plan()->records();
+        net->eval();
+        step.reset();
+        step({xor_inputs()});
+        CHECK(step.captures() == 2);
+        CHECK(step.plan()->records() == with_dropout - 2);  // no dropout kernel, nor its backward
+    }
+
     TEST_CASE("without grad mode a captured step throws as eager's backward does") {
         Setup s = xor_setup(0.5);
         nn::CapturedStep step(*s.opt, s.loss);
