@@ -92,44 +92,52 @@ Tensor sum_block(const Tensor& x, const BlockView& v, const Shape& out_shape, do
     return out;
 }
 
-void extreme_block(const Tensor& x, const BlockView& v, bool is_max, Tensor& values,
-                   Tensor& indices) {
-    std::int64_t* idx = indices.data<std::int64_t>();
-    dispatch_any(x.dtype(), [&]<class T>() {
-        const T* src = x.data<T>();
-        T* dst = values.data<T>();
+namespace {
+template <class T>
+struct ExtremeBlockRecord {
+    static constexpr const char* name = "max";
+    const T* src;
+    T* dst;
+    std::int64_t* idx;
+    BlockView v;
+    bool is_max;
+    static void run(const ExtremeBlockRecord& r) {
+        const BlockView& v = r.v;
         for_outputs(v, [&](std::int64_t o0, std::int64_t o1, std::int64_t i0, std::int64_t i1) {
             for (std::int64_t o = o0; o < o1; ++o) {
                 for (std::int64_t i = i0; i < i1; ++i) {
-                    const T* p = src + o * v.n * v.inner + i;
+                    const T* p = r.src + o * v.n * v.inner + i;
                     std::int64_t best = 0;
                     for (std::int64_t k = 1; k < v.n; ++k) {
                         T candidate = p[k * v.inner], current = p[best * v.inner];
                         // NaN propagates as in PyTorch: once found it stays the answer.
                         if (std::isnan(current)) break;
                         if (std::isnan(candidate) ||
-                            (is_max ? candidate > current : candidate < current))
+                            (r.is_max ? candidate > current : candidate < current))
                             best = k;
                     }
-                    dst[o * v.inner + i] = p[best * v.inner];
-                    idx[o * v.inner + i] = best;
+                    r.dst[o * v.inner + i] = p[best * v.inner];
+                    r.idx[o * v.inner + i] = best;
                 }
             }
         });
-    });
-}
+    }
+};
 
-Tensor var_block(const Tensor& x, const BlockView& v, double correction, bool take_sqrt,
-                 const Shape& out_shape) {
-    Tensor out = empty(out_shape, x.dtype());
-    double divisor = std::max(0.0, static_cast<double>(v.n) - correction);
-    dispatch(x.dtype(), [&]<class T>() {
-        const T* src = x.data<T>();
-        T* dst = out.data<T>();
+template <class T>
+struct VarBlockRecord {
+    static constexpr const char* name = "var";
+    const T* src;
+    T* dst;
+    BlockView v;
+    double divisor;
+    bool take_sqrt;
+    static void run(const VarBlockRecord& r) {
+        const BlockView& v = r.v;
         for_outputs(v, [&](std::int64_t o0, std::int64_t o1, std::int64_t i0, std::int64_t i1) {
             for (std::int64_t o = o0; o < o1; ++o) {
                 for (std::int64_t i = i0; i < i1; ++i) {
-                    const T* p = src + o * v.n * v.inner + i;
+                    const T* p = r.src + o * v.n * v.inner + i;
                     double total = 0;
                     for (std::int64_t k = 0; k < v.n; ++k) total += p[k * v.inner];
                     double mu = total / static_cast<double>(v.n);
@@ -138,12 +146,36 @@ Tensor var_block(const Tensor& x, const BlockView& v, double correction, bool ta
                         double d = p[k * v.inner] - mu;
                         squares += d * d;
                     }
-                    double variance = squares / divisor;
-                    dst[o * v.inner + i] =
-                        static_cast<T>(take_sqrt ? std::sqrt(variance) : variance);
+                    double variance = squares / r.divisor;
+                    r.dst[o * v.inner + i] =
+                        static_cast<T>(r.take_sqrt ? std::sqrt(variance) : variance);
                 }
             }
         });
+    }
+};
+}  // namespace
+
+void extreme_block(const Tensor& x, const BlockView& v, bool is_max, Tensor& values,
+                   Tensor& indices) {
+    dispatch_any(x.dtype(), [&]<class T>() {
+        ExtremeBlockRecord<T> r{x.data<T>(), values.data<T>(), indices.data<std::int64_t>(), v,
+                                is_max};
+        ExtremeBlockRecord<T>::run(r);
+        if (capturing()) [[unlikely]]
+            capture_emit(r, {r.src}, {r.dst, r.idx});
+    });
+}
+
+Tensor var_block(const Tensor& x, const BlockView& v, double correction, bool take_sqrt,
+                 const Shape& out_shape) {
+    Tensor out = empty(out_shape, x.dtype());
+    double divisor = std::max(0.0, static_cast<double>(v.n) - correction);
+    dispatch(x.dtype(), [&]<class T>() {
+        VarBlockRecord<T> r{x.data<T>(), out.data<T>(), v, divisor, take_sqrt};
+        VarBlockRecord<T>::run(r);
+        if (capturing()) [[unlikely]]
+            capture_emit(r, {r.src}, {r.dst});
     });
     return out;
 }
@@ -170,17 +202,19 @@ double sum_exp(const T* p, std::int64_t n, T m) {
     for (; k < n; ++k) s[0] += exp_of(p[k] - m);
     return (s[0] + s[1]) + (s[2] + s[3]);
 }
-}  // namespace
 
-Tensor logsumexp_block(const Tensor& x, const BlockView& v, const Shape& out_shape) {
-    Tensor out = empty(out_shape, x.dtype());
-    dispatch(x.dtype(), [&]<class T>() {
-        const T* src = x.data<T>();
-        T* dst = out.data<T>();
+template <class T>
+struct LogsumexpRecord {
+    static constexpr const char* name = "logsumexp";
+    const T* src;
+    T* dst;
+    BlockView v;
+    static void run(const LogsumexpRecord& r) {
+        const BlockView& v = r.v;
         for_outputs(v, [&](std::int64_t o0, std::int64_t o1, std::int64_t i0, std::int64_t i1) {
             for (std::int64_t o = o0; o < o1; ++o) {
                 for (std::int64_t i = i0; i < i1; ++i) {
-                    const T* p = src + o * v.n * v.inner + i;
+                    const T* p = r.src + o * v.n * v.inner + i;
                     T m = -INFINITY;
                     if (v.inner == 1) m = max_of(p, v.n);
                     for (std::int64_t k = 0; v.inner > 1 && k < v.n; ++k)
@@ -193,20 +227,23 @@ Tensor logsumexp_block(const Tensor& x, const BlockView& v, const Shape& out_sha
                     double total = v.inner == 1 ? sum_exp(p, v.n, m) : 0;
                     for (std::int64_t k = 0; v.inner > 1 && k < v.n; ++k)
                         total += exp_of(p[k * v.inner] - m);
-                    dst[o * v.inner + i] = static_cast<T>(std::log(total) + double(m));
+                    r.dst[o * v.inner + i] = static_cast<T>(std::log(total) + double(m));
                 }
             }
         });
-    });
-    return out;
-}
+    }
+};
 
-Tensor logsumexp_backward_block(const Tensor& grad_out, const Tensor& x, const Tensor& out,
-                                const BlockView& v) {
-    Tensor grad = empty(x.shape(), x.dtype());
-    dispatch(x.dtype(), [&]<class T>() {
-        const T *src = x.data<T>(), *g = grad_out.data<T>(), *lse = out.data<T>();
-        T* dst = grad.data<T>();
+template <class T>
+struct LogsumexpBackwardRecord {
+    static constexpr const char* name = "logsumexp_backward";
+    const T *src, *g, *lse;
+    T* dst;
+    BlockView v;
+    static void run(const LogsumexpBackwardRecord& r) {
+        const BlockView& v = r.v;
+        const T *src = r.src, *g = r.g, *lse = r.lse;
+        T* dst = r.dst;
         for_outputs(v, [&](std::int64_t o0, std::int64_t o1, std::int64_t i0, std::int64_t i1) {
             for (std::int64_t o = o0; o < o1; ++o) {
                 if (v.inner == 1) {  // a contiguous run: the loop over k vectorises
@@ -222,6 +259,30 @@ Tensor logsumexp_backward_block(const Tensor& grad_out, const Tensor& x, const T
                 }
             }
         });
+    }
+};
+}  // namespace
+
+Tensor logsumexp_block(const Tensor& x, const BlockView& v, const Shape& out_shape) {
+    Tensor out = empty(out_shape, x.dtype());
+    dispatch(x.dtype(), [&]<class T>() {
+        LogsumexpRecord<T> r{x.data<T>(), out.data<T>(), v};
+        LogsumexpRecord<T>::run(r);
+        if (capturing()) [[unlikely]]
+            capture_emit(r, {r.src}, {r.dst});
+    });
+    return out;
+}
+
+Tensor logsumexp_backward_block(const Tensor& grad_out, const Tensor& x, const Tensor& out,
+                                const BlockView& v) {
+    Tensor grad = empty(x.shape(), x.dtype());
+    dispatch(x.dtype(), [&]<class T>() {
+        LogsumexpBackwardRecord<T> r{x.data<T>(), grad_out.data<T>(), out.data<T>(), grad.data<T>(),
+                                     v};
+        LogsumexpBackwardRecord<T>::run(r);
+        if (capturing()) [[unlikely]]
+            capture_emit(r, {r.src, r.g, r.lse}, {r.dst});
     });
     return grad;
 }
