@@ -109,6 +109,28 @@ bool CaptureSession::readable(const void* data, const char* reader) {
     return false;
 }
 
+namespace {
+struct RestoreRecord {
+    static constexpr const char* name = "constant";
+    const std::byte* from;
+    void* to;
+    std::size_t bytes;
+    static void run(const RestoreRecord& r) { std::memcpy(r.to, r.from, r.bytes); }
+};
+}  // namespace
+
+void CaptureSession::written(const void* data) {
+    auto it = buffers_.find(data);
+    if (it == buffers_.end()) return;
+    Buffer& b = it->second;
+    if (b.state == State::constant && b.bytes > 0) {
+        plan_.constants_.push_back(std::move(b.snapshot));
+        const RestoreRecord r{plan_.constants_.back().data(), const_cast<void*>(data), b.bytes};
+        new (append(&run_record<RestoreRecord>, sizeof(RestoreRecord))) RestoreRecord(r);
+    }
+    b.state = State::written;
+}
+
 bool CaptureSession::check_read(const Tensor& t, const char* what) {
     return t.defined() && readable(t.impl()->data, what);
 }

@@ -40,7 +40,8 @@ private:
     };
     std::vector<Chunk> storage_;
     std::size_t count_ = 0;
-    std::vector<Tensor> kept_;  // every tensor allocated during the capture
+    std::vector<Tensor> kept_;                       // every tensor allocated during the capture
+    std::vector<std::vector<std::byte>> constants_;  // contents restored before each replay use
 };
 
 // Opens a capture into `plan` on this thread for its scope; ops run eagerly as usual meanwhile.
@@ -78,6 +79,9 @@ private:
         std::vector<std::byte> snapshot;  // a constant's contents when made
     };
     bool readable(const void* data, const char* reader);
+    // Marks `data` as written by the next record; a constant it overwrites (a fill of zeros that
+    // an op then accumulates into) is restored by a record of its own first, as eager refills it.
+    void written(const void* data);
     std::byte* append(void (*run)(const std::byte*), std::size_t payload_bytes);
 
     template <class P>
@@ -100,7 +104,8 @@ inline bool capturing() {
 // A record for the open capture: P is trivially destructible with `static void run(const P&)`,
 // which calls the kernel eager just called with the same arguments, and `static constexpr const
 // char* name` for messages. `reads` are the data pointers of the tensors it reads, `writes` those
-// it writes.
+// it writes, less state that persists across steps (parameters, an optimiser's moments), which a
+// replay must not re-make.
 template <class P>
 void capture_emit(const P& payload, std::initializer_list<const void*> reads,
                   std::initializer_list<const void*> writes) {
@@ -125,10 +130,7 @@ void CaptureSession::emit(const P& payload, std::initializer_list<const void*> r
     static_assert(std::is_trivially_destructible_v<P>);
     for (const void* r : reads)
         if (!readable(r, P::name)) return;
-    for (const void* w : writes) {
-        auto it = buffers_.find(w);
-        if (it != buffers_.end()) it->second.state = State::written;
-    }
+    for (const void* w : writes) written(w);
     new (append(&run_record<P>, sizeof(P))) P(payload);
 }
 

@@ -16,46 +16,98 @@ namespace {
 struct Rows {
     std::int64_t outer = 1, inner = 1;
 };
+struct Identity {
+    std::int64_t operator()(std::int64_t k) const { return k; }
+};
+struct Offset {
+    std::int64_t start;
+    std::int64_t operator()(std::int64_t k) const { return start + k; }
+};
+struct Indexed {
+    const std::int64_t* idx;
+    std::int64_t operator()(std::int64_t k) const { return idx[k]; }
+};
 Rows rows_around(const Shape& shape, int dim) {
     Rows r;
     for (int d = 0; d < shape.rank(); ++d) (d < dim ? r.outer : r.inner) *= d == dim ? 1 : shape[d];
     return r;
 }
 
-// dst row place(k) ← src row pick(k), for k < count. Rows move as bytes, so any dtype.
+// dst row place(k) ← src row pick(k), for k < count, in each of `outer` blocks. Rows move as
+// bytes, so any dtype. A replay record: Pick and Place are plain functors (a slice's range, a
+// pointer to the index).
 template <class Pick, class Place>
-void copy_rows(const Tensor& src, Tensor& dst, int dim, std::int64_t count, Pick pick,
-               Place place) {
+struct CopyRowsRecord {
+    static constexpr const char* name = "copy_rows";
+    std::int64_t outer, count, src_rows, dst_rows;
+    std::size_t row_bytes;
+    const char* s;
+    char* d;
+    Pick pick;
+    Place place;
+    static void run(const CopyRowsRecord& r) {
+        for (std::int64_t o = 0; o < r.outer; ++o)
+            for (std::int64_t k = 0; k < r.count; ++k)
+                std::memcpy(r.d + (o * r.dst_rows + r.place(k)) * r.row_bytes,
+                            r.s + (o * r.src_rows + r.pick(k)) * r.row_bytes, r.row_bytes);
+    }
+};
+
+// dst row place(k) += src row k, for k < src_rows (repeated places accumulate); a replay record.
+template <class T, class Place>
+struct AddRowsRecord {
+    static constexpr const char* name = "add_rows";
+    std::int64_t outer, src_rows, dst_rows, inner;
+    const T* s;
+    T* d;
+    Place place;
+    static void run(const AddRowsRecord& r) {
+        for (std::int64_t o = 0; o < r.outer; ++o)
+            for (std::int64_t k = 0; k < r.src_rows; ++k) {
+                const T* from = r.s + (o * r.src_rows + k) * r.inner;
+                T* to = r.d + (o * r.dst_rows + r.place(k)) * r.inner;
+                for (std::int64_t i = 0; i < r.inner; ++i) to[i] += from[i];
+            }
+    }
+};
+
+// `index` is the buffer pick or place reads, if any: a replay must find it written.
+template <class Pick, class Place>
+void copy_rows(const Tensor& src, Tensor& dst, int dim, std::int64_t count, Pick pick, Place place,
+               const std::int64_t* index = nullptr) {
     Rows r = rows_around(src.shape(), dim);
-    std::int64_t src_rows = src.shape()[dim], dst_rows = dst.shape()[dim];
-    std::size_t row_bytes = dtype_size(src.dtype()) * static_cast<std::size_t>(r.inner);
-    const auto* s = static_cast<const char*>(src.impl()->data);
-    auto* d = static_cast<char*>(dst.impl()->data);
-    for (std::int64_t o = 0; o < r.outer; ++o)
-        for (std::int64_t k = 0; k < count; ++k)
-            std::memcpy(d + (o * dst_rows + place(k)) * row_bytes,
-                        s + (o * src_rows + pick(k)) * row_bytes, row_bytes);
+    CopyRowsRecord<Pick, Place> record{r.outer,
+                                       count,
+                                       src.shape()[dim],
+                                       dst.shape()[dim],
+                                       dtype_size(src.dtype()) * static_cast<std::size_t>(r.inner),
+                                       static_cast<const char*>(src.impl()->data),
+                                       static_cast<char*>(dst.impl()->data),
+                                       pick,
+                                       place};
+    CopyRowsRecord<Pick, Place>::run(record);
+    if (detail::capturing()) [[unlikely]]
+        detail::capture_emit(record, {record.s, index}, {record.d});
 }
 // dst row k ← src row pick(k), for every row k of dst.
 template <class Pick>
-void gather_rows(const Tensor& src, Tensor& dst, int dim, Pick pick) {
-    copy_rows(src, dst, dim, dst.shape()[dim], pick, [](std::int64_t k) { return k; });
+void gather_rows(const Tensor& src, Tensor& dst, int dim, Pick pick,
+                 const std::int64_t* index = nullptr) {
+    copy_rows(src, dst, dim, dst.shape()[dim], pick, Identity{}, index);
 }
 
-// dst row place(k) += src row k, for k < src_rows (repeated places accumulate).
 template <class Place>
-void add_rows(const Tensor& src, Tensor& dst, int dim, Place place) {
+void add_rows(const Tensor& src, Tensor& dst, int dim, Place place,
+              const std::int64_t* index = nullptr) {
     Rows r = rows_around(src.shape(), dim);
-    std::int64_t src_rows = src.shape()[dim], dst_rows = dst.shape()[dim];
     dispatch(src.dtype(), [&]<class T>() {
-        const T* s = src.data<T>();
-        T* d = dst.data<T>();
-        for (std::int64_t o = 0; o < r.outer; ++o)
-            for (std::int64_t k = 0; k < src_rows; ++k) {
-                const T* from = s + (o * src_rows + k) * r.inner;
-                T* to = d + (o * dst_rows + place(k)) * r.inner;
-                for (std::int64_t i = 0; i < r.inner; ++i) to[i] += from[i];
-            }
+        AddRowsRecord<T, Place> record{r.outer, src.shape()[dim], dst.shape()[dim],
+                                       r.inner, src.data<T>(),    dst.data<T>(),
+                                       place};
+        // Checked before the run: it reads dst (a fresh fill of zeros, say) before changing it.
+        if (detail::capturing()) [[unlikely]]
+            detail::capture_emit(record, {record.s, record.d, index}, {record.d});
+        AddRowsRecord<T, Place>::run(record);
     });
 }
 
@@ -150,7 +202,7 @@ Tensor index_select(const Tensor& x, std::int64_t dim, const Tensor& index) {
     shape[d] = index.numel();
     Tensor out = empty(shape, x.dtype());
     const std::int64_t* idx = index.data<std::int64_t>();
-    gather_rows(x, out, d, [idx](std::int64_t k) { return idx[k]; });
+    gather_rows(x, out, d, Indexed{idx}, idx);
     if (!should_record(x)) return out;
     return record(Op::index_select, out, {x}, [x, d, index](const Tensor& grad_out, const Tensor&) {
         return Grads{index_add(zeros_like(x), d, index, grad_out)};
@@ -170,7 +222,7 @@ Tensor index_add(const Tensor& x, std::int64_t dim, const Tensor& index, const T
     check_index_values(index, x, d, "index_add");
     Tensor out = copy_of(x);
     const std::int64_t* idx = index.data<std::int64_t>();
-    add_rows(source, out, d, [idx](std::int64_t k) { return idx[k]; });
+    add_rows(source, out, d, Indexed{idx}, idx);
     if (!should_record(x, source)) return out;
     return record(Op::index_add, out, {x, source},
                   [d, index](const Tensor& grad_out, const Tensor&) {
@@ -282,9 +334,9 @@ Tensor scatter_add(const Tensor& x, std::int64_t dim, const Tensor& index, const
     dispatch(x.dtype(), [&]<class T>() {
         IndexedRecord<T, true> r{x.shape(),     index.shape(), d, index.data<std::int64_t>(),
                                  src.data<T>(), out.data<T>()};
-        IndexedRecord<T, true>::run(r);
-        if (detail::capturing()) [[unlikely]]
+        if (detail::capturing()) [[unlikely]]  // before the run, which changes what it reads
             detail::capture_emit(r, {r.idx, r.src, r.out}, {r.out});
+        IndexedRecord<T, true>::run(r);
     });
     if (!should_record(x, src)) return out;
     return record(Op::scatter_add, out, {x, src},
@@ -335,9 +387,7 @@ Tensor concat(const std::vector<Tensor>& xs, std::int64_t dim) {
     std::vector<std::int64_t> bounds{0};  // input i fills rows bounds[i] .. bounds[i+1]
     for (const Tensor& x : xs) {
         std::int64_t start = bounds.back();
-        copy_rows(
-            x, out, d, x.shape()[d], [](std::int64_t k) { return k; },
-            [start](std::int64_t k) { return start + k; });
+        copy_rows(x, out, d, x.shape()[d], Identity{}, Offset{start});
         bounds.push_back(start + x.shape()[d]);
     }
     return record(Op::concat, out, std::move(inputs),

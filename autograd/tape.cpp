@@ -164,9 +164,9 @@ void accumulate_into_grad(detail::TensorImpl* impl, const Tensor& g, bool create
         current->dtype == g.dtype()) {
         dispatch(g.dtype(), [&]<class T>() {
             AccumulateRecord<T> r{static_cast<T*>(current->data), g.data<T>(), g.numel()};
-            AccumulateRecord<T>::run(r);
-            if (detail::capturing()) [[unlikely]]
+            if (detail::capturing()) [[unlikely]]  // before the run, which changes what it reads
                 detail::capture_emit(r, {r.dst, r.src}, {r.dst});
+            AccumulateRecord<T>::run(r);
         });
         return;
     }

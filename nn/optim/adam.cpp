@@ -119,7 +119,9 @@ void Adam::step() {
                             &step_[i]};
             adam_update<T>(r.p, r.g, r.m, r.v, r.v_max, r.n, s);
             if (detail::capturing()) [[unlikely]]
-                detail::capture_emit(r, {r.g}, {r.p, r.m, r.v, r.v_max});
+                // Writes only state that persists across steps: the moments start as zeros once,
+                // not at every replay.
+                detail::capture_emit(r, {r.g}, {});
         });
     }
 }

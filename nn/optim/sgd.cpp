@@ -70,7 +70,7 @@ void SGD::step() {
             if (detail::capturing()) [[unlikely]]
                 detail::capture_emit(SGDRecord<T>{params_[i].data<T>(), grad.data<T>(), b,
                                                   grad.numel(), options_, &lr_},
-                                     {grad.data<T>()}, {params_[i].data<T>(), b});
+                                     {grad.data<T>()}, {});  // writes only state that persists
         });
     }
 }
