@@ -111,7 +111,6 @@ bool CaptureSession::readable(const void* data, const char* reader) {
 
 namespace {
 struct RestoreRecord {
-    static constexpr const char* name = "constant";
     const std::byte* from;
     void* to;
     std::size_t bytes;

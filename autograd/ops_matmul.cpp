@@ -38,6 +38,34 @@ struct GemmRecord {
     }
 };
 
+// One gemm per matrix of C over the broadcast batch dims, as a replay record.
+template <class T>
+struct BatchedGemmRecord {
+    static constexpr const char* name = "matmul";
+    Shape batch, ba, bb;  // the broadcast batch and each operand's own batch dims
+    bool ta, tb;
+    std::int64_t M, N, K;
+    const T *pa, *pb;
+    T* pc;
+    static void run(const BatchedGemmRecord& r) {
+        // Matrix strides of each operand seen from the broadcast batch (0 along broadcast dims).
+        auto stride_a = contiguous_strides(r.ba), stride_b = contiguous_strides(r.bb);
+        const Shape& batch = r.batch;
+        for (std::int64_t i = 0, count = batch.numel(); i < count; ++i) {
+            std::int64_t ia = 0, ib = 0, rest = i;
+            for (int d = batch.rank() - 1; d >= 0; --d) {
+                std::int64_t coord = rest % batch[d];
+                rest /= batch[d];
+                int da = d - (batch.rank() - r.ba.rank()), db = d - (batch.rank() - r.bb.rank());
+                if (da >= 0 && r.ba[da] != 1) ia += coord * stride_a[da];
+                if (db >= 0 && r.bb[db] != 1) ib += coord * stride_b[db];
+            }
+            kernels::gemm<T>(r.ta, r.tb, r.M, r.N, r.K, r.pa + ia * r.M * r.K, r.ta ? r.M : r.K,
+                             r.pb + ib * r.K * r.N, r.tb ? r.K : r.N, r.pc + i * r.M * r.N, r.N);
+        }
+    }
+};
+
 // C[batch, M, N] = op(A) op(B) over broadcast batch dims, one gemm per matrix of C.
 Tensor batched_gemm(const Tensor& a, const Tensor& b, bool ta, bool tb) {
     const Shape& sa = a.shape();
@@ -65,28 +93,12 @@ Tensor batched_gemm(const Tensor& a, const Tensor& b, bool ta, bool tb) {
     out_shape.push_back(M);
     out_shape.push_back(N);
     Tensor out = empty(out_shape, a.dtype());
-    if (detail::capturing()) [[unlikely]]
-        detail::capture_unsupported("batched matmul");
-    // Matrix strides of each operand seen from the broadcast batch (0 along broadcast dims).
-    Shape ba = batch_of(sa), bb = batch_of(sb);
-    auto stride_a = contiguous_strides(ba), stride_b = contiguous_strides(bb);
-    std::int64_t count = batch.numel();
     dispatch(a.dtype(), [&]<class T>() {
-        const T* pa = a.data<T>();
-        const T* pb = b.data<T>();
-        T* pc = out.data<T>();
-        for (std::int64_t i = 0; i < count; ++i) {
-            std::int64_t ia = 0, ib = 0, rest = i;
-            for (int d = batch.rank() - 1; d >= 0; --d) {
-                std::int64_t coord = rest % batch[d];
-                rest /= batch[d];
-                int da = d - (batch.rank() - ba.rank()), db = d - (batch.rank() - bb.rank());
-                if (da >= 0 && ba[da] != 1) ia += coord * stride_a[da];
-                if (db >= 0 && bb[db] != 1) ib += coord * stride_b[db];
-            }
-            kernels::gemm<T>(ta, tb, M, N, Ka, pa + ia * M * Ka, ta ? M : Ka, pb + ib * Ka * N,
-                             tb ? Ka : N, pc + i * M * N, N);
-        }
+        BatchedGemmRecord<T> r{batch, batch_of(sa), batch_of(sb), ta,          tb,           M,
+                               N,     Ka,           a.data<T>(),  b.data<T>(), out.data<T>()};
+        BatchedGemmRecord<T>::run(r);
+        if (detail::capturing()) [[unlikely]]
+            detail::capture_emit(r, {r.pa, r.pb}, {r.pc});
     });
     return out;
 }
