@@ -1,9 +1,8 @@
-// Capture and replay (issue 10). While a CaptureSession is open on a thread, each replayable kernel
-// appends a plain record (a run function and its arguments: data pointers, sizes, scalars; no
-// closure, no tensor) to a Plan, which keeps every tensor allocated meanwhile, so each buffer is
-// laid out once and keeps its address. Plan::replay runs the records in order through the very
-// kernel functions eager calls: no allocation, tape entry or reference count. nn/capture.hpp
-// builds the training-step API on this.
+// Capture and replay (issue 10). While a CaptureSession is open on a thread, each kernel appends a
+// plain record (a run function and its arguments: pointers, sizes, scalars; no closure, no tensor)
+// to a Plan, which keeps every tensor allocated meanwhile at its address. Plan::replay runs the
+// records through the very kernel functions eager calls: no allocation, tape entry or reference
+// count. nn/capture.hpp builds the training-step API on this.
 #pragma once
 #include <cstddef>
 #include <cstdint>

@@ -1,9 +1,8 @@
 // Forward kernels for elementwise ops: a unary map and a broadcasting binary map, generic over the
 // scalar type through a generic lambda, their variants for any dtype in and a dtype of choice out
-// (comparisons), and the three-way select of `where`. No autograd here; the ops record the tape.
-// Under a capture, map_unary and map_binary also leave a replay record (autograd/capture.hpp).
-// Large tensors are split across the thread pool; every element is computed the same way whatever
-// the thread count, so results are bitwise identical.
+// (comparisons), and the three-way select of `where`, each leaving a replay record under a capture
+// (autograd/capture.hpp). No autograd here. Large tensors are split across the thread pool; every
+// element is computed the same way whatever the thread count, so results are bitwise identical.
 #pragma once
 #include <algorithm>
 #include <cstdint>
