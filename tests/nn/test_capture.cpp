@@ -168,9 +168,11 @@ TEST_SUITE("capture") {
             batch = {uniform(Shape{8, 1, 6, 6}, 0, 1, gen),
                      from_vector(labels, Shape{8}, Dtype::int64)};
         };
-        for (const auto& [name, make] :
-             {std::pair<const char*, std::function<Setup()>>{"cnn", cnn}, {"mlp", mlp}}) {
-            INFO(std::string(name));
+        const std::pair<const char*, std::function<Setup()>> models[] = {{"cnn", cnn},
+                                                                         {"mlp", mlp}};
+        for (const auto& model : models) {
+            const std::function<Setup()>& make = model.second;
+            INFO(std::string(model.first));
             Trace replay = run(make, {}, 25, nn::Engine::replay, next_batch);
             Trace eager = run(make, {}, 25, nn::Engine::eager, next_batch);
             INFO(replay.fallback);
