@@ -38,23 +38,41 @@ void select_range(const bool* pc, const T* pa, const T* pb, T* po, const Shape& 
 }
 }  // namespace
 
+namespace {
+// select as a replay record: the same split and loops at every run.
+template <class T>
+struct SelectRecord {
+    static constexpr const char* name = "where";
+    Shape out_shape;
+    std::array<std::array<std::int64_t, Shape::kMaxRank>, 3> strides;
+    bool all_full;
+    const bool* pc;
+    const T *pa, *pb;
+    T* po;
+    static void run(const SelectRecord& r) {
+        kernels::parallel_for(
+            r.out_shape.numel(), kElementwiseGrain, [&](std::int64_t begin, std::int64_t end) {
+                if (!r.all_full)
+                    return select_range(r.pc, r.pa, r.pb, r.po, r.out_shape, r.strides, begin, end);
+                for (std::int64_t i = begin; i < end; ++i) r.po[i] = r.pc[i] ? r.pa[i] : r.pb[i];
+            });
+    }
+};
+}  // namespace
+
 Tensor select(const Tensor& condition, const Tensor& a, const Tensor& b, const Shape& out_shape) {
     Tensor out = empty(out_shape, a.dtype());
-    const bool* pc = condition.data<bool>();
     bool all_full =
         condition.shape() == out_shape && a.shape() == out_shape && b.shape() == out_shape;
     std::array<std::array<std::int64_t, Shape::kMaxRank>, 3> strides{
         broadcast_strides(condition.shape(), out_shape), broadcast_strides(a.shape(), out_shape),
         broadcast_strides(b.shape(), out_shape)};
     dispatch_any(a.dtype(), [&]<class T>() {
-        const T* pa = a.data<T>();
-        const T* pb = b.data<T>();
-        T* po = out.data<T>();
-        kernels::parallel_for(
-            out.numel(), kElementwiseGrain, [&](std::int64_t begin, std::int64_t end) {
-                if (!all_full) return select_range(pc, pa, pb, po, out_shape, strides, begin, end);
-                for (std::int64_t i = begin; i < end; ++i) po[i] = pc[i] ? pa[i] : pb[i];
-            });
+        SelectRecord<T> r{out_shape,   strides,     all_full,     condition.data<bool>(),
+                          a.data<T>(), b.data<T>(), out.data<T>()};
+        SelectRecord<T>::run(r);
+        if (capturing()) [[unlikely]]
+            capture_emit(r, {r.pc, r.pa, r.pb}, {r.po});
     });
     return out;
 }

@@ -1,12 +1,13 @@
 // Forward kernels for elementwise ops: a unary map and a broadcasting binary map, generic over the
 // scalar type through a generic lambda, their variants for any dtype in and a dtype of choice out
-// (comparisons), and the three-way select of `where`. No autograd here; the ops record the tape.
-// Large tensors are split across the thread pool; every element is computed the same way whatever
-// the thread count, so results are bitwise identical.
+// (comparisons), and the three-way select of `where`, each leaving a replay record under a capture
+// (autograd/capture.hpp). No autograd here. Large tensors are split across the thread pool; every
+// element is computed the same way whatever the thread count, so results are bitwise identical.
 #pragma once
 #include <algorithm>
 #include <cstdint>
 
+#include "autograd/capture.hpp"
 #include "autograd/factories.hpp"
 #include "autograd/kernels/thread_pool.hpp"
 #include "autograd/tensor.hpp"
@@ -16,6 +17,25 @@ namespace potatolemon::detail {
 // Below this many elements a kernel runs on the calling thread: waking a worker costs more.
 inline constexpr std::int64_t kElementwiseGrain = 1 << 15;
 
+// dst[i] = f(src[i]) for i < n, split across the thread pool.
+template <class T, class U, class F>
+void unary_kernel(const T* src, U* dst, std::int64_t n, F f) {
+    kernels::parallel_for(n, kElementwiseGrain, [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t i = begin; i < end; ++i) dst[i] = f(src[i]);
+    });
+}
+
+// The unary maps' replay record: the same kernel on the same buffers.
+template <class T, class U, class F>
+struct UnaryRecord {
+    static constexpr const char* name = "map_unary";
+    const T* src;
+    U* dst;
+    std::int64_t n;
+    F f;
+    static void run(const UnaryRecord& r) { unary_kernel(r.src, r.dst, r.n, r.f); }
+};
+
 // out[i] = f(x[i]); f takes and returns the scalar type (float or double).
 template <class F>
 Tensor map_unary(const Tensor& x, F f) {
@@ -23,10 +43,9 @@ Tensor map_unary(const Tensor& x, F f) {
     dispatch(x.dtype(), [&]<class T>() {
         const T* src = x.data<T>();
         T* dst = out.data<T>();
-        kernels::parallel_for(x.numel(), kElementwiseGrain,
-                              [&](std::int64_t begin, std::int64_t end) {
-                                  for (std::int64_t i = begin; i < end; ++i) dst[i] = f(src[i]);
-                              });
+        unary_kernel(src, dst, x.numel(), f);
+        if (capturing()) [[unlikely]]
+            capture_emit(UnaryRecord<T, T, F>{src, dst, x.numel(), f}, {src}, {dst});
     });
     return out;
 }
@@ -68,9 +87,9 @@ void broadcast_range(const T* pa, const T* pb, U* po, const Shape& out_shape,
 // pa, pb) to `out_shape`: plain loops for the common layouts (same shapes, a one-element side, one
 // row against every row), the odometer walk otherwise.
 template <class T, class U, class F>
-void binary_range(const Tensor& a, const Tensor& b, const T* pa, const T* pb, U* po,
+void binary_range(const Shape& a, const Shape& b, const T* pa, const T* pb, U* po,
                   const Shape& out_shape, std::int64_t begin, std::int64_t end, F f) {
-    bool a_full = a.shape() == out_shape, b_full = b.shape() == out_shape;
+    bool a_full = a == out_shape, b_full = b == out_shape;
     if (a_full && b_full) {
         for (std::int64_t i = begin; i < end; ++i) po[i] = f(pa[i], pb[i]);
     } else if (a_full && b.numel() == 1) {
@@ -79,7 +98,7 @@ void binary_range(const Tensor& a, const Tensor& b, const T* pa, const T* pb, U*
         for (std::int64_t i = begin; i < end; ++i) po[i] = f(pa[0], pb[i]);
     } else if (a.numel() == 1 && b.numel() == 1) {
         for (std::int64_t i = begin; i < end; ++i) po[i] = f(pa[0], pb[0]);
-    } else if (a_full && b.dim() == 1 && b.numel() == out_shape[out_shape.rank() - 1]) {
+    } else if (a_full && b.rank() == 1 && b.numel() == out_shape[out_shape.rank() - 1]) {
         std::int64_t n = b.numel();  // one row combined with every row, as a bias
         for (std::int64_t i = begin; i < end;) {
             std::int64_t j = i % n, len = std::min(n - j, end - i);
@@ -87,10 +106,34 @@ void binary_range(const Tensor& a, const Tensor& b, const T* pa, const T* pb, U*
             i += len;
         }
     } else {
-        broadcast_range(pa, pb, po, out_shape, broadcast_strides(a.shape(), out_shape),
-                        broadcast_strides(b.shape(), out_shape), begin, end, f);
+        broadcast_range(pa, pb, po, out_shape, broadcast_strides(a, out_shape),
+                        broadcast_strides(b, out_shape), begin, end, f);
     }
 }
+
+// po = f(pa, pb) over the broadcast of shapes a and b to `out_shape`, split across the thread pool.
+template <class T, class U, class F>
+void binary_kernel(const Shape& a, const Shape& b, const T* pa, const T* pb, U* po,
+                   const Shape& out_shape, F f) {
+    kernels::parallel_for(out_shape.numel(), kElementwiseGrain,
+                          [&](std::int64_t begin, std::int64_t end) {
+                              binary_range(a, b, pa, pb, po, out_shape, begin, end, f);
+                          });
+}
+
+// The binary maps' replay record. The shapes ride along whole (136 bytes each): binary_range
+// picks its loop from them at every call, as eager does.
+template <class T, class U, class F>
+struct BinaryRecord {
+    static constexpr const char* name = "map_binary";
+    Shape a, b, out;
+    const T *pa, *pb;
+    U* po;
+    F f;
+    static void run(const BinaryRecord& r) {
+        binary_kernel(r.a, r.b, r.pa, r.pb, r.po, r.out, r.f);
+    }
+};
 
 // out = f(a, b) with numpy broadcasting to `out_shape` (already validated), a and b float32 or
 // float64 alike, out of their dtype.
@@ -101,10 +144,10 @@ Tensor map_binary(const Tensor& a, const Tensor& b, const Shape& out_shape, F f)
         const T* pa = a.data<T>();
         const T* pb = b.data<T>();
         T* po = out.data<T>();
-        kernels::parallel_for(out.numel(), kElementwiseGrain,
-                              [&](std::int64_t begin, std::int64_t end) {
-                                  binary_range(a, b, pa, pb, po, out_shape, begin, end, f);
-                              });
+        binary_kernel(a.shape(), b.shape(), pa, pb, po, out_shape, f);
+        if (capturing()) [[unlikely]]
+            capture_emit(BinaryRecord<T, T, F>{a.shape(), b.shape(), out_shape, pa, pb, po, f},
+                         {pa, pb}, {po});
     });
     return out;
 }
@@ -118,11 +161,12 @@ Tensor map_binary_to(const Tensor& a, const Tensor& b, const Shape& out_shape, D
     dispatch_any(a.dtype(), [&]<class T>() {
         const T* pa = a.data<T>();
         const T* pb = b.data<T>();
-        auto* po = out.data<decltype(f(T{}, T{}))>();
-        kernels::parallel_for(out.numel(), kElementwiseGrain,
-                              [&](std::int64_t begin, std::int64_t end) {
-                                  binary_range(a, b, pa, pb, po, out_shape, begin, end, f);
-                              });
+        using U = decltype(f(T{}, T{}));
+        U* po = out.data<U>();
+        binary_kernel(a.shape(), b.shape(), pa, pb, po, out_shape, f);
+        if (capturing()) [[unlikely]]
+            capture_emit(BinaryRecord<T, U, F>{a.shape(), b.shape(), out_shape, pa, pb, po, f},
+                         {pa, pb}, {po});
     });
     return out;
 }
@@ -134,11 +178,11 @@ Tensor map_unary_to(const Tensor& x, Dtype out_dtype, F f) {
     Tensor out = empty(x.shape(), out_dtype);
     dispatch_any(x.dtype(), [&]<class T>() {
         const T* src = x.data<T>();
-        auto* dst = out.data<decltype(f(T{}))>();
-        kernels::parallel_for(x.numel(), kElementwiseGrain,
-                              [&](std::int64_t begin, std::int64_t end) {
-                                  for (std::int64_t i = begin; i < end; ++i) dst[i] = f(src[i]);
-                              });
+        using U = decltype(f(T{}));
+        U* dst = out.data<U>();
+        unary_kernel(src, dst, x.numel(), f);
+        if (capturing()) [[unlikely]]
+            capture_emit(UnaryRecord<T, U, F>{src, dst, x.numel(), f}, {src}, {dst});
     });
     return out;
 }

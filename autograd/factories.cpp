@@ -5,6 +5,8 @@
 #include <cstring>
 #include <string>
 
+#include "autograd/capture.hpp"
+
 namespace potatolemon {
 
 Tensor empty(const Shape& shape, Dtype dtype) {
@@ -18,6 +20,7 @@ Tensor full(const Shape& shape, double value, Dtype dtype) {
     Tensor t = empty(shape, dtype);
     dispatch_any(dtype,
                  [&]<class T>() { std::fill_n(t.data<T>(), t.numel(), value_cast<T>(value)); });
+    detail::capture_constant(t);
     return t;
 }
 
@@ -48,6 +51,7 @@ Tensor copy_values(const std::vector<V>& values, const Shape& shape, Dtype dtype
         std::transform(values.begin(), values.end(), t.data<T>(),
                        [](V v) { return value_cast<T>(v); });
     });
+    detail::capture_constant(t);
     return t;
 }
 

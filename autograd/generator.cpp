@@ -4,6 +4,8 @@
 #include <numbers>
 #include <stdexcept>
 
+#include "autograd/capture.hpp"
+
 namespace potatolemon {
 
 namespace {
@@ -21,6 +23,9 @@ void Generator::manual_seed(std::uint64_t seed) {
 }
 
 void Generator::seed_(std::uint64_t seed) {
+    // A replay reads a generator where it lives and cannot redo a seeding, nor outlive a
+    // generator made inside the captured function.
+    detail::capture_unsupported("a generator made or seeded during the capture");
     for (auto& s : state_) s = splitmix64(seed);
     has_spare_ = false;
 }

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "autograd/capture.hpp"
 #include "autograd/factories.hpp"
 #include "autograd/kernels/conv.hpp"
 #include "autograd/ops_shape.hpp"
@@ -140,12 +141,42 @@ kernels::ConvShape backward_shape(const char* op, const Tensor& grad, const Shap
     return s;
 }
 
+// The four convolution kernels as replay records: the shape is plain data, the buffers pointers.
+enum class ConvKernel { forward, input_grad, weight_grad, bias_grad };
+
+template <class T, ConvKernel kKernel>
+struct ConvRecord {
+    static constexpr const char* name = "conv2d";
+    kernels::ConvShape s;
+    const T *a, *b, *bias;  // forward: x, w, bias; input_grad: gy, w; weight_grad: x, gy; bias: g
+    T* out;
+    std::int64_t N, O, P;  // conv2d_bias_grad's sizes
+    static void run(const ConvRecord& r) {
+        if constexpr (kKernel == ConvKernel::forward)
+            kernels::conv2d_forward<T>(r.s, r.a, r.b, r.bias, r.out);
+        else if constexpr (kKernel == ConvKernel::input_grad)
+            kernels::conv2d_input_grad<T>(r.s, r.a, r.b, r.out);
+        else if constexpr (kKernel == ConvKernel::weight_grad)
+            kernels::conv2d_weight_grad<T>(r.s, r.a, r.b, r.out);
+        else
+            kernels::conv2d_bias_grad<T>(r.N, r.O, r.P, r.a, r.out);
+    }
+};
+
+template <ConvKernel kKernel, class T>
+void run_conv(const ConvRecord<T, kKernel>& r) {
+    ConvRecord<T, kKernel>::run(r);
+    if (detail::capturing()) [[unlikely]]
+        detail::capture_emit(r, {r.a, r.b, r.bias}, {r.out});  // null pointers are no buffers
+}
+
 Tensor conv2d_checked(const Tensor& input, const Tensor& weight, const Tensor& bias,
                       const ConvArgs& a, const kernels::ConvShape& s) {
     Tensor out = empty(output_shape(s), input.dtype());
     dispatch(input.dtype(), [&]<class T>() {
-        kernels::conv2d_forward<T>(s, input.data<T>(), weight.data<T>(),
-                                   bias.defined() ? bias.data<T>() : nullptr, out.data<T>());
+        run_conv<ConvKernel::forward, T>({s, input.data<T>(), weight.data<T>(),
+                                          bias.defined() ? bias.data<T>() : nullptr, out.data<T>(),
+                                          0, 0, 0});
     });
     if (!should_record(input, weight, bias)) return out;
     SmallVector<Tensor, 3> inputs{input, weight};
@@ -199,7 +230,8 @@ Tensor conv2d_input_backward(const Tensor& grad, const Tensor& weight, const Sha
     kernels::ConvShape s = backward_shape(op, grad, input_shape, weight.shape(), a);
     Tensor out = empty(input_shape, grad.dtype());
     dispatch(grad.dtype(), [&]<class T>() {
-        kernels::conv2d_input_grad<T>(s, grad.data<T>(), weight.data<T>(), out.data<T>());
+        run_conv<ConvKernel::input_grad, T>(
+            {s, grad.data<T>(), weight.data<T>(), nullptr, out.data<T>(), 0, 0, 0});
     });
     if (!should_record(grad, weight)) return out;
     return record(Op::conv2d_input_backward, std::move(out), {grad, weight},
@@ -224,7 +256,8 @@ Tensor conv2d_weight_backward(const Tensor& input, const Tensor& grad, const Sha
     kernels::ConvShape s = backward_shape(op, grad, input.shape(), weight_shape, a);
     Tensor out = empty(weight_shape, grad.dtype());
     dispatch(grad.dtype(), [&]<class T>() {
-        kernels::conv2d_weight_grad<T>(s, input.data<T>(), grad.data<T>(), out.data<T>());
+        run_conv<ConvKernel::weight_grad, T>(
+            {s, input.data<T>(), grad.data<T>(), nullptr, out.data<T>(), 0, 0, 0});
     });
     if (!should_record(input, grad)) return out;
     return record(Op::conv2d_weight_backward, std::move(out), {input, grad},
@@ -249,7 +282,8 @@ Tensor conv2d_bias_backward(const Tensor& grad) {
     std::int64_t N = shape[0], O = shape[1], P = O == 0 || N == 0 ? 0 : grad.numel() / (N * O);
     Tensor out = empty(Shape{O}, grad.dtype());
     dispatch(grad.dtype(), [&]<class T>() {
-        kernels::conv2d_bias_grad<T>(N, O, P, grad.data<T>(), out.data<T>());
+        run_conv<ConvKernel::bias_grad, T>(
+            {{}, grad.data<T>(), nullptr, nullptr, out.data<T>(), N, O, P});
     });
     if (!should_record(grad)) return out;
     return record(Op::conv2d_bias_backward, std::move(out), {grad},

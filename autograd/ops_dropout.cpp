@@ -8,6 +8,7 @@
 #include <sstream>
 #include <type_traits>
 
+#include "autograd/capture.hpp"
 #include "autograd/elementwise_kernels.hpp"
 #include "autograd/factories.hpp"
 #include "autograd/ops_elementwise.hpp"
@@ -37,6 +38,31 @@ void dropout_kernel(const T* x, T* out, T* mask, std::int64_t n, double p, Gener
     gen = local;
 }
 
+// dropout_kernel as a replay record: the generator is read and advanced where it lives, so each
+// replay draws a new mask, the one eager would draw from the same state.
+template <class T, bool kSaveMask>
+struct DropoutRecord {
+    static constexpr const char* name = "dropout";
+    const T* x;
+    T* out;
+    T* mask;
+    std::int64_t n;
+    double p;
+    Generator* gen;
+    static void run(const DropoutRecord& r) {
+        dropout_kernel<T, kSaveMask>(r.x, r.out, r.mask, r.n, r.p, *r.gen);
+    }
+};
+
+template <class T, bool kSaveMask>
+void run_dropout(const Tensor& x, const Tensor& out, const Tensor& mask, double p, Generator& gen) {
+    DropoutRecord<T, kSaveMask> r{
+        x.data<T>(), out.data<T>(), kSaveMask ? mask.data<T>() : nullptr, x.numel(), p, &gen};
+    DropoutRecord<T, kSaveMask>::run(r);
+    if (detail::capturing()) [[unlikely]]
+        detail::capture_emit(r, {r.x}, {r.out, r.mask});
+}
+
 void check_probability(const Tensor& x, double p) {
     if (p >= 0 && p <= 1) return;
     std::ostringstream message;
@@ -61,10 +87,9 @@ Tensor dropout(const Tensor& x, double p, bool training, Generator& gen) {
         GeneratorGuard lock(gen);
         dispatch(x.dtype(), [&]<class T>() {
             if (recording)
-                dropout_kernel<T, true>(x.data<T>(), out.data<T>(), mask.data<T>(), x.numel(), p,
-                                        gen);
+                run_dropout<T, true>(x, out, mask, p, gen);
             else
-                dropout_kernel<T, false>(x.data<T>(), out.data<T>(), nullptr, x.numel(), p, gen);
+                run_dropout<T, false>(x, out, mask, p, gen);
         });
     }
     if (!recording) return out;

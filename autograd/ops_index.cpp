@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 
+#include "autograd/capture.hpp"
 #include "autograd/factories.hpp"
 #include "autograd/ops_shape.hpp"
 #include "autograd/tape.hpp"
@@ -15,52 +16,104 @@ namespace {
 struct Rows {
     std::int64_t outer = 1, inner = 1;
 };
+struct Identity {
+    std::int64_t operator()(std::int64_t k) const { return k; }
+};
+struct Offset {
+    std::int64_t start;
+    std::int64_t operator()(std::int64_t k) const { return start + k; }
+};
+struct Indexed {
+    const std::int64_t* idx;
+    std::int64_t operator()(std::int64_t k) const { return idx[k]; }
+};
 Rows rows_around(const Shape& shape, int dim) {
     Rows r;
     for (int d = 0; d < shape.rank(); ++d) (d < dim ? r.outer : r.inner) *= d == dim ? 1 : shape[d];
     return r;
 }
 
-// dst row place(k) ← src row pick(k), for k < count. Rows move as bytes, so any dtype.
+// dst row place(k) ← src row pick(k), for k < count, in each of `outer` blocks. Rows move as
+// bytes, so any dtype. A replay record: Pick and Place are plain functors (a slice's range, a
+// pointer to the index).
 template <class Pick, class Place>
-void copy_rows(const Tensor& src, Tensor& dst, int dim, std::int64_t count, Pick pick,
-               Place place) {
+struct CopyRowsRecord {
+    static constexpr const char* name = "copy_rows";
+    std::int64_t outer, count, src_rows, dst_rows;
+    std::size_t row_bytes;
+    const char* s;
+    char* d;
+    Pick pick;
+    Place place;
+    static void run(const CopyRowsRecord& r) {
+        for (std::int64_t o = 0; o < r.outer; ++o)
+            for (std::int64_t k = 0; k < r.count; ++k)
+                std::memcpy(r.d + (o * r.dst_rows + r.place(k)) * r.row_bytes,
+                            r.s + (o * r.src_rows + r.pick(k)) * r.row_bytes, r.row_bytes);
+    }
+};
+
+// dst row place(k) += src row k, for k < src_rows (repeated places accumulate); a replay record.
+template <class T, class Place>
+struct AddRowsRecord {
+    static constexpr const char* name = "add_rows";
+    std::int64_t outer, src_rows, dst_rows, inner;
+    const T* s;
+    T* d;
+    Place place;
+    static void run(const AddRowsRecord& r) {
+        for (std::int64_t o = 0; o < r.outer; ++o)
+            for (std::int64_t k = 0; k < r.src_rows; ++k) {
+                const T* from = r.s + (o * r.src_rows + k) * r.inner;
+                T* to = r.d + (o * r.dst_rows + r.place(k)) * r.inner;
+                for (std::int64_t i = 0; i < r.inner; ++i) to[i] += from[i];
+            }
+    }
+};
+
+// `index` is the buffer pick or place reads, if any: a replay must find it written.
+template <class Pick, class Place>
+void copy_rows(const Tensor& src, Tensor& dst, int dim, std::int64_t count, Pick pick, Place place,
+               const std::int64_t* index = nullptr) {
     Rows r = rows_around(src.shape(), dim);
-    std::int64_t src_rows = src.shape()[dim], dst_rows = dst.shape()[dim];
-    std::size_t row_bytes = dtype_size(src.dtype()) * static_cast<std::size_t>(r.inner);
-    const auto* s = static_cast<const char*>(src.impl()->data);
-    auto* d = static_cast<char*>(dst.impl()->data);
-    for (std::int64_t o = 0; o < r.outer; ++o)
-        for (std::int64_t k = 0; k < count; ++k)
-            std::memcpy(d + (o * dst_rows + place(k)) * row_bytes,
-                        s + (o * src_rows + pick(k)) * row_bytes, row_bytes);
+    CopyRowsRecord<Pick, Place> record{r.outer,
+                                       count,
+                                       src.shape()[dim],
+                                       dst.shape()[dim],
+                                       dtype_size(src.dtype()) * static_cast<std::size_t>(r.inner),
+                                       static_cast<const char*>(src.impl()->data),
+                                       static_cast<char*>(dst.impl()->data),
+                                       pick,
+                                       place};
+    CopyRowsRecord<Pick, Place>::run(record);
+    if (detail::capturing()) [[unlikely]]
+        detail::capture_emit(record, {record.s, index}, {record.d});
 }
 // dst row k ← src row pick(k), for every row k of dst.
 template <class Pick>
-void gather_rows(const Tensor& src, Tensor& dst, int dim, Pick pick) {
-    copy_rows(src, dst, dim, dst.shape()[dim], pick, [](std::int64_t k) { return k; });
+void gather_rows(const Tensor& src, Tensor& dst, int dim, Pick pick,
+                 const std::int64_t* index = nullptr) {
+    copy_rows(src, dst, dim, dst.shape()[dim], pick, Identity{}, index);
 }
 
-// dst row place(k) += src row k, for k < src_rows (repeated places accumulate).
 template <class Place>
-void add_rows(const Tensor& src, Tensor& dst, int dim, Place place) {
+void add_rows(const Tensor& src, Tensor& dst, int dim, Place place,
+              const std::int64_t* index = nullptr) {
     Rows r = rows_around(src.shape(), dim);
-    std::int64_t src_rows = src.shape()[dim], dst_rows = dst.shape()[dim];
     dispatch(src.dtype(), [&]<class T>() {
-        const T* s = src.data<T>();
-        T* d = dst.data<T>();
-        for (std::int64_t o = 0; o < r.outer; ++o)
-            for (std::int64_t k = 0; k < src_rows; ++k) {
-                const T* from = s + (o * src_rows + k) * r.inner;
-                T* to = d + (o * dst_rows + place(k)) * r.inner;
-                for (std::int64_t i = 0; i < r.inner; ++i) to[i] += from[i];
-            }
+        AddRowsRecord<T, Place> record{r.outer, src.shape()[dim], dst.shape()[dim],
+                                       r.inner, src.data<T>(),    dst.data<T>(),
+                                       place};
+        // Checked before the run: it reads dst (a fresh fill of zeros, say) before changing it.
+        if (detail::capturing()) [[unlikely]]
+            detail::capture_emit(record, {record.s, record.d, index}, {record.d});
+        AddRowsRecord<T, Place>::run(record);
     });
 }
 
 Tensor copy_of(const Tensor& x) {
     Tensor out = empty(x.shape(), x.dtype());
-    std::memcpy(out.impl()->data, x.impl()->data, x.numel() * dtype_size(x.dtype()));
+    detail::copy_data(x, out);
     return out;
 }
 
@@ -88,14 +141,18 @@ void check_index(const Tensor& index, const char* op) {
                          dtype_name(index.dtype()) + " " + to_string(index.shape()));
 }
 
-void check_index_values(const Tensor& index, std::int64_t size, const Tensor& x, int dim,
+// The n indices at p must lie in [0, x_shape[dim]).
+void check_index_values(const std::int64_t* p, std::int64_t n, const Shape& x_shape, int dim,
                         const char* op) {
-    const std::int64_t* p = index.data<std::int64_t>();
-    for (std::int64_t i = 0, n = index.numel(); i < n; ++i)
+    const std::int64_t size = x_shape[dim];
+    for (std::int64_t i = 0; i < n; ++i)
         if (p[i] < 0 || p[i] >= size)
             throw IndexError(std::string(op) + ": index " + std::to_string(p[i]) +
                              " out of range for dim " + std::to_string(dim) + " of size " +
-                             std::to_string(size) + " (input " + to_string(x.shape()) + ")");
+                             std::to_string(size) + " (input " + to_string(x_shape) + ")");
+}
+void check_index_values(const Tensor& index, const Tensor& x, int dim, const char* op) {
+    check_index_values(index.data<std::int64_t>(), index.numel(), x.shape(), dim, op);
 }
 }  // namespace
 
@@ -141,12 +198,12 @@ Tensor index_select(const Tensor& x, std::int64_t dim, const Tensor& index) {
     int d = normalize_dim(dim, x.dim(), "index_select");
     if (index.dim() != 1)
         throw ShapeError("index_select: index must be 1-D, got " + to_string(index.shape()));
-    check_index_values(index, x.shape()[d], x, d, "index_select");
+    check_index_values(index, x, d, "index_select");
     Shape shape = x.shape();
     shape[d] = index.numel();
     Tensor out = empty(shape, x.dtype());
     const std::int64_t* idx = index.data<std::int64_t>();
-    gather_rows(x, out, d, [idx](std::int64_t k) { return idx[k]; });
+    gather_rows(x, out, d, Indexed{idx}, idx);
     if (!should_record(x)) return out;
     return record(Op::index_select, std::move(out), {x},
                   [x, d, index](const Tensor& grad_out, const Tensor&) {
@@ -164,10 +221,10 @@ Tensor index_add(const Tensor& x, std::int64_t dim, const Tensor& index, const T
         throw ShapeError("index_add: source " + to_string(source.shape()) + " and index " +
                          to_string(index.shape()) + " do not fit input " + to_string(x.shape()) +
                          " along dim " + std::to_string(d));
-    check_index_values(index, x.shape()[d], x, d, "index_add");
+    check_index_values(index, x, d, "index_add");
     Tensor out = copy_of(x);
     const std::int64_t* idx = index.data<std::int64_t>();
-    add_rows(source, out, d, [idx](std::int64_t k) { return idx[k]; });
+    add_rows(source, out, d, Indexed{idx}, idx);
     if (!should_record(x, source)) return out;
     return record(Op::index_add, std::move(out), {x, source},
                   [d, index](const Tensor& grad_out, const Tensor&) {
@@ -204,20 +261,18 @@ namespace {
 // Checks index against x for gather/scatter_add, then calls f(i, offset) for every entry i of
 // index, where offset is x's element that entry addresses along dim.
 template <class F>
-void for_each_indexed(const Tensor& x, int dim, const Tensor& index, const char* op, F f) {
-    bool fits = index.dim() == x.dim();
-    for (int d = 0; fits && d < x.dim(); ++d) fits = d == dim || index.shape()[d] <= x.shape()[d];
+void for_each_indexed(const Shape& x_shape, int dim, const Shape& shape, const std::int64_t* idx,
+                      const char* op, F f) {
+    bool fits = shape.rank() == x_shape.rank();
+    for (int d = 0; fits && d < x_shape.rank(); ++d) fits = d == dim || shape[d] <= x_shape[d];
     if (!fits)
-        throw ShapeError(std::string(op) + ": index " + to_string(index.shape()) +
-                         " does not fit input " + to_string(x.shape()) + " along dim " +
-                         std::to_string(dim));
-    check_index_values(index, x.shape()[dim], x, dim, op);
-    auto x_strides = contiguous_strides(x.shape());
-    const std::int64_t* idx = index.data<std::int64_t>();
-    const Shape& shape = index.shape();
+        throw ShapeError(std::string(op) + ": index " + to_string(shape) + " does not fit input " +
+                         to_string(x_shape) + " along dim " + std::to_string(dim));
+    check_index_values(idx, shape.numel(), x_shape, dim, op);
+    auto x_strides = contiguous_strides(x_shape);
     std::array<std::int64_t, Shape::kMaxRank> pos{};
     std::int64_t base = 0;  // offset in x of pos with the dim coordinate at 0
-    for (std::int64_t i = 0, n = index.numel(); i < n; ++i) {
+    for (std::int64_t i = 0, n = shape.numel(); i < n; ++i) {
         f(i, base + idx[i] * x_strides[dim]);
         for (int d = shape.rank() - 1; d >= 0; --d) {
             std::int64_t step = d == dim ? 0 : x_strides[d];
@@ -228,6 +283,28 @@ void for_each_indexed(const Tensor& x, int dim, const Tensor& index, const char*
         }
     }
 }
+
+// gather's and scatter_add's loops as replay records; the index is checked again at every run, as
+// its values may change between replays.
+template <class T, bool scatter>
+struct IndexedRecord {
+    static constexpr const char* name = scatter ? "scatter_add" : "gather";
+    Shape x_shape, index_shape;
+    int dim;
+    const std::int64_t* idx;
+    const T* src;
+    T* out;
+    static void run(const IndexedRecord& r) {
+        const T* s = r.src;
+        T* o = r.out;
+        if constexpr (scatter)
+            for_each_indexed(r.x_shape, r.dim, r.index_shape, r.idx, name,
+                             [&](std::int64_t i, std::int64_t at) { o[at] += s[i]; });
+        else
+            for_each_indexed(r.x_shape, r.dim, r.index_shape, r.idx, name,
+                             [&](std::int64_t i, std::int64_t at) { o[i] = s[at]; });
+    }
+};
 }  // namespace
 
 Tensor gather(const Tensor& x, std::int64_t dim, const Tensor& index) {
@@ -236,10 +313,11 @@ Tensor gather(const Tensor& x, std::int64_t dim, const Tensor& index) {
     int d = normalize_dim(dim, x.dim(), "gather");
     Tensor out = empty(index.shape(), x.dtype());
     dispatch_any(x.dtype(), [&]<class T>() {
-        const T* s = x.data<T>();
-        T* o = out.data<T>();
-        for_each_indexed(x, d, index, "gather",
-                         [&](std::int64_t i, std::int64_t at) { o[i] = s[at]; });
+        IndexedRecord<T, false> r{x.shape(),   index.shape(), d, index.data<std::int64_t>(),
+                                  x.data<T>(), out.data<T>()};
+        IndexedRecord<T, false>::run(r);
+        if (detail::capturing()) [[unlikely]]
+            detail::capture_emit(r, {r.idx, r.src}, {r.out});
     });
     if (!should_record(x)) return out;
     return record(Op::gather, std::move(out), {x},
@@ -257,10 +335,11 @@ Tensor scatter_add(const Tensor& x, std::int64_t dim, const Tensor& index, const
                          to_string(src.shape()) + " must have the same shape");
     Tensor out = copy_of(x);
     dispatch(x.dtype(), [&]<class T>() {
-        const T* s = src.data<T>();
-        T* o = out.data<T>();
-        for_each_indexed(x, d, index, "scatter_add",
-                         [&](std::int64_t i, std::int64_t at) { o[at] += s[i]; });
+        IndexedRecord<T, true> r{x.shape(),     index.shape(), d, index.data<std::int64_t>(),
+                                 src.data<T>(), out.data<T>()};
+        if (detail::capturing()) [[unlikely]]  // before the run, which changes what it reads
+            detail::capture_emit(r, {r.idx, r.src, r.out}, {r.out});
+        IndexedRecord<T, true>::run(r);
     });
     if (!should_record(x, src)) return out;
     return record(Op::scatter_add, std::move(out), {x, src},
@@ -311,9 +390,7 @@ Tensor concat(const std::vector<Tensor>& xs, std::int64_t dim) {
     std::vector<std::int64_t> bounds{0};  // input i fills rows bounds[i] .. bounds[i+1]
     for (const Tensor& x : xs) {
         std::int64_t start = bounds.back();
-        copy_rows(
-            x, out, d, x.shape()[d], [](std::int64_t k) { return k; },
-            [start](std::int64_t k) { return start + k; });
+        copy_rows(x, out, d, x.shape()[d], Identity{}, Offset{start});
         bounds.push_back(start + x.shape()[d]);
     }
     return record(Op::concat, std::move(out), std::move(inputs),

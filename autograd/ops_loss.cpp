@@ -55,6 +55,25 @@ Tensor bce_denominator(const Tensor& p) {
 }
 }  // namespace
 
+namespace {
+// binary_cross_entropy_backward's kernel, as its replay record.
+template <class T>
+struct BceBackwardRecord {
+    static constexpr const char* name = "binary_cross_entropy_backward";
+    const T *g, *p, *y;
+    T* o;
+    std::int64_t n;
+    static void run(const BceBackwardRecord& r) {
+        const T *g = r.g, *pp = r.p, *yy = r.y;
+        T* o = r.o;
+        kernels::parallel_for(r.n, detail::kElementwiseGrain, [&](std::int64_t b, std::int64_t e) {
+            for (std::int64_t i = b; i < e; ++i)
+                o[i] = g[i] * (pp[i] - yy[i]) / std::max(pp[i] * (T(1) - pp[i]), T(kEpsilon));
+        });
+    }
+};
+}  // namespace
+
 // A primitive for speed: one kernel instead of six tensors. Its own derivatives, with
 // D = max(p (1 - p), eps): d/dg = (p - y) / D, d/dy = -g / D,
 // d/dp = g (1 / D - (p - y) D' / D^2) with D' = 1 - 2p where p (1 - p) >= eps, else 0.
@@ -68,13 +87,10 @@ Tensor binary_cross_entropy_backward(const Tensor& grad, const Tensor& p, const 
                          " must have the same shape");
     Tensor out = empty(p.shape(), p.dtype());
     dispatch(p.dtype(), [&]<class T>() {
-        const T *g = grad.data<T>(), *pp = p.data<T>(), *yy = y.data<T>();
-        T* o = out.data<T>();
-        kernels::parallel_for(
-            p.numel(), detail::kElementwiseGrain, [&](std::int64_t b, std::int64_t e) {
-                for (std::int64_t i = b; i < e; ++i)
-                    o[i] = g[i] * (pp[i] - yy[i]) / std::max(pp[i] * (T(1) - pp[i]), T(kEpsilon));
-            });
+        BceBackwardRecord<T> r{grad.data<T>(), p.data<T>(), y.data<T>(), out.data<T>(), p.numel()};
+        BceBackwardRecord<T>::run(r);
+        if (detail::capturing()) [[unlikely]]
+            detail::capture_emit(r, {r.g, r.p, r.y}, {r.o});
     });
     if (!should_record(grad, p, y)) return out;
     return record(Op::binary_cross_entropy_backward, std::move(out), {grad, p, y},

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <string>
 
+#include "autograd/capture.hpp"
 #include "autograd/factories.hpp"
 #include "autograd/kernels/gemm.hpp"
 #include "autograd/ops_elementwise.hpp"
@@ -24,6 +25,47 @@ std::string describe(const Tensor& t, bool transposed) {
     return to_string(t.shape()) + (transposed ? "ᵀ" : "");
 }
 
+// One gemm on raw buffers, as a replay record: C = op(A) op(B) for rank-2 operands.
+template <class T>
+struct GemmRecord {
+    static constexpr const char* name = "matmul";
+    bool ta, tb;
+    std::int64_t M, N, K, lda, ldb;
+    const T *a, *b;
+    T* c;
+    static void run(const GemmRecord& r) {
+        kernels::gemm<T>(r.ta, r.tb, r.M, r.N, r.K, r.a, r.lda, r.b, r.ldb, r.c, r.N);
+    }
+};
+
+// One gemm per matrix of C over the broadcast batch dims, as a replay record.
+template <class T>
+struct BatchedGemmRecord {
+    static constexpr const char* name = "matmul";
+    Shape batch, ba, bb;  // the broadcast batch and each operand's own batch dims
+    bool ta, tb;
+    std::int64_t M, N, K;
+    const T *pa, *pb;
+    T* pc;
+    static void run(const BatchedGemmRecord& r) {
+        // Matrix strides of each operand seen from the broadcast batch (0 along broadcast dims).
+        auto stride_a = contiguous_strides(r.ba), stride_b = contiguous_strides(r.bb);
+        const Shape& batch = r.batch;
+        for (std::int64_t i = 0, count = batch.numel(); i < count; ++i) {
+            std::int64_t ia = 0, ib = 0, rest = i;
+            for (int d = batch.rank() - 1; d >= 0; --d) {
+                std::int64_t coord = rest % batch[d];
+                rest /= batch[d];
+                int da = d - (batch.rank() - r.ba.rank()), db = d - (batch.rank() - r.bb.rank());
+                if (da >= 0 && r.ba[da] != 1) ia += coord * stride_a[da];
+                if (db >= 0 && r.bb[db] != 1) ib += coord * stride_b[db];
+            }
+            kernels::gemm<T>(r.ta, r.tb, r.M, r.N, r.K, r.pa + ia * r.M * r.K, r.ta ? r.M : r.K,
+                             r.pb + ib * r.K * r.N, r.tb ? r.K : r.N, r.pc + i * r.M * r.N, r.N);
+        }
+    }
+};
+
 // C[batch, M, N] = op(A) op(B) over broadcast batch dims, one gemm per matrix of C.
 Tensor batched_gemm(const Tensor& a, const Tensor& b, bool ta, bool tb) {
     const Shape& sa = a.shape();
@@ -38,8 +80,11 @@ Tensor batched_gemm(const Tensor& a, const Tensor& b, bool ta, bool tb) {
     if (sa.rank() == 2 && sb.rank() == 2) {  // the common case, without the batch bookkeeping
         Tensor out = empty(Shape{M, N}, a.dtype());
         dispatch(a.dtype(), [&]<class T>() {
-            kernels::gemm<T>(ta, tb, M, N, Ka, a.data<T>(), sa[1], b.data<T>(), sb[1],
-                             out.data<T>(), N);
+            GemmRecord<T> r{ta,    tb,    M,           N,           Ka,
+                            sa[1], sb[1], a.data<T>(), b.data<T>(), out.data<T>()};
+            GemmRecord<T>::run(r);
+            if (detail::capturing()) [[unlikely]]
+                detail::capture_emit(r, {r.a, r.b}, {r.c});
         });
         return out;
     }
@@ -48,26 +93,12 @@ Tensor batched_gemm(const Tensor& a, const Tensor& b, bool ta, bool tb) {
     out_shape.push_back(M);
     out_shape.push_back(N);
     Tensor out = empty(out_shape, a.dtype());
-    // Matrix strides of each operand seen from the broadcast batch (0 along broadcast dims).
-    Shape ba = batch_of(sa), bb = batch_of(sb);
-    auto stride_a = contiguous_strides(ba), stride_b = contiguous_strides(bb);
-    std::int64_t count = batch.numel();
     dispatch(a.dtype(), [&]<class T>() {
-        const T* pa = a.data<T>();
-        const T* pb = b.data<T>();
-        T* pc = out.data<T>();
-        for (std::int64_t i = 0; i < count; ++i) {
-            std::int64_t ia = 0, ib = 0, rest = i;
-            for (int d = batch.rank() - 1; d >= 0; --d) {
-                std::int64_t coord = rest % batch[d];
-                rest /= batch[d];
-                int da = d - (batch.rank() - ba.rank()), db = d - (batch.rank() - bb.rank());
-                if (da >= 0 && ba[da] != 1) ia += coord * stride_a[da];
-                if (db >= 0 && bb[db] != 1) ib += coord * stride_b[db];
-            }
-            kernels::gemm<T>(ta, tb, M, N, Ka, pa + ia * M * Ka, ta ? M : Ka, pb + ib * Ka * N,
-                             tb ? Ka : N, pc + i * M * N, N);
-        }
+        BatchedGemmRecord<T> r{batch, batch_of(sa), batch_of(sb), ta,          tb,           M,
+                               N,     Ka,           a.data<T>(),  b.data<T>(), out.data<T>()};
+        BatchedGemmRecord<T>::run(r);
+        if (detail::capturing()) [[unlikely]]
+            detail::capture_emit(r, {r.pa, r.pb}, {r.pc});
     });
     return out;
 }
@@ -120,19 +151,39 @@ void check_linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
                          to_string(weight.shape()));
 }
 
-// out[N, out] = bias (broadcast over rows) + x[N, in] weightᵀ, in one output buffer.
+// out[N, out] = bias (broadcast over rows) + x[N, in] weightᵀ, in one output buffer; b may be null.
+// Its own replay record.
+template <class T>
+struct LinearRecord {
+    static constexpr const char* name = "linear";
+    std::int64_t N, in, out_features;
+    const T *x, *w, *b;
+    T* o;
+    static void run(const LinearRecord& r) {
+        if (r.b) {
+            for (std::int64_t n = 0; n < r.N; ++n)  // rows of a few elements: no memcpy call
+                for (std::int64_t j = 0; j < r.out_features; ++j)
+                    r.o[n * r.out_features + j] = r.b[j];
+        }
+        kernels::gemm<T>(false, true, r.N, r.out_features, r.in, r.x, r.in, r.w, r.in, r.o,
+                         r.out_features, r.b != nullptr);
+    }
+};
+
 Tensor linear_kernel(const Tensor& x, const Tensor& weight, const Tensor& bias) {
     std::int64_t N = x.shape()[0], in = x.shape()[1], out_features = weight.shape()[0];
     Tensor out = empty(Shape{N, out_features}, x.dtype());
     dispatch(x.dtype(), [&]<class T>() {
-        T* o = out.data<T>();
-        if (bias.defined()) {
-            const T* b = bias.data<T>();
-            for (std::int64_t n = 0; n < N; ++n)  // rows of a few elements: no memcpy call
-                for (std::int64_t j = 0; j < out_features; ++j) o[n * out_features + j] = b[j];
-        }
-        kernels::gemm<T>(false, true, N, out_features, in, x.data<T>(), in, weight.data<T>(), in, o,
-                         out_features, bias.defined());
+        LinearRecord<T> r{N,
+                          in,
+                          out_features,
+                          x.data<T>(),
+                          weight.data<T>(),
+                          bias.defined() ? bias.data<T>() : nullptr,
+                          out.data<T>()};
+        LinearRecord<T>::run(r);
+        if (detail::capturing()) [[unlikely]]
+            detail::capture_emit(r, {r.x, r.w, r.b}, {r.o});  // null b: not a buffer
     });
     return out;
 }

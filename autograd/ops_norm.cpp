@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "autograd/capture.hpp"
 #include "autograd/factories.hpp"
 #include "autograd/kernels/norm.hpp"
 #include "autograd/ops_elementwise.hpp"
@@ -34,6 +35,49 @@ struct Normalization {
     bool batch_stats = true;  // the statistics are x's own (false: running stats, constants)
 };
 
+// The normalisation kernels as replay records. Fused: layer_norm_backward (batch = false) or
+// batch_norm_backward; the gradient pointers are null where not wanted.
+template <class T>
+struct FusedBackwardRecord {
+    static constexpr const char* name = "normalize_backward";
+    const T *dy, *x, *mean, *rstd, *weight;
+    std::int64_t N, C, S;
+    bool batch, batch_stats;
+    T *grad_x, *grad_w, *grad_b;
+    static void run(const FusedBackwardRecord& r) {
+        if (!r.batch)
+            kernels::layer_norm_backward<T>(r.dy, r.x, r.mean, r.rstd, r.weight, r.C, r.S, r.grad_x,
+                                            r.grad_w, r.grad_b);
+        else
+            kernels::batch_norm_backward<T>(r.dy, r.x, r.mean, r.rstd, r.weight, r.N, r.C, r.S,
+                                            r.batch_stats, r.grad_x, r.grad_w, r.grad_b);
+    }
+};
+
+template <class T>
+struct LayerNormRecord {
+    static constexpr const char* name = "layer_norm";
+    const T *x, *weight, *bias;
+    std::int64_t rows, n;
+    double eps;
+    T *out, *mean, *rstd;
+    static void run(const LayerNormRecord& r) {
+        kernels::layer_norm<T>(r.x, r.weight, r.bias, r.rows, r.n, r.eps, r.out, r.mean, r.rstd);
+    }
+};
+
+template <class T>
+struct NormBackwardRecord {
+    static constexpr const char* name = "norm_backward";
+    const T *g, *x;
+    std::int64_t N, C, S;
+    double eps;
+    T* out;
+    static void run(const NormBackwardRecord& r) {
+        kernels::norm_backward<T>(r.g, r.x, r.N, r.C, r.S, r.eps, r.out);
+    }
+};
+
 // normalize_backward's three gradients in one kernel from the saved statistics: the path of a
 // backward that is not recorded (create_graph off), so no tape link is lost. layer_norm's groups
 // start at dim 0 and its parameters follow the normalised dims; batch_norm's follow channel dim 1.
@@ -48,14 +92,23 @@ Grads fused_backward(const Normalization& s, const Tensor& grad_out, bool need_x
         (d < s.group_begin ? N : d < s.group_end ? C : S) *= x.shape()[d];
     dispatch(x.dtype(), [&]<class T>() {
         auto data = [](const Tensor& t) { return t.defined() ? t.data<T>() : nullptr; };
-        const T *dy = grad_out.data<T>(), *mean = data(s.saved.mean), *rstd = data(s.saved.rstd);
-        if (s.group_begin == 0)
-            kernels::layer_norm_backward<T>(dy, x.data<T>(), mean, rstd, data(s.weight), C, S,
-                                            data(grad_x), data(grad_w), data(grad_b));
-        else
-            kernels::batch_norm_backward<T>(dy, x.data<T>(), mean, rstd, data(s.weight), N, C, S,
-                                            s.batch_stats, data(grad_x), data(grad_w),
-                                            data(grad_b));
+        FusedBackwardRecord<T> r{grad_out.data<T>(),
+                                 x.data<T>(),
+                                 data(s.saved.mean),
+                                 data(s.saved.rstd),
+                                 data(s.weight),
+                                 N,
+                                 C,
+                                 S,
+                                 s.group_begin != 0,
+                                 s.batch_stats,
+                                 data(grad_x),
+                                 data(grad_w),
+                                 data(grad_b)};
+        FusedBackwardRecord<T>::run(r);
+        if (detail::capturing()) [[unlikely]]
+            detail::capture_emit(r, {r.dy, r.x, r.mean, r.rstd, r.weight},
+                                 {r.grad_x, r.grad_w, r.grad_b});
     });
     return Grads{grad_x, grad_w, grad_b};
 }
@@ -155,9 +208,18 @@ Tensor layer_norm(const Tensor& input, const std::vector<std::int64_t>& normaliz
     Tensor mean = empty(kept, input.dtype()), rstd = empty(kept, input.dtype());
     std::int64_t n = param_shape.numel(), rows = kept.numel();
     dispatch(input.dtype(), [&]<class T>() {
-        kernels::layer_norm<T>(input.data<T>(), weight.defined() ? weight.data<T>() : nullptr,
-                               bias.defined() ? bias.data<T>() : nullptr, rows, n, eps,
-                               out.data<T>(), mean.data<T>(), rstd.data<T>());
+        LayerNormRecord<T> r{input.data<T>(),
+                             weight.defined() ? weight.data<T>() : nullptr,
+                             bias.defined() ? bias.data<T>() : nullptr,
+                             rows,
+                             n,
+                             eps,
+                             out.data<T>(),
+                             mean.data<T>(),
+                             rstd.data<T>()};
+        LayerNormRecord<T>::run(r);
+        if (detail::capturing()) [[unlikely]]
+            detail::capture_emit(r, {r.x, r.weight, r.bias}, {r.out, r.mean, r.rstd});
     });
     if (!should_record(input, weight, bias)) return out;
     return record_normalization(
@@ -256,6 +318,7 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
     ChannelStats stats = batch_stats ? batch_statistics(input, N, C, S)
                                      : ChannelStats{running_mean.values(), running_var.values()};
     if (training && running_mean.defined() && N * S > 0) {
+        detail::capture_unsupported("batch_norm's running statistics");  // written on the host
         update_running(running_mean, stats.mean, 1, momentum);
         update_running(running_var, stats.var, (N * S) / (N * S - 1.0), momentum);
     }
@@ -282,7 +345,10 @@ Tensor norm_backward(const Tensor& g, const Tensor& x, std::int64_t group_begin,
     }
     Tensor out = empty(x.shape(), x.dtype());
     dispatch(x.dtype(), [&]<class T>() {
-        kernels::norm_backward<T>(g.data<T>(), x.data<T>(), N, C, S, eps, out.data<T>());
+        NormBackwardRecord<T> r{g.data<T>(), x.data<T>(), N, C, S, eps, out.data<T>()};
+        NormBackwardRecord<T>::run(r);
+        if (detail::capturing()) [[unlikely]]
+            detail::capture_emit(r, {r.g, r.x}, {r.out});
     });
     if (!should_record(g, x)) return out;
     return record(Op::norm_backward, std::move(out), {g, x},

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "autograd/capture.hpp"
 #include "autograd/factories.hpp"
 #include "autograd/kernels/pool.hpp"
 #include "autograd/ops_elementwise.hpp"
@@ -51,6 +52,57 @@ void check_numel(const Shape& shape, const char* op) {
             throw ShapeError(std::string(op) + ": element count of " + to_string(shape) +
                              " overflows int64");
 }
+
+// The pooling kernels as replay records.
+enum class PoolKernel { max, max_backward, avg, avg_backward };
+
+template <class T, PoolKernel kKernel>
+struct PoolRecord {
+    static constexpr const char* name = "pooling";
+    kernels::Pool2dGeometry g;
+    bool count_include_pad;
+    const T* in;
+    std::int64_t* indices;  // max: written (or null); max_backward: read
+    T* out;
+    static void run(const PoolRecord& r) {
+        if constexpr (kKernel == PoolKernel::max) {
+            kernels::max_pool2d(r.g, r.in, r.out, r.indices);
+        } else if constexpr (kKernel == PoolKernel::max_backward) {
+            if (!kernels::max_pool2d_backward(r.g, r.in, r.indices, r.out))
+                throw IndexError("max_pool2d_backward: an index lies outside [-1, " +
+                                 std::to_string(r.g.in_h * r.g.in_w) + ")");
+        } else if constexpr (kKernel == PoolKernel::avg) {
+            kernels::avg_pool2d(r.g, r.count_include_pad, r.in, r.out);
+        } else {
+            kernels::avg_pool2d_backward(r.g, r.count_include_pad, r.in, r.out);
+        }
+    }
+};
+
+template <PoolKernel kKernel, class T>
+void emit_pool(const PoolRecord<T, kKernel>& r) {
+    if (!detail::capturing()) [[likely]]
+        return;
+    if constexpr (kKernel == PoolKernel::max)
+        detail::capture_emit(r, {r.in}, {r.out, r.indices});
+    else if constexpr (kKernel == PoolKernel::max_backward)
+        detail::capture_emit(r, {r.in, r.indices}, {r.out});
+    else
+        detail::capture_emit(r, {r.in}, {r.out});
+}
+
+// max_pool2d's backward over disjoint 2×2 windows, found again from its input, as a replay record.
+template <class T>
+struct MaxBackward2x2Record {
+    static constexpr const char* name = "pooling";
+    kernels::Pool2dGeometry g;
+    const T* in;
+    const T* grad;
+    T* out;
+    static void run(const MaxBackward2x2Record& r) {
+        kernels::max_pool2d_backward_2x2(r.g, r.in, r.grad, r.out);
+    }
+};
 
 // The geometry of pooling `shape`, after checking every precondition listed in ops_pool.hpp.
 kernels::Pool2dGeometry pool_geometry(const Shape& shape, const PoolArgs& a, const char* op) {
@@ -119,7 +171,10 @@ Tensor max_pool2d_indices(const Tensor& input, const kernels::Pool2dGeometry& g)
     Shape out_shape = pooled_shape(input.shape(), g);
     Tensor values = empty(out_shape, input.dtype()), indices = empty(out_shape, Dtype::int64);
     dispatch(input.dtype(), [&]<class T>() {
-        kernels::max_pool2d(g, input.data<T>(), values.data<T>(), indices.data<std::int64_t>());
+        PoolRecord<T, PoolKernel::max> r{g, false, input.data<T>(), indices.data<std::int64_t>(),
+                                         values.data<T>()};
+        PoolRecord<T, PoolKernel::max>::run(r);
+        emit_pool(r);
     });
     return indices;
 }
@@ -142,8 +197,11 @@ Tensor record_max_pool2d(Tensor values, const Tensor& input, const kernels::Pool
                     max_pool2d_backward(grad_out, max_pool2d_indices(input, g), input.shape())};
             Tensor grad_in = empty(input.shape(), input.dtype());
             dispatch(input.dtype(), [&]<class T>() {
-                kernels::max_pool2d_backward_2x2(g, input.data<T>(), grad_out.data<T>(),
-                                                 grad_in.data<T>());
+                MaxBackward2x2Record<T> r{g, input.data<T>(), grad_out.data<T>(),
+                                          grad_in.data<T>()};
+                MaxBackward2x2Record<T>::run(r);
+                if (detail::capturing()) [[unlikely]]
+                    detail::capture_emit(r, {r.in, r.grad}, {r.out});
             });
             return Grads{grad_in};
         });
@@ -162,8 +220,11 @@ ValuesIndices max_pool2d_impl(const Tensor& input, Size2 kernel_size, std::optio
     bool need_indices = with_indices || (recording && !kernels::disjoint_2x2(g));
     Tensor indices = need_indices ? empty(out_shape, Dtype::int64) : Tensor();
     dispatch(input.dtype(), [&]<class T>() {
-        kernels::max_pool2d(g, input.data<T>(), values.data<T>(),
-                            indices.defined() ? indices.data<std::int64_t>() : nullptr);
+        PoolRecord<T, PoolKernel::max> r{g, false, input.data<T>(),
+                                         indices.defined() ? indices.data<std::int64_t>() : nullptr,
+                                         values.data<T>()};
+        PoolRecord<T, PoolKernel::max>::run(r);
+        emit_pool(r);
     });
     if (recording) values = record_max_pool2d(values, input, g, indices);
     return {values, indices};
@@ -211,8 +272,11 @@ Tensor max_pool2d_backward(const Tensor& grad, const Tensor& indices, const Shap
                               1};
     Tensor out = empty(input_shape, grad.dtype());
     bool in_range = dispatch(grad.dtype(), [&]<class T>() {
-        return kernels::max_pool2d_backward(g, grad.data<T>(), indices.data<std::int64_t>(),
-                                            out.data<T>());
+        PoolRecord<T, PoolKernel::max_backward> r{g, false, grad.data<T>(),
+                                                  indices.data<std::int64_t>(), out.data<T>()};
+        bool ok = kernels::max_pool2d_backward(g, r.in, r.indices, r.out);
+        if (ok) emit_pool(r);
+        return ok;
     });
     if (!in_range)
         throw IndexError("max_pool2d_backward: an index lies outside [-1, " +
@@ -233,7 +297,10 @@ Tensor avg_pool2d(const Tensor& input, Size2 kernel_size, std::optional<Size2> s
         pool_geometry(input.shape(), {kernel_size, step, padding, 1}, "avg_pool2d");
     Tensor out = empty(pooled_shape(input.shape(), g), input.dtype());
     dispatch(input.dtype(), [&]<class T>() {
-        kernels::avg_pool2d(g, count_include_pad, input.data<T>(), out.data<T>());
+        PoolRecord<T, PoolKernel::avg> r{g, count_include_pad, input.data<T>(), nullptr,
+                                         out.data<T>()};
+        PoolRecord<T, PoolKernel::avg>::run(r);
+        emit_pool(r);
     });
     if (!should_record(input)) return out;
     return record(Op::avg_pool2d, std::move(out), {input},
@@ -257,7 +324,10 @@ Tensor avg_pool2d_backward(const Tensor& grad, const Shape& input_shape, Size2 k
                          to_string(input_shape));
     Tensor out = empty(input_shape, grad.dtype());
     dispatch(grad.dtype(), [&]<class T>() {
-        kernels::avg_pool2d_backward(g, count_include_pad, grad.data<T>(), out.data<T>());
+        PoolRecord<T, PoolKernel::avg_backward> r{g, count_include_pad, grad.data<T>(), nullptr,
+                                                  out.data<T>()};
+        PoolRecord<T, PoolKernel::avg_backward>::run(r);
+        emit_pool(r);
     });
     if (!should_record(grad)) return out;
     return record(

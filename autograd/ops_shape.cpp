@@ -4,6 +4,7 @@
 #include <sstream>
 #include <string>
 
+#include "autograd/capture.hpp"
 #include "autograd/elementwise_kernels.hpp"
 #include "autograd/factories.hpp"
 #include "autograd/ops_reduce.hpp"
@@ -115,6 +116,29 @@ std::vector<int> check_permutation(const Tensor& x, const std::vector<std::int64
     return perm;
 }
 
+// permute's copy as a replay record: out[i] = x at the input offset of output index i.
+template <class T>
+struct PermuteRecord {
+    static constexpr const char* name = "permute";
+    Shape shape;                                        // of the output
+    std::array<std::int64_t, Shape::kMaxRank> strides;  // input stride of each output dim
+    const T* src;
+    T* dst;
+    static void run(const PermuteRecord& r) {
+        std::array<std::int64_t, Shape::kMaxRank> index{};
+        std::int64_t offset = 0;
+        for (std::int64_t i = 0, n = r.shape.numel(); i < n; ++i) {
+            r.dst[i] = r.src[offset];
+            for (int d = r.shape.rank() - 1; d >= 0; --d) {
+                offset += r.strides[d];
+                if (++index[d] < r.shape[d]) break;
+                offset -= r.strides[d] * r.shape[d];
+                index[d] = 0;
+            }
+        }
+    }
+};
+
 Tensor permute_kernel(const Tensor& x, const std::vector<int>& perm) {
     Shape shape;
     for (int p : perm) shape.push_back(x.shape()[p]);
@@ -123,19 +147,10 @@ Tensor permute_kernel(const Tensor& x, const std::vector<int>& perm) {
     std::array<std::int64_t, Shape::kMaxRank> strides{};  // input stride of each output dim
     for (std::size_t i = 0; i < perm.size(); ++i) strides[i] = in_strides[perm[i]];
     dispatch_any(x.dtype(), [&]<class T>() {
-        const T* src = x.data<T>();
-        T* dst = out.data<T>();
-        std::array<std::int64_t, Shape::kMaxRank> index{};
-        std::int64_t offset = 0;
-        for (std::int64_t i = 0, n = out.numel(); i < n; ++i) {
-            dst[i] = src[offset];
-            for (int d = shape.rank() - 1; d >= 0; --d) {
-                offset += strides[d];
-                if (++index[d] < shape[d]) break;
-                offset -= strides[d] * shape[d];
-                index[d] = 0;
-            }
-        }
+        PermuteRecord<T> r{shape, strides, x.data<T>(), out.data<T>()};
+        PermuteRecord<T>::run(r);
+        if (detail::capturing()) [[unlikely]]
+            detail::capture_emit(r, {r.src}, {r.dst});
     });
     return out;
 }
@@ -232,29 +247,46 @@ Shape padded_shape(const Tensor& x, const std::vector<std::int64_t>& pads, PadBo
     return shape;
 }
 
-// Copies x's kept box into out, one run of the last dim at a time.
-void pad_copy(const Tensor& x, Tensor& out, const PadBox& box) {
-    int rank = x.dim();
-    if (rank == 0)
-        return dispatch_any(x.dtype(), [&]<class T>() { *out.data<T>() = *x.data<T>(); });
-    std::int64_t rows = 1;
-    for (int d = 0; d < rank; ++d) rows *= box.count[d];
-    if (rows == 0) return;
-    rows /= box.count[rank - 1];
-    auto in_strides = contiguous_strides(x.shape()), out_strides = contiguous_strides(out.shape());
-    dispatch_any(x.dtype(), [&]<class T>() {
-        const T* src = x.data<T>();
-        T* dst = out.data<T>();
+// Copies x's kept box into out, one run of the last dim at a time; a replay record (the rest of
+// out keeps the pad value it was filled with).
+template <class T>
+struct PadCopyRecord {
+    static constexpr const char* name = "pad";
+    PadBox box;
+    Shape in_shape, out_shape;
+    const T* src;
+    T* dst;
+    static void run(const PadCopyRecord& r) {
+        int rank = r.in_shape.rank();
+        if (rank == 0) {
+            *r.dst = *r.src;
+            return;
+        }
+        std::int64_t rows = 1;
+        for (int d = 0; d < rank; ++d) rows *= r.box.count[d];
+        if (rows == 0) return;
+        rows /= r.box.count[rank - 1];
+        auto in_strides = contiguous_strides(r.in_shape);
+        auto out_strides = contiguous_strides(r.out_shape);
         std::array<std::int64_t, Shape::kMaxRank> pos{};
-        for (std::int64_t r = 0; r < rows; ++r) {
+        for (std::int64_t row = 0; row < rows; ++row) {
             std::int64_t from = 0, to = 0;
             for (int d = 0; d < rank; ++d) {
-                from += (box.from[d] + pos[d]) * in_strides[d];
-                to += (box.to[d] + pos[d]) * out_strides[d];
+                from += (r.box.from[d] + pos[d]) * in_strides[d];
+                to += (r.box.to[d] + pos[d]) * out_strides[d];
             }
-            std::copy_n(src + from, box.count[rank - 1], dst + to);
-            for (int d = rank - 2; d >= 0 && ++pos[d] == box.count[d]; --d) pos[d] = 0;
+            std::copy_n(r.src + from, r.box.count[rank - 1], r.dst + to);
+            for (int d = rank - 2; d >= 0 && ++pos[d] == r.box.count[d]; --d) pos[d] = 0;
         }
+    }
+};
+
+void pad_copy(const Tensor& x, Tensor& out, const PadBox& box) {
+    dispatch_any(x.dtype(), [&]<class T>() {
+        PadCopyRecord<T> r{box, x.shape(), out.shape(), x.data<T>(), out.data<T>()};
+        PadCopyRecord<T>::run(r);
+        if (detail::capturing()) [[unlikely]]
+            detail::capture_emit(r, {r.src}, {r.dst});
     });
 }
 // PyTorch refuses a pad value outside [-2^63, 2^63] for int64 (NaN too) rather than wrapping it;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "autograd/capture.hpp"
 #include "autograd/factories.hpp"
 #include "autograd/float_math.hpp"
 #include "autograd/kernels/thread_pool.hpp"
@@ -41,76 +42,102 @@ void for_outputs(const BlockView& v, Body body) {
 }
 }  // namespace
 
+namespace {
+template <class T>
+void sum_block_kernel(const T* src, T* dst, const BlockView& v, double scale) {
+    for_outputs(v, [&](std::int64_t o0, std::int64_t o1, std::int64_t i0, std::int64_t i1) {
+        // A run of inner positions at a time, summed down k: the rows are read in order and
+        // the sums stay in a small buffer on the stack.
+        constexpr std::int64_t kRun = 64;
+        double acc[kRun];
+        for (std::int64_t o = o0; o < o1; ++o) {
+            const T* block = src + o * v.n * v.inner;
+            if (v.inner == 1) {  // a contiguous run (a whole tensor, the rows of a matrix)
+                double total = 0;
+                for (std::int64_t k = 0; k < v.n; ++k) total += block[k];
+                dst[o] = static_cast<T>(total * scale);
+                continue;
+            }
+            for (std::int64_t r = i0; r < i1; r += kRun) {
+                std::int64_t len = std::min(kRun, i1 - r);
+                std::fill_n(acc, len, 0.0);
+                for (std::int64_t k = 0; k < v.n; ++k)
+                    for (std::int64_t i = 0; i < len; ++i) acc[i] += block[k * v.inner + r + i];
+                for (std::int64_t i = 0; i < len; ++i)
+                    dst[o * v.inner + r + i] = static_cast<T>(acc[i] * scale);
+            }
+        }
+    });
+}
+
+template <class T>
+struct SumBlockRecord {
+    static constexpr const char* name = "sum";
+    const T* src;
+    T* dst;
+    BlockView view;
+    double scale;
+    static void run(const SumBlockRecord& r) { sum_block_kernel(r.src, r.dst, r.view, r.scale); }
+};
+}  // namespace
+
 Tensor sum_block(const Tensor& x, const BlockView& v, const Shape& out_shape, double scale) {
     Tensor out = empty(out_shape, x.dtype());
     dispatch(x.dtype(), [&]<class T>() {
-        const T* src = x.data<T>();
-        T* dst = out.data<T>();
-        for_outputs(v, [&](std::int64_t o0, std::int64_t o1, std::int64_t i0, std::int64_t i1) {
-            // A run of inner positions at a time, summed down k: the rows are read in order and
-            // the sums stay in a small buffer on the stack.
-            constexpr std::int64_t kRun = 64;
-            double acc[kRun];
-            for (std::int64_t o = o0; o < o1; ++o) {
-                const T* block = src + o * v.n * v.inner;
-                if (v.inner == 1) {  // a contiguous run (a whole tensor, the rows of a matrix)
-                    double total = 0;
-                    for (std::int64_t k = 0; k < v.n; ++k) total += block[k];
-                    dst[o] = static_cast<T>(total * scale);
-                    continue;
-                }
-                for (std::int64_t r = i0; r < i1; r += kRun) {
-                    std::int64_t len = std::min(kRun, i1 - r);
-                    std::fill_n(acc, len, 0.0);
-                    for (std::int64_t k = 0; k < v.n; ++k)
-                        for (std::int64_t i = 0; i < len; ++i) acc[i] += block[k * v.inner + r + i];
-                    for (std::int64_t i = 0; i < len; ++i)
-                        dst[o * v.inner + r + i] = static_cast<T>(acc[i] * scale);
-                }
-            }
-        });
+        SumBlockRecord<T> r{x.data<T>(), out.data<T>(), v, scale};
+        SumBlockRecord<T>::run(r);
+        if (capturing()) [[unlikely]]
+            capture_emit(r, {r.src}, {r.dst});
     });
     return out;
 }
 
-void extreme_block(const Tensor& x, const BlockView& v, bool is_max, Tensor& values,
-                   Tensor& indices) {
-    std::int64_t* idx = indices.data<std::int64_t>();
-    dispatch_any(x.dtype(), [&]<class T>() {
-        const T* src = x.data<T>();
-        T* dst = values.data<T>();
+namespace {
+template <class T>
+struct ExtremeBlockRecord {
+    static constexpr const char* name = "max";
+    const T* src;
+    T* dst;
+    std::int64_t* idx;
+    BlockView v;
+    bool is_max;
+    static void run(const ExtremeBlockRecord& r) {
+        const BlockView& v = r.v;
         for_outputs(v, [&](std::int64_t o0, std::int64_t o1, std::int64_t i0, std::int64_t i1) {
             for (std::int64_t o = o0; o < o1; ++o) {
                 for (std::int64_t i = i0; i < i1; ++i) {
-                    const T* p = src + o * v.n * v.inner + i;
+                    const T* p = r.src + o * v.n * v.inner + i;
                     std::int64_t best = 0;
                     for (std::int64_t k = 1; k < v.n; ++k) {
                         T candidate = p[k * v.inner], current = p[best * v.inner];
                         // NaN propagates as in PyTorch: once found it stays the answer.
                         if (std::isnan(current)) break;
                         if (std::isnan(candidate) ||
-                            (is_max ? candidate > current : candidate < current))
+                            (r.is_max ? candidate > current : candidate < current))
                             best = k;
                     }
-                    dst[o * v.inner + i] = p[best * v.inner];
-                    idx[o * v.inner + i] = best;
+                    r.dst[o * v.inner + i] = p[best * v.inner];
+                    r.idx[o * v.inner + i] = best;
                 }
             }
         });
-    });
-}
+    }
+};
 
-Tensor var_block(const Tensor& x, const BlockView& v, double correction, bool take_sqrt,
-                 const Shape& out_shape) {
-    Tensor out = empty(out_shape, x.dtype());
-    double divisor = std::max(0.0, static_cast<double>(v.n) - correction);
-    dispatch(x.dtype(), [&]<class T>() {
-        const T* src = x.data<T>();
-        T* dst = out.data<T>();
+template <class T>
+struct VarBlockRecord {
+    static constexpr const char* name = "var";
+    const T* src;
+    T* dst;
+    BlockView v;
+    double divisor;
+    bool take_sqrt;
+    static void run(const VarBlockRecord& r) {
+        const BlockView& v = r.v;
         for_outputs(v, [&](std::int64_t o0, std::int64_t o1, std::int64_t i0, std::int64_t i1) {
             for (std::int64_t o = o0; o < o1; ++o) {
                 for (std::int64_t i = i0; i < i1; ++i) {
-                    const T* p = src + o * v.n * v.inner + i;
+                    const T* p = r.src + o * v.n * v.inner + i;
                     double total = 0;
                     for (std::int64_t k = 0; k < v.n; ++k) total += p[k * v.inner];
                     double mu = total / static_cast<double>(v.n);
@@ -119,12 +146,36 @@ Tensor var_block(const Tensor& x, const BlockView& v, double correction, bool ta
                         double d = p[k * v.inner] - mu;
                         squares += d * d;
                     }
-                    double variance = squares / divisor;
-                    dst[o * v.inner + i] =
-                        static_cast<T>(take_sqrt ? std::sqrt(variance) : variance);
+                    double variance = squares / r.divisor;
+                    r.dst[o * v.inner + i] =
+                        static_cast<T>(r.take_sqrt ? std::sqrt(variance) : variance);
                 }
             }
         });
+    }
+};
+}  // namespace
+
+void extreme_block(const Tensor& x, const BlockView& v, bool is_max, Tensor& values,
+                   Tensor& indices) {
+    dispatch_any(x.dtype(), [&]<class T>() {
+        ExtremeBlockRecord<T> r{x.data<T>(), values.data<T>(), indices.data<std::int64_t>(), v,
+                                is_max};
+        ExtremeBlockRecord<T>::run(r);
+        if (capturing()) [[unlikely]]
+            capture_emit(r, {r.src}, {r.dst, r.idx});
+    });
+}
+
+Tensor var_block(const Tensor& x, const BlockView& v, double correction, bool take_sqrt,
+                 const Shape& out_shape) {
+    Tensor out = empty(out_shape, x.dtype());
+    double divisor = std::max(0.0, static_cast<double>(v.n) - correction);
+    dispatch(x.dtype(), [&]<class T>() {
+        VarBlockRecord<T> r{x.data<T>(), out.data<T>(), v, divisor, take_sqrt};
+        VarBlockRecord<T>::run(r);
+        if (capturing()) [[unlikely]]
+            capture_emit(r, {r.src}, {r.dst});
     });
     return out;
 }
@@ -151,17 +202,19 @@ double sum_exp(const T* p, std::int64_t n, T m) {
     for (; k < n; ++k) s[0] += exp_of(p[k] - m);
     return (s[0] + s[1]) + (s[2] + s[3]);
 }
-}  // namespace
 
-Tensor logsumexp_block(const Tensor& x, const BlockView& v, const Shape& out_shape) {
-    Tensor out = empty(out_shape, x.dtype());
-    dispatch(x.dtype(), [&]<class T>() {
-        const T* src = x.data<T>();
-        T* dst = out.data<T>();
+template <class T>
+struct LogsumexpRecord {
+    static constexpr const char* name = "logsumexp";
+    const T* src;
+    T* dst;
+    BlockView v;
+    static void run(const LogsumexpRecord& r) {
+        const BlockView& v = r.v;
         for_outputs(v, [&](std::int64_t o0, std::int64_t o1, std::int64_t i0, std::int64_t i1) {
             for (std::int64_t o = o0; o < o1; ++o) {
                 for (std::int64_t i = i0; i < i1; ++i) {
-                    const T* p = src + o * v.n * v.inner + i;
+                    const T* p = r.src + o * v.n * v.inner + i;
                     T m = -INFINITY;
                     if (v.inner == 1) m = max_of(p, v.n);
                     for (std::int64_t k = 0; v.inner > 1 && k < v.n; ++k)
@@ -174,20 +227,23 @@ Tensor logsumexp_block(const Tensor& x, const BlockView& v, const Shape& out_sha
                     double total = v.inner == 1 ? sum_exp(p, v.n, m) : 0;
                     for (std::int64_t k = 0; v.inner > 1 && k < v.n; ++k)
                         total += exp_of(p[k * v.inner] - m);
-                    dst[o * v.inner + i] = static_cast<T>(std::log(total) + double(m));
+                    r.dst[o * v.inner + i] = static_cast<T>(std::log(total) + double(m));
                 }
             }
         });
-    });
-    return out;
-}
+    }
+};
 
-Tensor logsumexp_backward_block(const Tensor& grad_out, const Tensor& x, const Tensor& out,
-                                const BlockView& v) {
-    Tensor grad = empty(x.shape(), x.dtype());
-    dispatch(x.dtype(), [&]<class T>() {
-        const T *src = x.data<T>(), *g = grad_out.data<T>(), *lse = out.data<T>();
-        T* dst = grad.data<T>();
+template <class T>
+struct LogsumexpBackwardRecord {
+    static constexpr const char* name = "logsumexp_backward";
+    const T *src, *g, *lse;
+    T* dst;
+    BlockView v;
+    static void run(const LogsumexpBackwardRecord& r) {
+        const BlockView& v = r.v;
+        const T *src = r.src, *g = r.g, *lse = r.lse;
+        T* dst = r.dst;
         for_outputs(v, [&](std::int64_t o0, std::int64_t o1, std::int64_t i0, std::int64_t i1) {
             for (std::int64_t o = o0; o < o1; ++o) {
                 if (v.inner == 1) {  // a contiguous run: the loop over k vectorises
@@ -203,35 +259,79 @@ Tensor logsumexp_backward_block(const Tensor& grad_out, const Tensor& x, const T
                 }
             }
         });
+    }
+};
+}  // namespace
+
+Tensor logsumexp_block(const Tensor& x, const BlockView& v, const Shape& out_shape) {
+    Tensor out = empty(out_shape, x.dtype());
+    dispatch(x.dtype(), [&]<class T>() {
+        LogsumexpRecord<T> r{x.data<T>(), out.data<T>(), v};
+        LogsumexpRecord<T>::run(r);
+        if (capturing()) [[unlikely]]
+            capture_emit(r, {r.src}, {r.dst});
+    });
+    return out;
+}
+
+Tensor logsumexp_backward_block(const Tensor& grad_out, const Tensor& x, const Tensor& out,
+                                const BlockView& v) {
+    Tensor grad = empty(x.shape(), x.dtype());
+    dispatch(x.dtype(), [&]<class T>() {
+        LogsumexpBackwardRecord<T> r{x.data<T>(), grad_out.data<T>(), out.data<T>(), grad.data<T>(),
+                                     v};
+        LogsumexpBackwardRecord<T>::run(r);
+        if (capturing()) [[unlikely]]
+            capture_emit(r, {r.src, r.g, r.lse}, {r.dst});
     });
     return grad;
 }
 
+namespace {
+template <class T>
+void softmax_block_kernel(const T* src, T* dst, const BlockView& v, bool log) {
+    for_outputs(v, [&](std::int64_t o0, std::int64_t o1, std::int64_t i0, std::int64_t i1) {
+        for (std::int64_t o = o0; o < o1; ++o) {
+            for (std::int64_t i = i0; i < i1; ++i) {
+                const T* p = src + o * v.n * v.inner + i;
+                T* q = dst + o * v.n * v.inner + i;
+                T m = -INFINITY;
+                // An infinite max is subtracted too, as PyTorch does: its row is all NaN.
+                for (std::int64_t k = 0; k < v.n; ++k) m = std::max(m, p[k * v.inner]);
+                double total = 0;
+                for (std::int64_t k = 0; k < v.n; ++k)
+                    total += std::exp(double(p[k * v.inner] - m));
+                T log_total = static_cast<T>(std::log(total));
+                for (std::int64_t k = 0; k < v.n; ++k) {
+                    T shifted = p[k * v.inner] - m;
+                    q[k * v.inner] = log ? shifted - log_total
+                                         : static_cast<T>(std::exp(double(shifted)) / total);
+                }
+            }
+        }
+    });
+}
+
+template <class T>
+struct SoftmaxBlockRecord {
+    static constexpr const char* name = "softmax";
+    const T* src;
+    T* dst;
+    BlockView view;
+    bool log;
+    static void run(const SoftmaxBlockRecord& r) {
+        softmax_block_kernel(r.src, r.dst, r.view, r.log);
+    }
+};
+}  // namespace
+
 Tensor softmax_block(const Tensor& x, const BlockView& v, bool log) {
     Tensor out = empty(x.shape(), x.dtype());
     dispatch(x.dtype(), [&]<class T>() {
-        const T* src = x.data<T>();
-        T* dst = out.data<T>();
-        for_outputs(v, [&](std::int64_t o0, std::int64_t o1, std::int64_t i0, std::int64_t i1) {
-            for (std::int64_t o = o0; o < o1; ++o) {
-                for (std::int64_t i = i0; i < i1; ++i) {
-                    const T* p = src + o * v.n * v.inner + i;
-                    T* q = dst + o * v.n * v.inner + i;
-                    T m = -INFINITY;
-                    // An infinite max is subtracted too, as PyTorch does: its row is all NaN.
-                    for (std::int64_t k = 0; k < v.n; ++k) m = std::max(m, p[k * v.inner]);
-                    double total = 0;
-                    for (std::int64_t k = 0; k < v.n; ++k)
-                        total += std::exp(double(p[k * v.inner] - m));
-                    T log_total = static_cast<T>(std::log(total));
-                    for (std::int64_t k = 0; k < v.n; ++k) {
-                        T shifted = p[k * v.inner] - m;
-                        q[k * v.inner] = log ? shifted - log_total
-                                             : static_cast<T>(std::exp(double(shifted)) / total);
-                    }
-                }
-            }
-        });
+        SoftmaxBlockRecord<T> r{x.data<T>(), out.data<T>(), v, log};
+        SoftmaxBlockRecord<T>::run(r);
+        if (capturing()) [[unlikely]]
+            capture_emit(r, {r.src}, {r.dst});
     });
     return out;
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "autograd/capture.hpp"
 #include "autograd/factories.hpp"
 #include "autograd/ops_elementwise.hpp"
 
@@ -167,6 +168,18 @@ private:
     std::atomic<std::uint8_t>& flag_;
 };
 
+// The in-place accumulation below, as a replay record.
+template <class T>
+struct AccumulateRecord {
+    static constexpr const char* name = "gradient accumulation";
+    T* dst;
+    const T* src;
+    std::int64_t n;
+    static void run(const AccumulateRecord& r) {
+        for (std::int64_t i = 0; i < r.n; ++i) r.dst[i] += r.src[i];
+    }
+};
+
 // grad += g in place when nothing else can see grad's data (the common case from the second
 // backward on); a new tensor otherwise, since gradients may be shared between tensors.
 void accumulate_into_grad(detail::TensorImpl* impl, const Tensor& g, bool create_graph) {
@@ -175,9 +188,10 @@ void accumulate_into_grad(detail::TensorImpl* impl, const Tensor& g, bool create
     if (!create_graph && current && exclusively_owned(current) && current->shape == g.shape() &&
         current->dtype == g.dtype()) {
         dispatch(g.dtype(), [&]<class T>() {
-            T* dst = static_cast<T*>(current->data);
-            const T* src = g.data<T>();
-            for (std::int64_t i = 0, n = g.numel(); i < n; ++i) dst[i] += src[i];
+            AccumulateRecord<T> r{static_cast<T*>(current->data), g.data<T>(), g.numel()};
+            if (detail::capturing()) [[unlikely]]  // before the run, which changes what it reads
+                detail::capture_emit(r, {r.dst, r.src}, {r.dst});
+            AccumulateRecord<T>::run(r);
         });
         return;
     }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "autograd/block_pool.hpp"
+#include "autograd/capture.hpp"
 #include "autograd/errors.hpp"
 #include "autograd/tape.hpp"
 
@@ -56,6 +57,8 @@ TensorImpl* TensorImpl::allocate(const Shape& shape, Dtype dtype) {
     impl->dtype = dtype;
     auto data = reinterpret_cast<std::uintptr_t>(block) + kHeader;
     impl->data = reinterpret_cast<void*>((data + kAlignment - 1) / kAlignment * kAlignment);
+    if (capturing()) [[unlikely]]
+        capture_session->allocated(impl);
     return impl;
 }
 
@@ -91,12 +94,16 @@ std::int64_t Tensor::size(std::int64_t dim) const {
 }
 
 double Tensor::item() const {
+    if (detail::capturing()) [[unlikely]]
+        detail::capture_host_read("item");
     if (numel() != 1)
         throw ShapeError("item: expected one element, got shape " + to_string(shape()));
     return dispatch_any(dtype(), [&]<class T>() { return static_cast<double>(*data<T>()); });
 }
 
 double Tensor::at(std::initializer_list<std::int64_t> index) const {
+    if (detail::capturing()) [[unlikely]]
+        detail::capture_host_read("at");
     if (static_cast<int>(index.size()) != dim())
         throw IndexError("at: " + std::to_string(index.size()) + " indices for shape " +
                          to_string(shape()));
@@ -113,6 +120,8 @@ double Tensor::at(std::initializer_list<std::int64_t> index) const {
 }
 
 std::vector<double> Tensor::values() const {
+    if (detail::capturing()) [[unlikely]]
+        detail::capture_host_read("values");
     return dispatch_any(dtype(), [&]<class T>() {
         const T* p = data<T>();
         return std::vector<double>(p, p + numel());

@@ -2,9 +2,9 @@
 # Runs potatolemon's benchmarks and the PyTorch / LibTorch / OpenBLAS references at the same thread
 # count, one process at a time, and prints one table pairing figures by name.
 # Usage: benchmarks/compare.sh [threads...]     (default: 1 2; PYTHON=... picks the interpreter)
-#        ONLY="cnn xor" benchmarks/compare.sh 1 2  (only those groups: op_overhead xor pinn norm mlp
-#        pool cnn matmul conv)
-# op overhead, XOR and the PINN are single-threaded by design and run at 1 thread only.
+#        ONLY="cnn xor" benchmarks/compare.sh 1 2  (only those groups: op_overhead xor sine
+#        simplechains pinn norm mlp pool cnn matmul conv)
+# op overhead, XOR, the sine MLP and the PINN are single-threaded by design: 1 thread only.
 set -uo pipefail
 
 cd "$(dirname "$0")/.." || exit 1
@@ -81,6 +81,8 @@ run_pair() {
 build
 run_pair 1 bench_op_overhead op_overhead
 run_pair 1 bench_xor xor
+run_pair 1 bench_sine sine
+wanted simplechains && run potatolemon 1 "$(ours bench_simplechains)"  # vs SimpleChains.jl's 5.3 us
 run_pair 1 bench_pinn pinn
 if wanted norm; then  # thread CPU time: compared at 1 thread only
     run potatolemon 1 "$(ours bench_norm)"

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <span>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -20,9 +21,9 @@
 
 #include "autograd/kernels/thread_pool.hpp"
 #include "autograd/potatolemon.hpp"
-#include "nn/data/loader.hpp"
 #include "fashion_mnist_models.hpp"
 #include "flags.hpp"
+#include "nn/data/loader.hpp"
 #include "nn/nn.hpp"
 
 using namespace potatolemon;
@@ -49,20 +50,23 @@ struct Options {
     std::string plot_path;            // --plot: SVG of train loss and test accuracy per epoch
     std::string checkpoint_path;      // --checkpoint: the run's state, after every epoch
     std::string resume_path;          // --resume: continue the run saved in this checkpoint
+    std::string engine = "replay";    // replay (a captured step, nn/capture.hpp) | eager
     bool help = false;
 };
 
 const char* const usage =
     "usage: fashion_mnist [--model mlp|cnn] [--data DIR] [--epochs N] [--batch N] [--lr X]\n"
     "                     [--schedule cosine|constant] [--threads N] [--seed N]\n"
-    "                     [--save FILE] [--plot FILE] [--checkpoint FILE] [--resume FILE]\n"
-    "                     [--help]\n"
+    "                     [--engine replay|eager] [--save FILE] [--plot FILE]\n"
+    "                     [--checkpoint FILE] [--resume FILE] [--help]\n"
     "Trains a network on Fashion-MNIST with cross-entropy and SGD momentum 0.9: the MLP\n"
     "784-256-128-10 (ReLU), or the CNN conv 16, pool, conv 32, pool, 1568-128, dropout, 128-10.\n"
     "Defaults: --model mlp --data /usr/share/datasets/fashion-mnist --epochs 10 --batch 128\n"
     "--lr 0.05 --schedule cosine (lr annealed to 0 per step over the run) --seed 0, threads\n"
     "from POTATOLEMON_NUM_THREADS or all cores. --save writes the trained parameters as\n"
-    "safetensors; --plot writes an SVG of train loss and test accuracy per epoch.\n"
+    "safetensors; --plot writes an SVG of train loss and test accuracy per epoch. --engine\n"
+    "replay (default) captures the training step and replays it where it can (the CNN's\n"
+    "dropout runs eagerly), with the same numbers as eager.\n"
     "--checkpoint FILE saves the whole run (model, optimizer, schedule, data order, epoch) at\n"
     "each epoch's end; --resume FILE continues that run to --epochs (the total) and ends with\n"
     "the weights and numbers the uninterrupted run would have; give it the same flags.\n";
@@ -88,6 +92,10 @@ Options parse_options(int argc, char** argv) {
         {"--plot", [&](auto&, auto& v) { o.plot_path = v; }},
         {"--checkpoint", [&](auto&, auto& v) { o.checkpoint_path = v; }},
         {"--resume", [&](auto&, auto& v) { o.resume_path = v; }},
+        {"--engine",
+         [&](auto& f, auto& v) {
+             o.engine = parse_choice(f, v, {"replay", "eager"});
+         }},
     };
     o.help = apply_flags(argc, argv, flags);
     return o;
@@ -159,18 +167,15 @@ struct EpochResult {
 
 // One pass over the shuffled training set, stepping `scheduler` (when there is one) after each
 // batch; returns the mean loss per sample.
-double train_epoch(nn::Sequential& model, nn::SGD& sgd, nn::LRScheduler* scheduler,
-                   data::DataLoader& loader, ProgressBar& progress) {
+double train_epoch(nn::CapturedStep& step, nn::LRScheduler* scheduler, data::DataLoader& loader,
+                   ProgressBar& progress) {
     double loss_sum = 0;
     std::int64_t samples = 0, done = 0;
     for (const data::Batch& batch : loader) {
-        sgd.zero_grad();
-        Tensor loss = nn::cross_entropy(model(batch.data), batch.target);
-        loss.backward();
-        sgd.step();
+        const double loss = step({batch.data, batch.target}).item();
         if (scheduler != nullptr) scheduler->step();
         const std::int64_t b = batch.target.numel();
-        loss_sum += loss.item() * static_cast<double>(b);
+        loss_sum += loss * static_cast<double>(b);
         samples += b;
         progress.update(++done, samples, loss_sum / static_cast<double>(samples));
     }
@@ -334,12 +339,15 @@ std::vector<EpochResult> run(const Options& o, nn::Sequential& model, const Shap
                               .scheduler = cosine ? &*cosine : nullptr,
                               .generator = &default_generator(),
                               .loader = &loader};
+    nn::CapturedStep step(
+        sgd, [&](std::span<const Tensor> in) { return nn::cross_entropy(model(in[0]), in[1]); },
+        o.engine == "eager" ? nn::Engine::eager : nn::Engine::replay);
     std::vector<EpochResult> results;
     if (!o.resume_path.empty()) results = resume(o, checkpoint);
     for (std::int64_t epoch = checkpoint.epoch + 1; epoch <= o.epochs; ++epoch) {
         ProgressBar progress(epoch, o.epochs, loader.size());
         const Clock::time_point start = Clock::now();
-        const double loss = train_epoch(model, sgd, cosine ? &*cosine : nullptr, loader, progress);
+        const double loss = train_epoch(step, cosine ? &*cosine : nullptr, loader, progress);
         const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
         results.push_back({loss, accuracy(model, test), seconds});
         progress.clear();

@@ -1,12 +1,15 @@
 // XOR, the original potatolemon's headline experiment: a 2-3-3-1 network (tanh hidden layers,
 // sigmoid output, binary cross-entropy, SGD lr 0.01, 25,000 full-batch epochs) learns XOR.
 // Flags change the setup; --sweep N counts how many seeds 0..N-1 converge; --graph FILE.dot draws
-// the tape of one step; --checkpoint/--resume stop and continue a run. Run with --help.
+// the tape of one step; --engine replays a captured step (default) or runs eagerly;
+// --checkpoint/--resume stop and continue a run. See --help.
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <span>
 #include <sstream>
 
 #include "autograd/potatolemon.hpp"
@@ -26,7 +29,9 @@ struct Run {
 };
 
 // Made per use rather than held in globals: tensors must not outlive the engine's per-thread pools.
-Tensor xor_inputs() { return tensor({{0, 0}, {0, 1}, {1, 0}, {1, 1}}); }
+Tensor xor_inputs() {
+    return tensor({{0, 0}, {0, 1}, {1, 0}, {1, 1}});
+}
 const std::vector<double> kTargets = {0, 1, 1, 0};
 
 std::shared_ptr<nn::Module> activation(const std::string& name) {
@@ -107,25 +112,37 @@ void save_checkpoint(const XorOptions& o, nn::Checkpoint& checkpoint, std::int64
 Run train(const XorOptions& o, std::uint64_t seed, nn::Sequential& model, bool record) {
     Generator gen(seed);
     const auto h = o.hidden;  // braced list: the layers draw their weights in order
-    model = nn::Sequential{std::make_shared<nn::Linear>(2, h, gen), activation(o.activation),
-                           std::make_shared<nn::Linear>(h, h, gen), activation(o.activation),
-                           std::make_shared<nn::Linear>(h, 1, gen),
-                           std::make_shared<nn::Sigmoid>()};
+    model =
+        nn::Sequential{std::make_shared<nn::Linear>(2, h, gen), activation(o.activation),
+                       std::make_shared<nn::Linear>(h, h, gen), activation(o.activation),
+                       std::make_shared<nn::Linear>(h, 1, gen), std::make_shared<nn::Sigmoid>()};
     auto opt = optimizer(o, model.parameters());
     const Tensor inputs = xor_inputs(), targets = from_vector(kTargets, Shape{4, 1});
+    const std::array<Tensor, 1> batch{inputs};
+    nn::CapturedStep step(
+        *opt,
+        [&](std::span<const Tensor> in) { return nn::binary_cross_entropy(model(in[0]), targets); },
+        o.engine == "eager" ? nn::Engine::eager : nn::Engine::replay);
     Run run;
     if (record) run.losses.reserve(static_cast<std::size_t>(o.epochs));
     nn::Checkpoint checkpoint{.model = &model, .optimizer = opt.get()};
     if (!o.resume_path.empty()) resume(o, checkpoint, run);
     auto start = std::chrono::steady_clock::now();
     for (std::int64_t epoch = checkpoint.epoch; epoch < o.epochs; ++epoch) {
-        opt->zero_grad();
-        Tensor loss = nn::binary_cross_entropy(model(inputs), targets);
-        const bool draw = epoch == 0 && !o.graph_path.empty();
-        loss.backward({}, {.retain_graph = draw});
-        if (draw) write_graph(o.graph_path, loss, model, inputs, targets);
-        opt->step();
-        if (record || epoch + 1 == o.epochs) run.final_loss = loss.item();
+        double loss = 0;
+        if (epoch == 0 && !o.graph_path.empty()) {  // drawn from an eager step's tape
+            opt->zero_grad();
+            Tensor first = nn::binary_cross_entropy(model(inputs), targets);
+            first.backward({}, {.retain_graph = true});
+            write_graph(o.graph_path, first, model, inputs, targets);
+            opt->step();
+            loss = first.item();
+        } else if (record || epoch + 1 == o.epochs) {
+            loss = step(batch).item();
+        } else {
+            step(batch);
+        }
+        if (record || epoch + 1 == o.epochs) run.final_loss = loss;
         if (record) run.losses.push_back(run.final_loss);
         const bool save = (epoch + 1) % o.checkpoint_every == 0 || epoch + 1 == o.epochs;
         if (!o.checkpoint_path.empty() && save) save_checkpoint(o, checkpoint, epoch + 1, run);

@@ -6,14 +6,16 @@ namespace potatolemon::examples {
 
 const char* xor_usage() {
     return "usage: xor [--epochs N] [--lr X] [--hidden N] [--activation tanh|sigmoid|relu]\n"
-           "           [--optimizer sgd|adam] [--seed N] [--save FILE] [--csv FILE]\n"
-           "           [--plot FILE] [--graph FILE.dot] [--sweep N] [--checkpoint FILE]\n"
-           "           [--checkpoint-every N] [--resume FILE] [--help]\n"
+           "           [--optimizer sgd|adam] [--engine replay|eager] [--seed N] [--save FILE]\n"
+           "           [--csv FILE] [--plot FILE] [--graph FILE.dot] [--sweep N]\n"
+           "           [--checkpoint FILE] [--checkpoint-every N] [--resume FILE] [--help]\n"
            "Trains a 2-N-N-1 network (hidden activation, sigmoid output, binary cross-entropy,\n"
            "full batch) on XOR. Defaults reproduce the original potatolemon run: 2-3-3-1 tanh,\n"
            "SGD lr 0.01, 25000 epochs, seed 0. --sweep N trains seeds 0..N-1 and counts the runs\n"
            "whose four predictions all end within 0.1 of their targets. --graph writes the first\n"
            "training step's graph as Graphviz DOT (render: dot -Tsvg FILE.dot -o graph.svg).\n"
+           "--engine replay (default) captures one training step and replays it; eager runs\n"
+           "every op through the tape. Both give the same numbers, bit for bit.\n"
            "--checkpoint FILE saves the run (model, optimizer, epoch) every --checkpoint-every\n"
            "epochs (default 1000) and at its end; --resume FILE continues it to --epochs (the\n"
            "total) with the same results as the uninterrupted run; give it the same flags.\n";
@@ -36,6 +38,10 @@ XorOptions parse_xor_options(int argc, char** argv) {
         {"--optimizer",
          [&](auto& f, auto& v) {
              o.optimizer = parse_choice(f, v, {"sgd", "adam"});
+         }},
+        {"--engine",
+         [&](auto& f, auto& v) {
+             o.engine = parse_choice(f, v, {"replay", "eager"});
          }},
         {"--seed", [&](auto& f, auto& v) { o.seed = parse_number<std::uint64_t>(f, v); }},
         {"--save", [&](auto&, auto& v) { o.save_path = v; }},

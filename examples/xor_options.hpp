@@ -14,6 +14,7 @@ struct XorOptions {
     std::int64_t hidden = 3;          // width of both hidden layers
     std::string activation = "tanh";  // of the hidden layers: tanh | sigmoid | relu
     std::string optimizer = "sgd";    // sgd | adam
+    std::string engine = "replay";    // replay (a captured step, nn/capture.hpp) | eager
     std::uint64_t seed = 0;           // initial weights
     std::string save_path;            // --save: the trained parameters as safetensors
     std::string csv_path;             // --csv: epoch,loss per line

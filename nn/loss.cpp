@@ -2,11 +2,11 @@
 // the reduction.
 #include "nn/loss.hpp"
 
-#include <cstring>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 
+#include "autograd/capture.hpp"
 #include "autograd/factories.hpp"
 #include "autograd/ops_elementwise.hpp"
 #include "autograd/ops_index.hpp"
@@ -21,9 +21,12 @@ namespace {
 
 Tensor reduce(const Tensor& losses, Reduction reduction) {
     switch (reduction) {
-    case Reduction::none: return losses;
-    case Reduction::sum: return sum(losses);
-    case Reduction::mean: return mean(losses);
+        case Reduction::none:
+            return losses;
+        case Reduction::sum:
+            return sum(losses);
+        case Reduction::mean:
+            return mean(losses);
     }
     return losses;
 }
@@ -69,8 +72,8 @@ void check_classes(const Tensor& scores, const Tensor& target, const char* fn) {
     const std::int64_t* classes = target.data<std::int64_t>();
     for (std::int64_t n = 0; n < N; ++n)
         if (classes[n] < 0 || classes[n] >= C)
-            throw IndexError(std::string(fn) + ": target[" + std::to_string(n) + "] = " +
-                             std::to_string(classes[n]) + " is out of range for input " +
+            throw IndexError(std::string(fn) + ": target[" + std::to_string(n) +
+                             "] = " + std::to_string(classes[n]) + " is out of range for input " +
                              to_string(scores.shape()) + " (" + std::to_string(C) + " classes)");
 }
 
@@ -79,17 +82,19 @@ void check_classes(const Tensor& scores, const Tensor& target, const char* fn) {
 Tensor picked_negative(const Tensor& log_probs, const Tensor& target) {
     const std::int64_t N = target.numel();
     Tensor index = empty(Shape{N, 1}, Dtype::int64);
-    std::memcpy(index.data<std::int64_t>(), target.data<std::int64_t>(),
-                static_cast<std::size_t>(N) * sizeof(std::int64_t));
+    detail::copy_data(target, index);  // recorded: a captured step's targets change every step
     return neg(reshape(gather(log_probs, 1, index), {N}));
 }
 }  // namespace
 
 const char* reduction_name(Reduction reduction) {
     switch (reduction) {
-    case Reduction::none: return "none";
-    case Reduction::mean: return "mean";
-    case Reduction::sum: return "sum";
+        case Reduction::none:
+            return "none";
+        case Reduction::mean:
+            return "mean";
+        case Reduction::sum:
+            return "sum";
     }
     return "unknown";
 }

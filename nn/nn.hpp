@@ -2,6 +2,7 @@
 // gradient clipping, save/load and checkpoints.
 #pragma once
 #include "nn/activation.hpp"
+#include "nn/capture.hpp"
 #include "nn/checkpoint.hpp"
 #include "nn/conv.hpp"
 #include "nn/dropout.hpp"

@@ -1,9 +1,10 @@
 // The physics-informed example (examples/pinn.cpp) timed end to end, as reference/pinn_torch.py
 // does: 1-32-32-1 tanh, u'' by two grad calls with create_graph, loss = mean squared residual
 // of u'' + pi^2 sin(pi x) at x = i/65 (i = 1..64) + u(0)^2 + u(1)^2, Adam lr 1e-3, 5,000 steps,
-// float32, seed 0, one thread by default. Prints the median of --runs runs (default 3):
+// float32, seed 0, one thread by default, in both engines (a captured step replayed, the default;
+// and eager). Prints the median of --runs runs (default 3):
 //   pinn_5000_steps <s> s, pinn_step <us> us, pinn_final_loss <loss> loss,
-//   pinn_rel_l2_error <error on 1,001 points of [0, 1]> error
+//   pinn_rel_l2_error <error on 1,001 points of [0, 1]> error, and each with suffix _eager.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -11,6 +12,7 @@
 #include <cstdlib>
 #include <memory>
 #include <numbers>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -47,7 +49,7 @@ double rel_l2_error(nn::Sequential& model) {
     return std::sqrt(error / norm);
 }
 
-Timing run_once(long steps) {
+Timing run_once(long steps, nn::Engine engine) {
     Generator gen(0);
     nn::Sequential model{std::make_shared<nn::Linear>(1, 32, gen), std::make_shared<nn::Tanh>(),
                          std::make_shared<nn::Linear>(32, 32, gen), std::make_shared<nn::Tanh>(),
@@ -60,26 +62,35 @@ Timing run_once(long steps) {
     }
     const Tensor x = column(xs).requires_grad_(true), forcing = column(forcing_values);
     const Tensor ends = column({0.0, 1.0});
-    Tensor loss;
+    nn::CapturedStep step(
+        optimizer,
+        [&](std::span<const Tensor>) {
+            const Tensor u = model(x);
+            const Tensor du = grad({u}, {x}, {ones_like(u)}, {.create_graph = true})[0];
+            const Tensor d2u = grad({du}, {x}, {ones_like(du)}, {.create_graph = true})[0];
+            const Tensor residual = d2u + forcing, boundary = model(ends);
+            return mean(residual * residual) + sum(boundary * boundary);
+        },
+        engine);
     auto start = std::chrono::steady_clock::now();
-    for (long step = 0; step < steps; ++step) {
-        optimizer.zero_grad();
-        const Tensor u = model(x);
-        const Tensor du = grad({u}, {x}, {ones_like(u)}, {.create_graph = true})[0];
-        const Tensor d2u = grad({du}, {x}, {ones_like(du)}, {.create_graph = true})[0];
-        const Tensor residual = d2u + forcing, boundary = model(ends);
-        loss = mean(residual * residual) + sum(boundary * boundary);
-        loss.backward();
-        optimizer.step();
-    }
+    for (long s = 0; s + 1 < steps; ++s) step({});
+    const double loss = step({}).item();
     std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    return {elapsed.count(), loss.item(), rel_l2_error(model)};
+    if (engine == nn::Engine::replay && !step.fallback_reason().empty())
+        std::fprintf(stderr, "bench_pinn: ran eagerly: %s\n", step.fallback_reason().c_str());
+    return {elapsed.count(), loss, rel_l2_error(model)};
 }
 
-// --steps N, --runs N, --threads N (default 1: the setup compared with PyTorch's).
+// --steps N, --runs N, --engine replay|eager|both, --threads N (default 1: the setup compared
+// with PyTorch's).
 long flag(int argc, char** argv, const std::string& name, long fallback) {
     for (int i = 1; i + 1 < argc; ++i)
         if (argv[i] == name) return std::strtol(argv[i + 1], nullptr, 10);
+    return fallback;
+}
+std::string text_flag(int argc, char** argv, const std::string& name, const char* fallback) {
+    for (int i = 1; i + 1 < argc; ++i)
+        if (argv[i] == name) return argv[i + 1];
     return fallback;
 }
 }  // namespace
@@ -88,18 +99,26 @@ int main(int argc, char** argv) {
     const long steps = flag(argc, argv, "--steps", 5'000);
     const long runs = flag(argc, argv, "--runs", 3);
     if (steps <= 0 || runs <= 0) {
-        std::fprintf(stderr, "usage: bench_pinn [--steps N] [--runs N] [--threads N]\n");
+        std::fprintf(stderr,
+                     "usage: bench_pinn [--steps N] [--runs N] [--engine replay|eager|both]\n"
+                     "                  [--threads N]\n");
         return 2;
     }
     set_num_threads(static_cast<int>(std::max(1L, flag(argc, argv, "--threads", 1))));
-    std::vector<Timing> timings;
-    for (long r = 0; r < runs; ++r) timings.push_back(run_once(steps));
-    std::sort(timings.begin(), timings.end(),
-              [](const Timing& a, const Timing& b) { return a.seconds < b.seconds; });
-    const Timing median = timings[timings.size() / 2];
-    std::printf("pinn_%ld_steps %.4f s\n", steps, median.seconds);
-    std::printf("pinn_step %.3f us\n", median.seconds / static_cast<double>(steps) * 1e6);
-    std::printf("pinn_final_loss %.6g loss\n", median.final_loss);
-    std::printf("pinn_rel_l2_error %.3g error\n", median.rel_l2_error);
+    const std::string only = text_flag(argc, argv, "--engine", "both");
+    for (nn::Engine engine : {nn::Engine::replay, nn::Engine::eager}) {
+        if (only != "both" && only != (engine == nn::Engine::eager ? "eager" : "replay")) continue;
+        std::vector<Timing> timings;
+        for (long r = 0; r < runs; ++r) timings.push_back(run_once(steps, engine));
+        std::sort(timings.begin(), timings.end(),
+                  [](const Timing& a, const Timing& b) { return a.seconds < b.seconds; });
+        const Timing median = timings[timings.size() / 2];
+        const char* suffix = engine == nn::Engine::eager ? "_eager" : "";
+        std::printf("pinn_%ld_steps%s %.4f s\n", steps, suffix, median.seconds);
+        std::printf("pinn_step%s %.3f us\n", suffix,
+                    median.seconds / static_cast<double>(steps) * 1e6);
+        std::printf("pinn_final_loss%s %.6g loss\n", suffix, median.final_loss);
+        std::printf("pinn_rel_l2_error%s %.3g error\n", suffix, median.rel_l2_error);
+    }
     return 0;
 }

@@ -13,8 +13,8 @@ flags=(-std=c++17 -O2 -Wall -Wextra -D_GLIBCXX_USE_CXX11_ABI=1
        -isystem /usr/include/torch/csrc/api/include)
 libs=(-ltorch -ltorch_cpu -lc10)
 
-for program in op_overhead_libtorch xor_libtorch mlp_libtorch cnn_libtorch pool_libtorch \
-    pinn_libtorch; do
+for program in op_overhead_libtorch xor_libtorch sine_libtorch mlp_libtorch cnn_libtorch \
+    pool_libtorch pinn_libtorch; do
     extra=()
     # mlp and cnn read the gzip'd IDX files
     [[ $program == mlp_libtorch || $program == cnn_libtorch ]] && extra=(-lz)

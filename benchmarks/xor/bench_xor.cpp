@@ -1,12 +1,16 @@
 // The original XOR experiment timed end to end, as reference/xor_torch.py and xor_libtorch.cpp
 // do: 2-3-3-1 (Tanh, Tanh, Sigmoid), binary cross-entropy, SGD lr 0.01, 25,000 full-batch
-// epochs, float32, seed 0, one thread. Prints the median of --runs runs (default 5):
+// epochs, float32, seed 0, one thread, in both engines: a captured step replayed (the default,
+// nn/capture.hpp) and eager. Prints the median of --runs runs (default 5):
 //   xor_25000_epochs <s> s, xor_epoch <us> us, xor_final_loss <loss in the last epoch> loss
+// and the same figures with the suffix _eager.
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -21,31 +25,36 @@ struct Timing {
     double final_loss;
 };
 
-Timing run_once(long epochs) {
+Timing run_once(long epochs, nn::Engine engine) {
     Generator gen(0);
     nn::Sequential model{std::make_shared<nn::Linear>(2, 3, gen), std::make_shared<nn::Tanh>(),
                          std::make_shared<nn::Linear>(3, 3, gen), std::make_shared<nn::Tanh>(),
-                         std::make_shared<nn::Linear>(3, 1, gen),
-                         std::make_shared<nn::Sigmoid>()};
+                         std::make_shared<nn::Linear>(3, 1, gen), std::make_shared<nn::Sigmoid>()};
     const Tensor x = tensor({{0, 0}, {0, 1}, {1, 0}, {1, 1}});
     const Tensor y = from_vector(std::vector<double>{0, 1, 1, 0}, Shape{4, 1});
     nn::SGD optimizer(model.parameters(), {.lr = 0.01});
-    Tensor loss;
+    nn::CapturedStep step(
+        optimizer,
+        [&](std::span<const Tensor> in) { return nn::binary_cross_entropy(model(in[0]), y); },
+        engine);
+    const std::array<Tensor, 1> batch{x};
     auto start = std::chrono::steady_clock::now();
-    for (long epoch = 0; epoch < epochs; ++epoch) {
-        optimizer.zero_grad();
-        loss = nn::binary_cross_entropy(model(x), y);
-        loss.backward();
-        optimizer.step();
-    }
+    for (long epoch = 0; epoch + 1 < epochs; ++epoch) step(batch);
+    const double loss = step(batch).item();
     std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    return {elapsed.count(), loss.item()};
+    return {elapsed.count(), loss};
 }
 
-// --epochs N, --runs N, --threads N (accepted for compare.sh; XOR runs on one thread).
+// --epochs N, --runs N, --engine replay|eager|both, --threads N (accepted for compare.sh; XOR
+// runs on one thread).
 long flag(int argc, char** argv, const std::string& name, long fallback) {
     for (int i = 1; i + 1 < argc; ++i)
         if (argv[i] == name) return std::strtol(argv[i + 1], nullptr, 10);
+    return fallback;
+}
+std::string text_flag(int argc, char** argv, const std::string& name, const char* fallback) {
+    for (int i = 1; i + 1 < argc; ++i)
+        if (argv[i] == name) return argv[i + 1];
     return fallback;
 }
 }  // namespace
@@ -54,16 +63,24 @@ int main(int argc, char** argv) {
     const long epochs = flag(argc, argv, "--epochs", 25'000);
     const long runs = flag(argc, argv, "--runs", 5);
     if (epochs <= 0 || runs <= 0) {
-        std::fprintf(stderr, "usage: bench_xor [--epochs N] [--runs N] [--threads 1]\n");
+        std::fprintf(stderr,
+                     "usage: bench_xor [--epochs N] [--runs N] [--engine replay|eager|both]\n"
+                     "       [--threads 1]\n");
         return 2;
     }
-    std::vector<Timing> timings;
-    for (long r = 0; r < runs; ++r) timings.push_back(run_once(epochs));
-    std::sort(timings.begin(), timings.end(),
-              [](const Timing& a, const Timing& b) { return a.seconds < b.seconds; });
-    const Timing median = timings[timings.size() / 2];
-    std::printf("xor_%ld_epochs %.4f s\n", epochs, median.seconds);
-    std::printf("xor_epoch %.3f us\n", median.seconds / static_cast<double>(epochs) * 1e6);
-    std::printf("xor_final_loss %.6f loss\n", median.final_loss);
+    const std::string only = text_flag(argc, argv, "--engine", "both");
+    for (nn::Engine engine : {nn::Engine::replay, nn::Engine::eager}) {
+        if (only != "both" && only != (engine == nn::Engine::eager ? "eager" : "replay")) continue;
+        std::vector<Timing> timings;
+        for (long r = 0; r < runs; ++r) timings.push_back(run_once(epochs, engine));
+        std::sort(timings.begin(), timings.end(),
+                  [](const Timing& a, const Timing& b) { return a.seconds < b.seconds; });
+        const Timing median = timings[timings.size() / 2];
+        const char* suffix = engine == nn::Engine::eager ? "_eager" : "";
+        std::printf("xor_%ld_epochs%s %.4f s\n", epochs, suffix, median.seconds);
+        std::printf("xor_epoch%s %.3f us\n", suffix,
+                    median.seconds / static_cast<double>(epochs) * 1e6);
+        std::printf("xor_final_loss%s %.6f loss\n", suffix, median.final_loss);
+    }
     return 0;
 }

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "autograd/capture.hpp"
 #include "autograd/factories.hpp"
 
 namespace potatolemon::nn {
@@ -37,6 +38,37 @@ void adam_update(T* p, const T* g, T* m, T* v, T* v_max, std::int64_t n, const A
         p[i] = p[i] + step * m[i] / denom;  // addcdiv's order: (value * m) / denom
     }
 }
+
+// Step t's scalars: the bias corrections in double, rounded once.
+AdamScalars adam_scalars(const AdamOptions& o, bool decoupled, double lr, std::int64_t step) {
+    const double t = static_cast<double>(step);
+    return {o.weight_decay,
+            o.beta1,
+            o.beta2,
+            lr / (1 - std::pow(o.beta1, t)),
+            std::sqrt(1 - std::pow(o.beta2, t)),
+            o.eps,
+            decoupled,
+            1 - lr * o.weight_decay};
+}
+
+// One parameter's update as a replay record: the rate and the step count are read from the
+// optimiser at each replay, and the count advances as eager's does.
+template <class T>
+struct AdamRecord {
+    static constexpr const char* name = "Adam";
+    T *p, *m, *v, *v_max;
+    const T* g;
+    std::int64_t n;
+    AdamOptions options;
+    bool decoupled;
+    const double* lr;
+    std::int64_t* step;
+    static void run(const AdamRecord& r) {
+        const AdamScalars s = adam_scalars(r.options, r.decoupled, *r.lr, ++*r.step);
+        adam_update<T>(r.p, r.g, r.m, r.v, r.v_max, r.n, s);
+    }
+};
 
 AdamOptions as_adam(const AdamWOptions& o) {
     return {o.lr, o.beta1, o.beta2, o.eps, o.weight_decay, o.amsgrad};
@@ -84,19 +116,23 @@ void Adam::step() {
             exp_avg_sq_[i] = zeros_like(params_[i]);
             if (options_.amsgrad) max_exp_avg_sq_[i] = zeros_like(params_[i]);
         }
-        const double t = static_cast<double>(++step_[i]);
-        const AdamScalars s{options_.weight_decay,
-                            options_.beta1,
-                            options_.beta2,
-                            lr_ / (1 - std::pow(options_.beta1, t)),
-                            std::sqrt(1 - std::pow(options_.beta2, t)),
-                            options_.eps,
-                            decoupled_weight_decay_,
-                            1 - lr_ * options_.weight_decay};
+        const AdamScalars s = adam_scalars(options_, decoupled_weight_decay_, lr_, ++step_[i]);
         dispatch(grad.dtype(), [&]<class T>() {
-            T* v_max = options_.amsgrad ? max_exp_avg_sq_[i].data<T>() : nullptr;
-            adam_update<T>(params_[i].data<T>(), grad.data<T>(), exp_avg_[i].data<T>(),
-                           exp_avg_sq_[i].data<T>(), v_max, grad.numel(), s);
+            AdamRecord<T> r{params_[i].data<T>(),
+                            exp_avg_[i].data<T>(),
+                            exp_avg_sq_[i].data<T>(),
+                            options_.amsgrad ? max_exp_avg_sq_[i].data<T>() : nullptr,
+                            grad.data<T>(),
+                            grad.numel(),
+                            options_,
+                            decoupled_weight_decay_,
+                            &lr_,
+                            &step_[i]};
+            adam_update<T>(r.p, r.g, r.m, r.v, r.v_max, r.n, s);
+            if (detail::capturing()) [[unlikely]]
+                // Writes only state that persists across steps: the moments start as zeros once,
+                // not at every replay.
+                detail::capture_emit(r, {r.g}, {});
         });
     }
 }

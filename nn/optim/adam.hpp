@@ -36,6 +36,7 @@ public:
     // and as Optimizer for bad parameters.
     Adam(std::vector<Tensor> params, AdamOptions options);
     void step() override;
+    bool capturable() const override { return true; }
 
 protected:
     // AdamW's constructor: weight decay decoupled from the gradient; messages start with `name`.

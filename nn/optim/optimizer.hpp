@@ -26,6 +26,9 @@ public:
     Optimizer& operator=(const Optimizer&) = delete;
 
     virtual void step() = 0;
+    // Whether step() leaves replay records under a capture (nn/capture.hpp); one that does not
+    // makes a captured training step fall back to eager.
+    virtual bool capturable() const { return false; }
     void zero_grad();  // drops every parameter's gradient (PyTorch's set_to_none)
 
     double lr() const { return lr_; }

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "autograd/capture.hpp"
 #include "autograd/factories.hpp"
 
 namespace potatolemon::nn {
@@ -28,6 +29,21 @@ void sgd_update(T* __restrict p, const T* __restrict g, T* __restrict buf, bool 
         p[i] = p[i] + step * d;
     }
 }
+// One parameter's update as a replay record: the rate is read from the optimiser at each replay,
+// and the momentum buffer already holds a value (the captured step filled it).
+template <class T>
+struct SGDRecord {
+    static constexpr const char* name = "SGD";
+    T* p;
+    const T* g;
+    T* buf;
+    std::int64_t n;
+    SGDOptions options;
+    const double* lr;
+    static void run(const SGDRecord& r) {
+        sgd_update<T>(r.p, r.g, r.buf, false, r.n, r.options, *r.lr);
+    }
+};
 }  // namespace
 
 SGD::SGD(std::vector<Tensor> params, SGDOptions options)
@@ -56,9 +72,13 @@ void SGD::step() {
         const bool first_step = !buf.defined();
         if (options_.momentum != 0 && first_step) buf = empty(params_[i].shape(), grad.dtype());
         dispatch(grad.dtype(), [&]<class T>() {
-            sgd_update<T>(params_[i].data<T>(), grad.data<T>(),
-                          buf.defined() ? buf.data<T>() : nullptr, first_step, grad.numel(),
+            T* b = buf.defined() ? buf.data<T>() : nullptr;
+            sgd_update<T>(params_[i].data<T>(), grad.data<T>(), b, first_step, grad.numel(),
                           options_, lr_);
+            if (detail::capturing()) [[unlikely]]
+                detail::capture_emit(SGDRecord<T>{params_[i].data<T>(), grad.data<T>(), b,
+                                                  grad.numel(), options_, &lr_},
+                                     {grad.data<T>()}, {});  // writes only state that persists
         });
     }
 }

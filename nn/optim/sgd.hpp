@@ -24,6 +24,7 @@ public:
     // momentum or with dampening; and as Optimizer for bad parameters.
     SGD(std::vector<Tensor> params, SGDOptions options);
     void step() override;
+    bool capturable() const override { return true; }
 
 private:
     io::Json::Object hyperparameters() const override;

@@ -1,0 +1,92 @@
+// The second small workload of issue 10, as reference/sine_torch.py and sine_libtorch.cpp run it:
+// a 1-32-32-1 tanh MLP regressing sin(x) on 64 points evenly spaced over [-pi, pi], MSE loss,
+// full-batch Adam lr 1e-3, --steps steps (default 5,000), float32, seed 0, one thread, in both
+// engines (a captured step replayed, the default; and eager). Median of --runs runs (default 5):
+//   sine_step <us> us, sine_final_loss <loss of the last step> loss, and both with suffix _eager.
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <numbers>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "autograd/potatolemon.hpp"
+#include "nn/nn.hpp"
+
+using namespace potatolemon;
+
+namespace {
+struct Timing {
+    double seconds;
+    double final_loss;
+};
+
+std::array<Tensor, 2> sine_points() {
+    std::vector<double> x, y;
+    for (int i = 0; i < 64; ++i) {
+        x.push_back(-std::numbers::pi + 2 * std::numbers::pi * i / 63);
+        y.push_back(std::sin(x.back()));
+    }
+    return {from_vector(x, Shape{64, 1}), from_vector(y, Shape{64, 1})};
+}
+
+Timing run_once(long steps, nn::Engine engine) {
+    Generator gen(0);
+    nn::Sequential model{std::make_shared<nn::Linear>(1, 32, gen), std::make_shared<nn::Tanh>(),
+                         std::make_shared<nn::Linear>(32, 32, gen), std::make_shared<nn::Tanh>(),
+                         std::make_shared<nn::Linear>(32, 1, gen)};
+    nn::Adam optimizer(model.parameters(), {.lr = 1e-3});
+    nn::CapturedStep step(
+        optimizer, [&](std::span<const Tensor> in) { return nn::mse_loss(model(in[0]), in[1]); },
+        engine);
+    const std::array<Tensor, 2> batch = sine_points();
+    auto start = std::chrono::steady_clock::now();
+    for (long s = 0; s + 1 < steps; ++s) step(batch);
+    const double loss = step(batch).item();
+    std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    return {elapsed.count(), loss};
+}
+
+// --steps N, --runs N, --engine replay|eager|both, --threads N (accepted for compare.sh; this
+// runs on one thread).
+long flag(int argc, char** argv, const std::string& name, long fallback) {
+    for (int i = 1; i + 1 < argc; ++i)
+        if (argv[i] == name) return std::strtol(argv[i + 1], nullptr, 10);
+    return fallback;
+}
+std::string text_flag(int argc, char** argv, const std::string& name, const char* fallback) {
+    for (int i = 1; i + 1 < argc; ++i)
+        if (argv[i] == name) return argv[i + 1];
+    return fallback;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+    const long steps = flag(argc, argv, "--steps", 5'000);
+    const long runs = flag(argc, argv, "--runs", 5);
+    if (steps <= 0 || runs <= 0) {
+        std::fprintf(stderr,
+                     "usage: bench_sine [--steps N] [--runs N] [--engine replay|eager|both]\n"
+                     "       [--threads 1]\n");
+        return 2;
+    }
+    const std::string only = text_flag(argc, argv, "--engine", "both");
+    for (nn::Engine engine : {nn::Engine::replay, nn::Engine::eager}) {
+        if (only != "both" && only != (engine == nn::Engine::eager ? "eager" : "replay")) continue;
+        std::vector<Timing> timings;
+        for (long r = 0; r < runs; ++r) timings.push_back(run_once(steps, engine));
+        std::sort(timings.begin(), timings.end(),
+                  [](const Timing& a, const Timing& b) { return a.seconds < b.seconds; });
+        const Timing median = timings[timings.size() / 2];
+        const char* suffix = engine == nn::Engine::eager ? "_eager" : "";
+        std::printf("sine_step%s %.3f us\n", suffix,
+                    median.seconds / static_cast<double>(steps) * 1e6);
+        std::printf("sine_final_loss%s %.6g loss\n", suffix, median.final_loss);
+    }
+    return 0;
+}
