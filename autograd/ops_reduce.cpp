@@ -180,7 +180,7 @@ Tensor extreme_of_all(const Tensor& x, bool is_max) {
     if (!should_record(x)) return value;
     return record(is_max ? Op::max : Op::min, value, {x},
                   [x](const Tensor& grad_out, const Tensor& out) {
-                      Tensor ties = out.item() != out.item() ? ne(x, x) : eq(x, out);
+                      Tensor ties = logical_or(eq(x, out), logical_and(ne(x, x), ne(out, out)));
                       Tensor count = sum(ties.to(x.dtype()));
                       return Grads{where(ties, grad_out / count, zeros_like(x))};
                   });
