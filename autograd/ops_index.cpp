@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 #include <string>
 
 #include "autograd/factories.hpp"
@@ -283,6 +284,14 @@ Dtype concat_dtype(const std::vector<Tensor>& xs) {
 // recorded, so the gradient reaches each input in its own dtype.
 Tensor concat(const std::vector<Tensor>& xs, std::int64_t dim) {
     if (xs.empty()) throw ShapeError("concat: needs at least one tensor");
+    // PyTorch's legacy rule: 1-D empty tensors ([0]) are left out of a concat of other shapes.
+    auto skipped = [](const Tensor& x) { return x.defined() && x.dim() == 1 && x.shape()[0] == 0; };
+    if (std::any_of(xs.begin(), xs.end(), skipped) && !std::all_of(xs.begin(), xs.end(), skipped)) {
+        std::vector<Tensor> kept;
+        std::copy_if(xs.begin(), xs.end(), std::back_inserter(kept),
+                     [&](const Tensor& x) { return !skipped(x); });
+        return concat(kept, dim);
+    }
     Dtype dtype = concat_dtype(xs);
     int d = normalize_dim(dim, xs[0].dim(), "concat");
     Shape shape = xs[0].shape();

@@ -26,7 +26,8 @@ Shape infer_shape(const Tensor& x, const std::vector<std::int64_t>& dims) {
             throw ShapeError("reshape: invalid dim " + std::to_string(dims[i]) + " for " +
                              to_string(x.shape()));
         shape.push_back(dims[i]);
-        known *= dims[i];
+        if (__builtin_mul_overflow(known, dims[i], &known))
+            throw ShapeError("reshape: the size of " + to_string(shape) + "... overflows int64");
     }
     if (inferred >= 0) {
         if (known == 0 || x.numel() % known != 0)
@@ -52,7 +53,11 @@ Tensor view(const Tensor& x, const Shape& shape) {
 
 Tensor reshape(const Tensor& x, const std::vector<std::int64_t>& shape) {
     check_defined(x, "reshape");
-    return view(x, infer_shape(x, shape));
+    Shape to = infer_shape(x, shape);
+    if (to.numel() != x.numel())
+        throw ShapeError("reshape: cannot reshape " + to_string(x.shape()) + " (" +
+                         std::to_string(x.numel()) + " elements) to " + to_string(to));
+    return view(x, to);
 }
 
 Tensor flatten(const Tensor& x, std::int64_t start_dim, std::int64_t end_dim) {
