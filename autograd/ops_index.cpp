@@ -304,7 +304,9 @@ Tensor concat(const std::vector<Tensor>& xs, std::int64_t dim) {
         if (x.shape() != expected)
             throw ShapeError("concat: shapes " + to_string(xs[0].shape()) + " and " +
                              to_string(x.shape()) + " differ outside dim " + std::to_string(d));
-        shape[d] += x.shape()[d];
+        if (__builtin_add_overflow(shape[d], x.shape()[d], &shape[d]))
+            throw ShapeError("concat: the sizes of dim " + std::to_string(d) +
+                             " add up past int64 (" + to_string(x.shape()) + ")");
         mixed = mixed || x.dtype() != dtype;
         inputs.push_back(x);
     }

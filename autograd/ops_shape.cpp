@@ -15,7 +15,8 @@ namespace {
 Shape infer_shape(const Tensor& x, const std::vector<std::int64_t>& dims) {
     Shape shape;
     int inferred = -1;
-    std::int64_t known = 1;
+    std::int64_t nonzero = 1;  // the given dims other than 0 multiplied, as Shape::numel checks
+    bool empty = false;
     for (std::size_t i = 0; i < dims.size(); ++i) {
         if (dims[i] == -1 && inferred < 0) {
             inferred = static_cast<int>(i);
@@ -26,9 +27,11 @@ Shape infer_shape(const Tensor& x, const std::vector<std::int64_t>& dims) {
             throw ShapeError("reshape: invalid dim " + std::to_string(dims[i]) + " for " +
                              to_string(x.shape()));
         shape.push_back(dims[i]);
-        if (__builtin_mul_overflow(known, dims[i], &known))
+        empty = empty || dims[i] == 0;
+        if (__builtin_mul_overflow(nonzero, dims[i] == 0 ? 1 : dims[i], &nonzero))
             throw ShapeError("reshape: the size of " + to_string(shape) + "... overflows int64");
     }
+    std::int64_t known = empty ? 0 : nonzero;
     if (inferred >= 0) {
         if (known == 0 || x.numel() % known != 0)
             throw ShapeError("reshape: cannot infer -1 reshaping " + to_string(x.shape()));
@@ -71,7 +74,11 @@ Tensor flatten(const Tensor& x, std::int64_t start_dim, std::int64_t end_dim) {
     Shape shape;
     for (int d = 0; d < start; ++d) shape.push_back(x.shape()[d]);
     std::int64_t merged = 1;
-    for (int d = start; d <= end; ++d) merged *= x.shape()[d];
+    for (int d = start; d <= end; ++d)
+        if (__builtin_mul_overflow(merged, x.shape()[d], &merged))
+            throw ShapeError("flatten: dims " + std::to_string(start) + " to " +
+                             std::to_string(end) + " of " + to_string(x.shape()) +
+                             " hold more elements than int64 counts");
     shape.push_back(merged);
     for (int d = end + 1; d < x.dim(); ++d) shape.push_back(x.shape()[d]);
     return view(x, shape);
