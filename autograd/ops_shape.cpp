@@ -74,11 +74,7 @@ Tensor flatten(const Tensor& x, std::int64_t start_dim, std::int64_t end_dim) {
     Shape shape;
     for (int d = 0; d < start; ++d) shape.push_back(x.shape()[d]);
     std::int64_t merged = 1;
-    for (int d = start; d <= end; ++d)
-        if (__builtin_mul_overflow(merged, x.shape()[d], &merged))
-            throw ShapeError("flatten: dims " + std::to_string(start) + " to " +
-                             std::to_string(end) + " of " + to_string(x.shape()) +
-                             " hold more elements than int64 counts");
+    for (int d = start; d <= end; ++d) merged *= x.shape()[d];  // fits: see Shape::numel
     shape.push_back(merged);
     for (int d = end + 1; d < x.dim(); ++d) shape.push_back(x.shape()[d]);
     return view(x, shape);

@@ -1,8 +1,8 @@
-// Replays fixtures/zero_size.txt (reference/zero_size_reference.py, torch 1.13): every op, its
-// composites and the losses on inputs with a dim of size 0. Each case checks the output shapes and
-// values and the gradients of sum(out * w) against PyTorch's (sums of nothing 0, means nan, gemms
-// with k = 0 zeros or the bias), or, where PyTorch raises, that ours throws a typed exception.
-// Nothing may raise a signal.
+// Replays fixtures/zero_size.txt (reference/zero_size_reference.py, torch 1.13): every op (some
+// backward primitives through their forward's gradients), the composites and the losses on inputs
+// with a dim of size 0. Each case checks the output shapes and values and the gradients of
+// sum(out * w) against PyTorch's (sums of nothing 0, means nan, gemms with k = 0 zeros or the
+// bias), or, where PyTorch raises, that ours throws a typed exception. Nothing may raise a signal.
 #include <doctest/doctest.h>
 
 #include <map>

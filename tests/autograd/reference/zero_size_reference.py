@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Zero-size cases for tests/autograd/test_zero_size.cpp, from torch 1.13.
 
-Runs every recordable op (and the composites and losses built on them) on inputs with a dim of
-size 0, now and then next to non-empty ones (a gemm with k = 0 gives zeros or the bias, a sum of
+Runs every recordable op (the backward primitives torch has no function for, such as
+norm_backward or the pooling and convolution backwards, through the gradients of their forward
+ops), the composites and the losses on inputs with a dim of size 0, now and then next to non-empty ones (a gemm with k = 0 gives zeros or the bias, a sum of
 nothing is 0, a mean nan), and records the output shapes and values and the gradients of
 sum(out * w) for a fixed w, or that torch raises (the C++ must then throw a typed exception
 naming the op). Run with Debian's torch 1.13:
