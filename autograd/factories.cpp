@@ -101,7 +101,12 @@ Tensor arange(double start, double end, double step, Dtype dtype) {
     if (step == 0 || !std::isfinite(start) || !std::isfinite(end) || !std::isfinite(step))
         throw ShapeError("arange: step must be non-zero and bounds finite");
     if (dtype == Dtype::boolean) throw DtypeError("arange: no ranges of bool (as PyTorch)");
-    auto n = static_cast<std::int64_t>(std::max(0.0, std::ceil((end - start) / step)));
+    double count = std::max(0.0, std::ceil((end - start) / step));
+    // Past 2^62 the cast to int64 would be undefined; no such tensor could be allocated anyway.
+    if (!(count < 0x1p62))
+        throw ShapeError("arange: [" + std::to_string(start) + ", " + std::to_string(end) +
+                         ") in steps of " + std::to_string(step) + " has too many elements");
+    auto n = static_cast<std::int64_t>(count);
     Tensor t = empty(Shape{n}, dtype);
     dispatch_any(dtype, [&]<class T>() {
         for (std::int64_t i = 0; i < n; ++i) t.data<T>()[i] = value_cast<T>(start + i * step);

@@ -32,14 +32,17 @@ std::vector<OpSample> binary_samples(Tensor (*op)(const Tensor&, const Tensor&))
             {"[2, 1] with [1, 3] (both ways)", {{2, 1}, {1, 3}}, call},
             {"rank 0 with [2, 2]", {{}, {2, 2}}, call},
             {"[2, 1, 3] with rank 0", {{2, 1, 3}, {}}, call},
-            {"rank 0 with rank 0", {{}, {}}, call}};
+            {"rank 0 with rank 0", {{}, {}}, call},
+            {"[0, 3] with [3] (empty, broadcast)", {{0, 3}, {3}}, call},
+            {"[2, 1] with [1, 0] (broadcast to empty)", {{2, 1}, {1, 0}}, call}};
 }
 
 std::vector<OpSample> unary_samples(TensorFn call) {
     return {{"rank 0", {{}}, call},
             {"[4]", {{4}}, call},
             {"[2, 3]", {{2, 3}}, call},
-            {"[1, 3, 1] (size-1 dims)", {{1, 3, 1}}, call}};
+            {"[1, 3, 1] (size-1 dims)", {{1, 3, 1}}, call},
+            {"[2, 0] (empty)", {{2, 0}}, call}};
 }
 
 }  // namespace op_rows

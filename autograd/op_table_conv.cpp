@@ -1,6 +1,6 @@
 // Op table rows: conv2d (conv1d among its samples) and its three backward primitives, over one list
 // of geometries covering stride, padding, dilation, groups, non-square kernels, batch 1, 1×1
-// kernels and input rows no window reaches.
+// kernels, input rows no window reaches, an empty batch and no input channels.
 #include "autograd/op_table_rows.hpp"
 #include "autograd/potatolemon.hpp"
 
@@ -45,6 +45,8 @@ std::vector<ConvCase> conv_cases() {
          {2, 8, 2, 2},
          1,
          1},
+        {"[0, 2, 4, 4] ⋆ [3, 2, 3, 3] (empty batch)", {0, 2, 4, 4}, {3, 2, 3, 3}},
+        {"[2, 0, 4, 4] ⋆ [3, 0, 3, 3] (no input channels: the bias)", {2, 0, 4, 4}, {3, 0, 3, 3}},
     };
 }
 
@@ -106,7 +108,8 @@ void add_conv_rows(std::vector<OpInfo>& t) {
             {{"[2, 3, 4, 5] to [3]", {{2, 3, 4, 5}}, bias},
              {"[2, 3, 5] (conv1d) to [3]", {{2, 3, 5}}, bias},
              {"[3, 2] to [2]", {{3, 2}}, bias},
-             {"[1, 4, 1, 1] to [4]", {{1, 4, 1, 1}}, bias}});
+             {"[1, 4, 1, 1] to [4]", {{1, 4, 1, 1}}, bias},
+             {"[0, 3, 2, 2] (empty batch) to [3] of zeros", {{0, 3, 2, 2}}, bias}});
 }
 
 }  // namespace potatolemon::op_rows

@@ -31,12 +31,18 @@ void add_elementwise_rows(std::vector<OpInfo>& t) {
             {{"[2, 3] with [2, 3]",
               {{2, 3}, {2, 3}},
               [](const Inputs& x) { return tanh_backward(x[0], x[1]); }},
-             {"rank 0", {{}, {}}, [](const Inputs& x) { return tanh_backward(x[0], x[1]); }}});
+             {"rank 0", {{}, {}}, [](const Inputs& x) { return tanh_backward(x[0], x[1]); }},
+             {"[0, 3] with [0, 3]", {{0, 3}, {0, 3}}, [](const Inputs& x) {
+                  return tanh_backward(x[0], x[1]);
+              }}});
     add_row(t, Op::sigmoid_backward, any,
             {{"[2, 3] with [2, 3]",
               {{2, 3}, {2, 3}},
               [](const Inputs& x) { return sigmoid_backward(x[0], x[1]); }},
-             {"rank 0", {{}, {}}, [](const Inputs& x) { return sigmoid_backward(x[0], x[1]); }}});
+             {"rank 0", {{}, {}}, [](const Inputs& x) { return sigmoid_backward(x[0], x[1]); }},
+             {"[0, 3] with [0, 3]", {{0, 3}, {0, 3}}, [](const Inputs& x) {
+                  return sigmoid_backward(x[0], x[1]);
+              }}});
     add_row(t, Op::sigmoid, any, unary_samples([](const Inputs& x) { return sigmoid(x[0]); }));
     add_row(t, Op::relu, away_from_kinks,
             unary_samples([](const Inputs& x) { return relu(x[0]); }));
@@ -65,19 +71,29 @@ void add_elementwise_rows(std::vector<OpInfo>& t) {
               {{4, 1}, {4, 1}},
               [](const Inputs& x) { return binary_cross_entropy(x[0], x[1]); }},
              {"rank 0", {{}, {}}, [](const Inputs& x) { return binary_cross_entropy(x[0], x[1]); }},
-             {"[2, 3], target a constant", {{2, 3}}, [](const Inputs& x) {
+             {"[2, 3], target a constant",
+              {{2, 3}},
+              [](const Inputs& x) {
                   return binary_cross_entropy(x[0], full({2, 3}, 0.25, Dtype::float64));
+              }},
+             {"[0, 2] against [0, 2]", {{0, 2}, {0, 2}}, [](const Inputs& x) {
+                  return binary_cross_entropy(x[0], x[1]);
               }}});
     add_row(t, Op::binary_cross_entropy_backward, probability,
             {{"[4, 1] grad, input and target",
               {{4, 1}, {4, 1}, {4, 1}},
               [](const Inputs& x) { return binary_cross_entropy_backward(x[0], x[1], x[2]); }},
-             {"rank 0", {{}, {}, {}}, [](const Inputs& x) {
+             {"rank 0",
+              {{}, {}, {}},
+              [](const Inputs& x) { return binary_cross_entropy_backward(x[0], x[1], x[2]); }},
+             {"[0] grad, input and target", {{0}, {0}, {0}}, [](const Inputs& x) {
                   return binary_cross_entropy_backward(x[0], x[1], x[2]);
               }}});
-    add_row(
-        t, Op::to_dtype, any,
-        {{"float64 to float64 (clone)", {{2, 3}}, [](const Inputs& x) { return x[0].clone(); }}});
+    add_row(t, Op::to_dtype, any,
+            {{"float64 to float64 (clone)", {{2, 3}}, [](const Inputs& x) { return x[0].clone(); }},
+             {"[0, 3] float64 to float32 and back", {{0, 3}}, [](const Inputs& x) {
+                  return x[0].to(Dtype::float32).to(Dtype::float64);
+              }}});
 }
 
 }  // namespace potatolemon::op_rows

@@ -11,15 +11,24 @@ void add_index_rows(std::vector<OpInfo>& t) {
         t, Op::slice, any,
         {{"[4, 3] rows 1:3", {{4, 3}}, [](const Inputs& x) { return slice(x[0], 0, 1, 3); }},
          {"[4, 3] columns ::2", {{4, 3}}, [](const Inputs& x) { return slice(x[0], 1, 0, 3, 2); }},
-         {"[4, 3] rows -2:", {{4, 3}}, [](const Inputs& x) { return slice(x[0], 0, -2, 4); }}});
+         {"[4, 3] rows -2:", {{4, 3}}, [](const Inputs& x) { return slice(x[0], 0, -2, 4); }},
+         {"[4, 3] rows 2:2 (empty)",
+          {{4, 3}},
+          [](const Inputs& x) { return slice(x[0], 0, 2, 2); }},
+         {"[0, 3] columns 1:", {{0, 3}}, [](const Inputs& x) { return slice(x[0], 1, 1, 3); }}});
     add_row(t, Op::slice_backward, any,
             {{"[2, 3] into rows 1:3 of [4, 3]",
               {{2, 3}},
               [](const Inputs& x) {
                   return slice_backward(x[0], {4, 3}, 0, 1, 3);
               }},
-             {"[4, 2] into columns ::2 of [4, 3]", {{4, 2}}, [](const Inputs& x) {
+             {"[4, 2] into columns ::2 of [4, 3]",
+              {{4, 2}},
+              [](const Inputs& x) {
                   return slice_backward(x[0], {4, 3}, 1, 0, 3, 2);
+              }},
+             {"[0, 3] into rows 2:2 of [4, 3]", {{0, 3}}, [](const Inputs& x) {
+                  return slice_backward(x[0], {4, 3}, 0, 2, 2);
               }}});
     add_row(t, Op::index_select, any,
             {{"rows (2, 0, 2) of [4, 3]",
@@ -47,8 +56,13 @@ void add_index_rows(std::vector<OpInfo>& t) {
               [](const Inputs& x) {
                   return index_add(x[0], 0, index_of({1, 1}), x[1]);
               }},
-             {"[4, 2] added to columns (2, 0) of [4, 3]", {{4, 3}, {4, 2}}, [](const Inputs& x) {
+             {"[4, 2] added to columns (2, 0) of [4, 3]",
+              {{4, 3}, {4, 2}},
+              [](const Inputs& x) {
                   return index_add(x[0], 1, index_of({2, 0}), x[1]);
+              }},
+             {"[0, 3] added to no rows of [4, 3]", {{4, 3}, {0, 3}}, [](const Inputs& x) {
+                  return index_add(x[0], 0, zeros({0}, Dtype::int64), x[1]);
               }}});
     add_row(t, Op::gather, any,
             {{"class scores: dim 1 of [3, 4]",
@@ -56,12 +70,22 @@ void add_index_rows(std::vector<OpInfo>& t) {
               [](const Inputs& x) {
                   return gather(x[0], 1, index_of({{0, 3}, {1, 1}, {2, 0}}));
               }},
-             {"dim 0 of [3, 2]", {{3, 2}}, [](const Inputs& x) {
+             {"dim 0 of [3, 2]",
+              {{3, 2}},
+              [](const Inputs& x) {
                   return gather(x[0], 0, index_of({{2, 0}}));
+              }},
+             {"[3, 0] index into dim 1 of [3, 4]", {{3, 4}}, [](const Inputs& x) {
+                  return gather(x[0], 1, zeros({3, 0}, Dtype::int64));
               }}});
     add_row(t, Op::scatter_add, any,
-            {{"dim 1 of [3, 4] from [3, 2]", {{3, 4}, {3, 2}}, [](const Inputs& x) {
+            {{"dim 1 of [3, 4] from [3, 2]",
+              {{3, 4}, {3, 2}},
+              [](const Inputs& x) {
                   return scatter_add(x[0], 1, index_of({{0, 3}, {1, 1}, {2, 0}}), x[1]);
+              }},
+             {"dim 1 of [3, 4] from [3, 0] (nothing added)", {{3, 4}, {3, 0}}, [](const Inputs& x) {
+                  return scatter_add(x[0], 1, zeros({3, 0}, Dtype::int64), x[1]);
               }}});
     add_row(t, Op::concat, any,
             {{"[2, 3] and [1, 3] along 0",
@@ -74,8 +98,20 @@ void add_index_rows(std::vector<OpInfo>& t) {
               [](const Inputs& x) {
                   return concat({x[0], x[1], x[2]}, 1);
               }},
-             {"stack two [2, 3] along 2", {{2, 3}, {2, 3}}, [](const Inputs& x) {
+             {"stack two [2, 3] along 2",
+              {{2, 3}, {2, 3}},
+              [](const Inputs& x) {
                   return stack({x[0], x[1]}, 2);
+              }},
+             {"[0, 3] and [2, 3] along 0",
+              {{0, 3}, {2, 3}},
+              [](const Inputs& x) {
+                  return concat({x[0], x[1]}, 0);
+              }},
+             {"[0] left out of [2, 3] and [1, 3] (PyTorch's legacy rule)",
+              {{2, 3}, {0}, {1, 3}},
+              [](const Inputs& x) {
+                  return concat({x[0], x[1], x[2]}, 0);
               }}});
 }
 

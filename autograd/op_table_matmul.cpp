@@ -23,6 +23,13 @@ std::vector<OpSample> matmul_samples() {
         {"[3, 2]ᵀ @ [4, 3]ᵀ",
          {{3, 2}, {4, 3}},
          [](const Inputs& x) { return matmul(x[0], x[1], true, true); }},
+        {"[2, 0] @ [0, 3] (k = 0: zeros)", {{2, 0}, {0, 3}}, mm},
+        {"[0, 3] @ [3, 2] (no rows)", {{0, 3}, {3, 2}}, mm},
+        {"[0, 2, 3] @ [1, 3, 2] (empty batch)", {{0, 2, 3}, {1, 3, 2}}, mm},
+        {"[0] @ [0] (dot of nothing: 0)", {{0}, {0}}, mm},
+        {"[0, 2]ᵀ @ [3, 0]ᵀ (k = 0)",
+         {{0, 2}, {3, 0}},
+         [](const Inputs& x) { return matmul(x[0], x[1], true, true); }},
     };
 }
 }  // namespace
@@ -35,9 +42,14 @@ void add_matmul_rows(std::vector<OpInfo>& t) {
             {{"[2, 3] with weight [4, 3], bias [4]", {{2, 3}, {4, 3}, {4}}, lin},
              {"[3] with weight [2, 3], bias [2]", {{3}, {2, 3}, {2}}, lin},
              {"[2, 2, 3] with weight [1, 3], bias [1]", {{2, 2, 3}, {1, 3}, {1}}, lin},
-             {"[2, 3] with weight [4, 3], no bias", {{2, 3}, {4, 3}}, [](const Inputs& x) {
-                  return linear(x[0], x[1]);
-              }}});
+             {"[2, 3] with weight [4, 3], no bias",
+              {{2, 3}, {4, 3}},
+              [](const Inputs& x) { return linear(x[0], x[1]); }},
+             {"[4, 3, 0] with weight [2, 0], bias [2] (k = 0: the bias)",
+              {{4, 3, 0}, {2, 0}, {2}},
+              lin},
+             {"[0, 3] with weight [2, 3], bias [2] (no rows)", {{0, 3}, {2, 3}, {2}}, lin},
+             {"[2, 3] with weight [0, 3], bias [0] (no outputs)", {{2, 3}, {0, 3}, {0}}, lin}});
 }
 
 }  // namespace potatolemon::op_rows

@@ -78,7 +78,9 @@ std::vector<OpSample> batch_norm_samples() {
          [](const Inputs& x) { return batch_norm(x[0], {}, {}, x[1], x[2], false); }},
         {"[1, 2, 3] training (3 values per channel)", {{1, 2, 3}, {2}, {2}}, train},
         {"[0, 3] training (empty batch)", {{0, 3}, {3}, {3}}, train},
-        {"[2, 0, 3] training (no channels)", {{2, 0, 3}, {0}, {0}}, train},
+        {"[2, 0, 3] training (no channels; PyTorch refuses weight or bias of none)",
+         {{2, 0, 3}},
+         [](const Inputs& x) { return batch_norm(x[0], {}, {}, {}, {}, true); }},
     };
 }
 

@@ -54,9 +54,14 @@ void add_pool_rows(std::vector<OpInfo>& t) {
                   Tensor idx = reshape(tensor({-1, 3, 5, -1}), {1, 1, 2, 2}).to(Dtype::int64);
                   return max_pool2d_backward(x[0], idx, {1, 1, 3, 3});
               }},
-             {"rank 3 [1, 2, 2] into [1, 3, 3]", {{1, 2, 2}}, [](const Inputs& x) {
+             {"rank 3 [1, 2, 2] into [1, 3, 3]",
+              {{1, 2, 2}},
+              [](const Inputs& x) {
                   Tensor idx = reshape(tensor({0, 2, 2, 8}), {1, 2, 2}).to(Dtype::int64);
                   return max_pool2d_backward(x[0], idx, {1, 3, 3});
+              }},
+             {"empty batch [0, 2, 2, 2] into [0, 2, 4, 4]", {{0, 2, 2, 2}}, [](const Inputs& x) {
+                  return max_pool2d_backward(x[0], zeros({0, 2, 2, 2}, Dtype::int64), {0, 2, 4, 4});
               }}});
     add_row(
         t, Op::avg_pool2d, any,
@@ -91,6 +96,9 @@ void add_pool_rows(std::vector<OpInfo>& t) {
               {{1, 5, 5}},
               [](const Inputs& x) {
                   return avg_pool2d_backward(x[0], {1, 5, 5}, 3, 1, 1, true);
+              }},
+             {"empty batch [0, 1, 2, 2] into [0, 1, 4, 4]", {{0, 1, 2, 2}}, [](const Inputs& x) {
+                  return avg_pool2d_backward(x[0], {0, 1, 4, 4}, 2, 2, 0, true);
               }}});
 }
 

@@ -23,6 +23,12 @@ std::vector<OpSample> reduction_samples(bool is_mean) {
                      std::to_string(dims[0]) + (dims.size() > 1 ? "+" : ""),
                  {{2, 3}},
                  [reduce, dims, keep](const Inputs& x) { return reduce(x[0], dims, keep); }});
+    // Of nothing: the sum 0, the mean nan (the samples gradcheck the empty input's gradient).
+    for (Dims dims : {Dims{}, Dims{0}, Dims{1}})
+        out.push_back({"[0, 3] over dims " + std::to_string(dims.size()) + " from " +
+                           (dims.empty() ? std::string("-") : std::to_string(dims[0])),
+                       {{0, 3}},
+                       [reduce, dims](const Inputs& x) { return reduce(x[0], dims, false); }});
     for (Dims dims : {Dims{1}, Dims{0, 2}, Dims{2}})
         for (bool keep : {false, true})
             out.push_back(
@@ -47,6 +53,9 @@ std::vector<OpSample> extreme_samples(bool is_max) {
                            [pick, d, keep](const Inputs& x) { return pick(x[0], d, keep); }});
     out.push_back(
         {"[2, 3, 2] dim 1", {{2, 3, 2}}, [pick](const Inputs& x) { return pick(x[0], 1, false); }});
+    // Over dim 1 of [0, 3]: no rows, an empty result (dim 0, or all elements, PyTorch refuses).
+    out.push_back(
+        {"[0, 3] dim 1", {{0, 3}}, [pick](const Inputs& x) { return pick(x[0], 1, false); }});
     return out;
 }
 
@@ -114,6 +123,8 @@ std::vector<OpSample> softmax_samples(Tensor (*op)(const Tensor&, std::int64_t))
                            return op(x[0], d);
                        }});
     out.push_back({"[2, 3, 2] dim 1", {{2, 3, 2}}, [op](const Inputs& x) { return op(x[0], 1); }});
+    out.push_back({"[0, 3] dim 1", {{0, 3}}, [op](const Inputs& x) { return op(x[0], 1); }});
+    out.push_back({"[3, 0] dim 0", {{3, 0}}, [op](const Inputs& x) { return op(x[0], 0); }});
     return out;
 }
 }  // namespace
@@ -132,7 +143,10 @@ void add_reduce_rows(std::vector<OpInfo>& t) {
               [](const Inputs& x) {
                   return sum_to(x[0], {3, 1});
               }},
-             {"[2, 3] to rank 0", {{2, 3}}, [](const Inputs& x) { return sum_to(x[0], {}); }}});
+             {"[2, 3] to rank 0", {{2, 3}}, [](const Inputs& x) { return sum_to(x[0], {}); }},
+             {"[0, 3] to [1, 3] (sums of nothing: 0)", {{0, 3}}, [](const Inputs& x) {
+                  return sum_to(x[0], {1, 3});
+              }}});
     add_row(t, Op::sum, any, reduction_samples(false));
     add_row(t, Op::mean, any, reduction_samples(true));
     add_row(t, Op::max, distinct, extreme_samples(true));

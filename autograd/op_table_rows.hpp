@@ -19,9 +19,10 @@ void add_row(std::vector<OpInfo>& table, Op op, Domain domain, std::vector<OpSam
 Tensor index_of(std::initializer_list<double> values);
 Tensor index_of(std::initializer_list<std::initializer_list<double>> rows);
 
-// A unary op on rank 0, [4], [2, 3] and [1, 3, 1].
+// A unary op on rank 0, [4], [2, 3], [1, 3, 1] and [2, 0].
 std::vector<OpSample> unary_samples(TensorFn call);
-// A binary op over the broadcasting cases (same shape, either side broadcast, both, rank 0).
+// A binary op over the broadcasting cases (same shape, either side broadcast, both, rank 0,
+// empty).
 std::vector<OpSample> binary_samples(Tensor (*op)(const Tensor&, const Tensor&));
 
 void add_elementwise_rows(std::vector<OpInfo>& table);

@@ -41,9 +41,11 @@ void check_ranks(const char* op, const Shape& input, const Shape& weight, int di
     if (weight.rank() != dims + 2)
         throw ShapeError(std::string(op) + ": expected a " + rank + "weight " + kernel + ", got " +
                          to_string(weight));
-    if (weight.numel() == 0)
+    // As PyTorch: no output channels or an empty kernel is an error; no input channels per group
+    // (weight [O, 0, kH, kW]) sums nothing, giving the bias (or zeros).
+    if (weight[0] == 0 || weight[2] == 0 || (dims == 2 && weight[3] == 0))
         throw ShapeError(std::string(op) + ": weight " + to_string(weight) +
-                         " has a zero-size dim");
+                         " has no output channels or an empty kernel");
 }
 
 void check_args(const char* op, const ConvArgs& a, int dims) {

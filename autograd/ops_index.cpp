@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 #include <string>
 
 #include "autograd/capture.hpp"
@@ -365,6 +366,14 @@ Dtype concat_dtype(const std::vector<Tensor>& xs) {
 // recorded, so the gradient reaches each input in its own dtype.
 Tensor concat(const std::vector<Tensor>& xs, std::int64_t dim) {
     if (xs.empty()) throw ShapeError("concat: needs at least one tensor");
+    // PyTorch's legacy rule: 1-D empty tensors ([0]) are left out of a concat of other shapes.
+    auto skipped = [](const Tensor& x) { return x.defined() && x.dim() == 1 && x.shape()[0] == 0; };
+    if (std::any_of(xs.begin(), xs.end(), skipped) && !std::all_of(xs.begin(), xs.end(), skipped)) {
+        std::vector<Tensor> kept;
+        std::copy_if(xs.begin(), xs.end(), std::back_inserter(kept),
+                     [&](const Tensor& x) { return !skipped(x); });
+        return concat(kept, dim);
+    }
     Dtype dtype = concat_dtype(xs);
     int d = normalize_dim(dim, xs[0].dim(), "concat");
     Shape shape = xs[0].shape();
@@ -377,7 +386,9 @@ Tensor concat(const std::vector<Tensor>& xs, std::int64_t dim) {
         if (x.shape() != expected)
             throw ShapeError("concat: shapes " + to_string(xs[0].shape()) + " and " +
                              to_string(x.shape()) + " differ outside dim " + std::to_string(d));
-        shape[d] += x.shape()[d];
+        if (__builtin_add_overflow(shape[d], x.shape()[d], &shape[d]))
+            throw ShapeError("concat: the sizes of dim " + std::to_string(d) +
+                             " add up past int64 (" + to_string(x.shape()) + ")");
         mixed = mixed || x.dtype() != dtype;
         inputs.push_back(x);
     }

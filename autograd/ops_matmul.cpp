@@ -196,7 +196,10 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
     if (x.dim() != 2) {
         Shape out_shape = x.shape();
         out_shape[x.dim() - 1] = weight.shape()[0];
-        Tensor rows = view(x, Shape{x.numel() / x.shape()[x.dim() - 1], x.shape()[x.dim() - 1]});
+        // The leading dims multiplied, not numel / in_features: in_features may be 0.
+        std::int64_t n_rows = 1;
+        for (int d = 0; d + 1 < x.dim(); ++d) n_rows *= x.shape()[d];
+        Tensor rows = view(x, Shape{n_rows, x.shape()[x.dim() - 1]});
         return view(linear(rows, weight, bias), out_shape);
     }
     Tensor out = linear_kernel(x, weight, bias);

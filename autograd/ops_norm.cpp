@@ -244,6 +244,10 @@ void check_batch_norm(const Tensor& input, const Tensor& running_mean, const Ten
         throw ShapeError(
             "batch_norm: running_mean and running_var must be both defined or "
             "both undefined");
+    // PyTorch 1.13 refuses an affine batch norm of no channels (nn.BatchNorm1d(0) included).
+    if (input.shape()[1] == 0 && (weight.defined() || bias.defined()))
+        throw ShapeError("batch_norm: input " + to_string(input.shape()) +
+                         " has no channels for weight or bias");
     std::int64_t per_channel = input.shape()[0];
     for (int d = 2; d < input.dim(); ++d) per_channel *= input.shape()[d];
     if (training && per_channel == 1)

@@ -1,6 +1,7 @@
 #include "autograd/ops_reduce.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <string>
 
 #include "autograd/elementwise_kernels.hpp"
@@ -103,10 +104,11 @@ Tensor mean(const Tensor& x, const std::vector<std::int64_t>& dims, bool keepdim
     DimList ds = reduced_dims(x, dims, "mean");
     std::int64_t count = 1;
     for (int d : ds) count *= x.shape()[d];
-    if (count == 0) throw ShapeError("mean: no elements to average in " + to_string(x.shape()));
+    // The mean of nothing is 0 / 0 = nan, as PyTorch's (the sum of nothing is 0).
+    double scale =
+        count == 0 ? std::numeric_limits<double>::quiet_NaN() : 1.0 / static_cast<double>(count);
     return scaled_sum(Op::mean, x, ds,
-                      keepdim ? keepdim_shape(x.shape(), ds) : dropped_shape(x.shape(), ds),
-                      1.0 / static_cast<double>(count));
+                      keepdim ? keepdim_shape(x.shape(), ds) : dropped_shape(x.shape(), ds), scale);
 }
 
 // Its backward is expand, whose backward is sum_to again: gradients of any order.

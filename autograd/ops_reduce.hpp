@@ -10,6 +10,7 @@
 
 namespace potatolemon {
 
+// Over no elements (a dim of size 0 reduced) the sum is 0 and the mean nan, as PyTorch's.
 Tensor sum(const Tensor& x);  // rank 0
 Tensor sum(const Tensor& x, const std::vector<std::int64_t>& dims, bool keepdim = false);
 Tensor mean(const Tensor& x);

@@ -16,7 +16,8 @@ namespace {
 Shape infer_shape(const Tensor& x, const std::vector<std::int64_t>& dims) {
     Shape shape;
     int inferred = -1;
-    std::int64_t known = 1;
+    std::int64_t nonzero = 1;  // the given dims other than 0 multiplied, as Shape::numel checks
+    bool empty = false;
     for (std::size_t i = 0; i < dims.size(); ++i) {
         if (dims[i] == -1 && inferred < 0) {
             inferred = static_cast<int>(i);
@@ -27,8 +28,11 @@ Shape infer_shape(const Tensor& x, const std::vector<std::int64_t>& dims) {
             throw ShapeError("reshape: invalid dim " + std::to_string(dims[i]) + " for " +
                              to_string(x.shape()));
         shape.push_back(dims[i]);
-        known *= dims[i];
+        empty = empty || dims[i] == 0;
+        if (__builtin_mul_overflow(nonzero, dims[i] == 0 ? 1 : dims[i], &nonzero))
+            throw ShapeError("reshape: the size of " + to_string(shape) + "... overflows int64");
     }
+    std::int64_t known = empty ? 0 : nonzero;
     if (inferred >= 0) {
         if (known == 0 || x.numel() % known != 0)
             throw ShapeError("reshape: cannot infer -1 reshaping " + to_string(x.shape()));
@@ -53,7 +57,11 @@ Tensor view(const Tensor& x, const Shape& shape) {
 
 Tensor reshape(const Tensor& x, const std::vector<std::int64_t>& shape) {
     check_defined(x, "reshape");
-    return view(x, infer_shape(x, shape));
+    Shape to = infer_shape(x, shape);
+    if (to.numel() != x.numel())
+        throw ShapeError("reshape: cannot reshape " + to_string(x.shape()) + " (" +
+                         std::to_string(x.numel()) + " elements) to " + to_string(to));
+    return view(x, to);
 }
 
 Tensor flatten(const Tensor& x, std::int64_t start_dim, std::int64_t end_dim) {
@@ -67,7 +75,7 @@ Tensor flatten(const Tensor& x, std::int64_t start_dim, std::int64_t end_dim) {
     Shape shape;
     for (int d = 0; d < start; ++d) shape.push_back(x.shape()[d]);
     std::int64_t merged = 1;
-    for (int d = start; d <= end; ++d) merged *= x.shape()[d];
+    for (int d = start; d <= end; ++d) merged *= x.shape()[d];  // fits: see Shape::numel
     shape.push_back(merged);
     for (int d = end + 1; d < x.dim(); ++d) shape.push_back(x.shape()[d]);
     return view(x, shape);

@@ -16,7 +16,8 @@ void Shape::throw_negative_dim(std::int64_t dim) {
 }
 
 void Shape::throw_numel_overflow() const {
-    throw ShapeError("shape: element count of " + to_string(*this) + " overflows");
+    throw ShapeError("shape: element count of " + to_string(*this) +
+                     " (its dims other than 0) overflows int64");
 }
 
 void Shape::erase(int i) {

@@ -35,12 +35,17 @@ public:
     std::int64_t& operator[](int i) { return dims_[i]; }
     const std::int64_t* begin() const { return dims_.data(); }
     const std::int64_t* end() const { return dims_.data() + rank_; }
+    // Throws ShapeError when the dims other than 0 multiply past int64, even if a dim is 0: every
+    // tensor's strides and partial products of its dims (rows, planes) then fit in int64 too.
     std::int64_t numel() const {
         std::int64_t n = 1;
-        for (std::int64_t d : *this)
-            if (__builtin_mul_overflow(n, d, &n)) [[unlikely]]
+        bool empty = false;
+        for (std::int64_t d : *this) {
+            empty = empty || d == 0;
+            if (__builtin_mul_overflow(n, d == 0 ? 1 : d, &n)) [[unlikely]]
                 throw_numel_overflow();
-        return n;
+        }
+        return empty ? 0 : n;
     }
     void push_back(std::int64_t dim) {  // throws ShapeError past kMaxRank
         if (rank_ == kMaxRank) [[unlikely]]

@@ -58,6 +58,25 @@ TEST_SUITE("op_table") {
         }
     }
 
+    // Zero-size inputs are where shape code divides by a size or a kernel assumes numel > 0. A
+    // sample counts when an input or the output has a dim of size 0 (an empty index tensor in the
+    // sample's closure gives an empty output); every op accepts some such input in PyTorch 1.13
+    // (max over a dim that is not the empty one, pooling and convolution of an empty batch).
+    TEST_CASE("every op has a zero-size sample") {
+        Generator gen(3);
+        for (const OpInfo& row : op_table()) {
+            INFO("op ", std::string(op_name(row.op)));
+            bool zero_size = false;
+            for (const OpSample& sample : row.samples) {
+                for (const Shape& shape : sample.shapes)
+                    zero_size = zero_size || shape.numel() == 0;
+                zero_size =
+                    zero_size || sample.fn(sample_inputs(sample, row.domain, gen)).numel() == 0;
+            }
+            CHECK(zero_size);
+        }
+    }
+
     TEST_CASE("every sample records the op its row names") {
         Generator gen(7);
         for (const OpInfo& row : op_table())
