@@ -18,6 +18,7 @@
 
 #include "autograd/kernels/thread_pool.hpp"
 #include "autograd/potatolemon.hpp"
+#include "benchmarks/bench_engines.hpp"
 #include "nn/nn.hpp"
 
 using namespace potatolemon;
@@ -81,44 +82,28 @@ Timing run_once(long steps, nn::Engine engine) {
     return {elapsed.count(), loss, rel_l2_error(model)};
 }
 
-// --steps N, --runs N, --engine replay|eager|both, --threads N (default 1: the setup compared
-// with PyTorch's).
-long flag(int argc, char** argv, const std::string& name, long fallback) {
-    for (int i = 1; i + 1 < argc; ++i)
-        if (argv[i] == name) return std::strtol(argv[i + 1], nullptr, 10);
-    return fallback;
-}
-std::string text_flag(int argc, char** argv, const std::string& name, const char* fallback) {
-    for (int i = 1; i + 1 < argc; ++i)
-        if (argv[i] == name) return argv[i + 1];
-    return fallback;
-}
 }  // namespace
 
+// --steps N, --runs N, --engine replay|eager|both, --threads N (default 1: the setup compared
+// with PyTorch's).
 int main(int argc, char** argv) {
-    const long steps = flag(argc, argv, "--steps", 5'000);
-    const long runs = flag(argc, argv, "--runs", 3);
+    const long steps = bench::long_flag(argc, argv, "--steps", 5'000);
+    const long runs = bench::long_flag(argc, argv, "--runs", 3);
     if (steps <= 0 || runs <= 0) {
         std::fprintf(stderr,
                      "usage: bench_pinn [--steps N] [--runs N] [--engine replay|eager|both]\n"
                      "                  [--threads N]\n");
         return 2;
     }
-    set_num_threads(static_cast<int>(std::max(1L, flag(argc, argv, "--threads", 1))));
-    const std::string only = text_flag(argc, argv, "--engine", "both");
-    for (nn::Engine engine : {nn::Engine::replay, nn::Engine::eager}) {
-        if (only != "both" && only != (engine == nn::Engine::eager ? "eager" : "replay")) continue;
-        std::vector<Timing> timings;
-        for (long r = 0; r < runs; ++r) timings.push_back(run_once(steps, engine));
-        std::sort(timings.begin(), timings.end(),
-                  [](const Timing& a, const Timing& b) { return a.seconds < b.seconds; });
-        const Timing median = timings[timings.size() / 2];
-        const char* suffix = engine == nn::Engine::eager ? "_eager" : "";
-        std::printf("pinn_%ld_steps%s %.4f s\n", steps, suffix, median.seconds);
-        std::printf("pinn_step%s %.3f us\n", suffix,
-                    median.seconds / static_cast<double>(steps) * 1e6);
-        std::printf("pinn_final_loss%s %.6g loss\n", suffix, median.final_loss);
-        std::printf("pinn_rel_l2_error%s %.3g error\n", suffix, median.rel_l2_error);
-    }
+    set_num_threads(static_cast<int>(std::max(1L, bench::long_flag(argc, argv, "--threads", 1))));
+    bench::time_engines(
+        argc, argv, runs, [&](nn::Engine engine) { return run_once(steps, engine); },
+        [&](const auto& median, const char* suffix) {
+            std::printf("pinn_%ld_steps%s %.4f s\n", steps, suffix, median.seconds);
+            std::printf("pinn_step%s %.3f us\n", suffix,
+                        median.seconds / static_cast<double>(steps) * 1e6);
+            std::printf("pinn_final_loss%s %.6g loss\n", suffix, median.final_loss);
+            std::printf("pinn_rel_l2_error%s %.3g error\n", suffix, median.rel_l2_error);
+        });
     return 0;
 }

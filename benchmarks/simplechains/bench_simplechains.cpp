@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "autograd/potatolemon.hpp"
+#include "benchmarks/bench_engines.hpp"
 #include "nn/nn.hpp"
 
 using namespace potatolemon;
@@ -41,18 +42,13 @@ double median_us(long calls, long runs, const auto& call) {
     return us[us.size() / 2];
 }
 
-long flag(int argc, char** argv, const std::string& name, long fallback) {
-    for (int i = 1; i + 1 < argc; ++i)
-        if (argv[i] == name) return std::strtol(argv[i + 1], nullptr, 10);
-    return fallback;
-}
 }  // namespace
 
 // --calls N gradients per run (default 20,000), --runs N (default 5), --threads (accepted for
 // compare.sh; one thread).
 int main(int argc, char** argv) {
-    const long calls = flag(argc, argv, "--calls", 20'000);
-    const long runs = flag(argc, argv, "--runs", 5);
+    const long calls = bench::long_flag(argc, argv, "--calls", 20'000);
+    const long runs = bench::long_flag(argc, argv, "--runs", 5);
     if (calls <= 0 || runs <= 0) {
         std::fprintf(stderr, "usage: bench_simplechains [--calls N] [--runs N] [--threads 1]\n");
         return 2;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "autograd/potatolemon.hpp"
+#include "benchmarks/bench_engines.hpp"
 #include "nn/nn.hpp"
 
 using namespace potatolemon;
@@ -45,42 +46,26 @@ Timing run_once(long epochs, nn::Engine engine) {
     return {elapsed.count(), loss};
 }
 
-// --epochs N, --runs N, --engine replay|eager|both, --threads N (accepted for compare.sh; XOR
-// runs on one thread).
-long flag(int argc, char** argv, const std::string& name, long fallback) {
-    for (int i = 1; i + 1 < argc; ++i)
-        if (argv[i] == name) return std::strtol(argv[i + 1], nullptr, 10);
-    return fallback;
-}
-std::string text_flag(int argc, char** argv, const std::string& name, const char* fallback) {
-    for (int i = 1; i + 1 < argc; ++i)
-        if (argv[i] == name) return argv[i + 1];
-    return fallback;
-}
 }  // namespace
 
+// --epochs N, --runs N, --engine replay|eager|both, --threads N (accepted for compare.sh; XOR
+// runs on one thread).
 int main(int argc, char** argv) {
-    const long epochs = flag(argc, argv, "--epochs", 25'000);
-    const long runs = flag(argc, argv, "--runs", 5);
+    const long epochs = bench::long_flag(argc, argv, "--epochs", 25'000);
+    const long runs = bench::long_flag(argc, argv, "--runs", 5);
     if (epochs <= 0 || runs <= 0) {
         std::fprintf(stderr,
                      "usage: bench_xor [--epochs N] [--runs N] [--engine replay|eager|both]\n"
                      "       [--threads 1]\n");
         return 2;
     }
-    const std::string only = text_flag(argc, argv, "--engine", "both");
-    for (nn::Engine engine : {nn::Engine::replay, nn::Engine::eager}) {
-        if (only != "both" && only != (engine == nn::Engine::eager ? "eager" : "replay")) continue;
-        std::vector<Timing> timings;
-        for (long r = 0; r < runs; ++r) timings.push_back(run_once(epochs, engine));
-        std::sort(timings.begin(), timings.end(),
-                  [](const Timing& a, const Timing& b) { return a.seconds < b.seconds; });
-        const Timing median = timings[timings.size() / 2];
-        const char* suffix = engine == nn::Engine::eager ? "_eager" : "";
-        std::printf("xor_%ld_epochs%s %.4f s\n", epochs, suffix, median.seconds);
-        std::printf("xor_epoch%s %.3f us\n", suffix,
-                    median.seconds / static_cast<double>(epochs) * 1e6);
-        std::printf("xor_final_loss%s %.6f loss\n", suffix, median.final_loss);
-    }
+    bench::time_engines(
+        argc, argv, runs, [&](nn::Engine engine) { return run_once(epochs, engine); },
+        [&](const auto& median, const char* suffix) {
+            std::printf("xor_%ld_epochs%s %.4f s\n", epochs, suffix, median.seconds);
+            std::printf("xor_epoch%s %.3f us\n", suffix,
+                        median.seconds / static_cast<double>(epochs) * 1e6);
+            std::printf("xor_final_loss%s %.6f loss\n", suffix, median.final_loss);
+        });
     return 0;
 }
