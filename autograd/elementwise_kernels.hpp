@@ -90,16 +90,19 @@ template <class T, class U, class F>
 void binary_range(const Shape& a, const Shape& b, const T* pa, const T* pb, U* po,
                   const Shape& out_shape, std::int64_t begin, std::int64_t end, F f) {
     bool a_full = a == out_shape, b_full = b == out_shape;
-    if (a_full && b_full) {
+    if (a_full && b_full) {  // before any numel(): each is a loop over the dims
         for (std::int64_t i = begin; i < end; ++i) po[i] = f(pa[i], pb[i]);
-    } else if (a_full && b.numel() == 1) {
+        return;
+    }
+    const std::int64_t na = a.numel(), nb = b.numel();
+    if (a_full && nb == 1) {
         for (std::int64_t i = begin; i < end; ++i) po[i] = f(pa[i], pb[0]);
-    } else if (b_full && a.numel() == 1) {
+    } else if (b_full && na == 1) {
         for (std::int64_t i = begin; i < end; ++i) po[i] = f(pa[0], pb[i]);
-    } else if (a.numel() == 1 && b.numel() == 1) {
+    } else if (na == 1 && nb == 1) {
         for (std::int64_t i = begin; i < end; ++i) po[i] = f(pa[0], pb[0]);
-    } else if (a_full && b.rank() == 1 && b.numel() == out_shape[out_shape.rank() - 1]) {
-        std::int64_t n = b.numel();  // one row combined with every row, as a bias
+    } else if (a_full && b.rank() == 1 && nb == out_shape[out_shape.rank() - 1]) {
+        std::int64_t n = nb;  // one row combined with every row, as a bias
         for (std::int64_t i = begin; i < end;) {
             std::int64_t j = i % n, len = std::min(n - j, end - i);
             for (std::int64_t k = 0; k < len; ++k) po[i + k] = f(pa[i + k], pb[j + k]);

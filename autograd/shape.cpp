@@ -20,6 +20,12 @@ void Shape::throw_numel_overflow() const {
                      " (its dims other than 0) overflows int64");
 }
 
+void Shape::check_dims_other_than_zero() const {
+    std::int64_t n = 1;
+    for (std::int64_t d : *this)
+        if (d != 0 && __builtin_mul_overflow(n, d, &n)) throw_numel_overflow();
+}
+
 void Shape::erase(int i) {
     std::copy(begin() + i + 1, end(), dims_.begin() + i);
     --rank_;

@@ -39,13 +39,12 @@ public:
     // tensor's strides and partial products of its dims (rows, planes) then fit in int64 too.
     std::int64_t numel() const {
         std::int64_t n = 1;
-        bool empty = false;
-        for (std::int64_t d : *this) {
-            empty = empty || d == 0;
-            if (__builtin_mul_overflow(n, d == 0 ? 1 : d, &n)) [[unlikely]]
+        for (std::int64_t d : *this)
+            if (__builtin_mul_overflow(n, d, &n)) [[unlikely]]
                 throw_numel_overflow();
-        }
-        return empty ? 0 : n;
+        if (n == 0) [[unlikely]]
+            check_dims_other_than_zero();  // a 0 ended the product above before it could overflow
+        return n;
     }
     void push_back(std::int64_t dim) {  // throws ShapeError past kMaxRank
         if (rank_ == kMaxRank) [[unlikely]]
@@ -68,6 +67,7 @@ private:
     [[noreturn]] static void throw_rank_too_high();
     [[noreturn]] static void throw_negative_dim(std::int64_t dim);
     [[noreturn]] void throw_numel_overflow() const;
+    void check_dims_other_than_zero() const;
 
     std::array<std::int64_t, kMaxRank> dims_;  // only the first rank_ are meaningful
     int rank_ = 0;
