@@ -1,6 +1,7 @@
 // TensorImpl allocation and lifetime, element access, conversion and the autograd entry points.
 #include "autograd/tensor.hpp"
 
+#include <bit>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -44,9 +45,10 @@ void init_count(BiasedCount& count) {
 TensorImpl* TensorImpl::allocate(const Shape& shape, Dtype dtype) {
     std::int64_t numel = shape.numel();
     // numel fits int64 but numel * 8 bytes may not fit size_t: the product would wrap to a
-    // small block that the caller then writes past.
-    if (static_cast<std::size_t>(numel) >
-        (std::numeric_limits<std::size_t>::max() - kHeader - kAlignment) / dtype_size(dtype))
+    // small block that the caller then writes past. Element sizes are powers of two: a shift
+    // divides by one (a 64-bit division on every allocation cost more than the rest of it).
+    constexpr std::size_t kRoom = std::numeric_limits<std::size_t>::max() - kHeader - kAlignment;
+    if (static_cast<std::size_t>(numel) > kRoom >> std::countr_zero(dtype_size(dtype)))
         throw ShapeError("tensor: " + to_string(shape) + " of " + dtype_name(dtype) +
                          " has more bytes than size_t counts");
     void* block = pool_allocate(owning_block_bytes(numel, dtype));
