@@ -1,8 +1,10 @@
 // What the benchmarks that time a training step in both engines (bench_xor, bench_sine,
-// bench_pinn) share: their flags, and the run of median time per engine.
+// bench_pinn) share: their flags, the timed loop of steps, and the run of median time per engine.
 #pragma once
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,20 @@ inline std::string text_flag(int argc, char** argv, const std::string& name, con
 inline long long_flag(int argc, char** argv, const std::string& name, long fallback) {
     const std::string value = text_flag(argc, argv, name, "");
     return value.empty() ? fallback : std::strtol(value.c_str(), nullptr, 10);
+}
+
+struct StepsTiming {
+    double seconds;
+    double final_loss;  // what the last step returned
+};
+
+// `steps` calls of step(inputs) (at least one), timed together.
+inline StepsTiming time_steps(nn::CapturedStep& step, std::span<const Tensor> inputs, long steps) {
+    const auto start = std::chrono::steady_clock::now();
+    for (long s = 0; s + 1 < steps; ++s) step(inputs);
+    const double loss = step(inputs).item();
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    return {elapsed.count(), loss};
 }
 
 // For each engine that --engine asks for (replay, eager or both, in that order): `runs` calls of

@@ -6,7 +6,6 @@
 //   pinn_5000_steps <s> s, pinn_step <us> us, pinn_final_loss <loss> loss,
 //   pinn_rel_l2_error <error on 1,001 points of [0, 1]> error, and each with suffix _eager.
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -73,13 +72,10 @@ Timing run_once(long steps, nn::Engine engine) {
             return mean(residual * residual) + sum(boundary * boundary);
         },
         engine);
-    auto start = std::chrono::steady_clock::now();
-    for (long s = 0; s + 1 < steps; ++s) step({});
-    const double loss = step({}).item();
-    std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    const bench::StepsTiming timed = bench::time_steps(step, {}, steps);
     if (engine == nn::Engine::replay && !step.fallback_reason().empty())
         std::fprintf(stderr, "bench_pinn: ran eagerly: %s\n", step.fallback_reason().c_str());
-    return {elapsed.count(), loss, rel_l2_error(model)};
+    return {timed.seconds, timed.final_loss, rel_l2_error(model)};
 }
 
 }  // namespace

@@ -5,7 +5,6 @@
 //   sine_step <us> us, sine_final_loss <loss of the last step> loss, and both with suffix _eager.
 #include <algorithm>
 #include <array>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -22,11 +21,6 @@
 using namespace potatolemon;
 
 namespace {
-struct Timing {
-    double seconds;
-    double final_loss;
-};
-
 std::array<Tensor, 2> sine_points() {
     std::vector<double> x, y;
     for (int i = 0; i < 64; ++i) {
@@ -36,7 +30,7 @@ std::array<Tensor, 2> sine_points() {
     return {from_vector(x, Shape{64, 1}), from_vector(y, Shape{64, 1})};
 }
 
-Timing run_once(long steps, nn::Engine engine) {
+bench::StepsTiming run_once(long steps, nn::Engine engine) {
     Generator gen(0);
     nn::Sequential model{std::make_shared<nn::Linear>(1, 32, gen), std::make_shared<nn::Tanh>(),
                          std::make_shared<nn::Linear>(32, 32, gen), std::make_shared<nn::Tanh>(),
@@ -46,11 +40,7 @@ Timing run_once(long steps, nn::Engine engine) {
         optimizer, [&](std::span<const Tensor> in) { return nn::mse_loss(model(in[0]), in[1]); },
         engine);
     const std::array<Tensor, 2> batch = sine_points();
-    auto start = std::chrono::steady_clock::now();
-    for (long s = 0; s + 1 < steps; ++s) step(batch);
-    const double loss = step(batch).item();
-    std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    return {elapsed.count(), loss};
+    return bench::time_steps(step, batch, steps);
 }
 
 }  // namespace

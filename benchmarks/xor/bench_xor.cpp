@@ -6,7 +6,6 @@
 // and the same figures with the suffix _eager.
 #include <algorithm>
 #include <array>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -21,12 +20,7 @@
 using namespace potatolemon;
 
 namespace {
-struct Timing {
-    double seconds;
-    double final_loss;
-};
-
-Timing run_once(long epochs, nn::Engine engine) {
+bench::StepsTiming run_once(long epochs, nn::Engine engine) {
     Generator gen(0);
     nn::Sequential model{std::make_shared<nn::Linear>(2, 3, gen), std::make_shared<nn::Tanh>(),
                          std::make_shared<nn::Linear>(3, 3, gen), std::make_shared<nn::Tanh>(),
@@ -39,11 +33,7 @@ Timing run_once(long epochs, nn::Engine engine) {
         [&](std::span<const Tensor> in) { return nn::binary_cross_entropy(model(in[0]), y); },
         engine);
     const std::array<Tensor, 1> batch{x};
-    auto start = std::chrono::steady_clock::now();
-    for (long epoch = 0; epoch + 1 < epochs; ++epoch) step(batch);
-    const double loss = step(batch).item();
-    std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    return {elapsed.count(), loss};
+    return bench::time_steps(step, batch, epochs);
 }
 
 }  // namespace
