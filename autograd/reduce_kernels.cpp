@@ -43,8 +43,22 @@ void for_outputs(const BlockView& v, Body body) {
 }  // namespace
 
 namespace {
+// A block of a few dozen elements (a small layer's bias gradient, a loss's mean): one column at
+// a time, summed down k in the same order as the run-buffered loop below, so the sums are equal.
 template <class T>
-void sum_block_kernel(const T* src, T* dst, const BlockView& v, double scale) {
+void sum_small_block(const T* src, T* dst, const BlockView& v, double scale) {
+    for (std::int64_t o = 0; o < v.outer; ++o)
+        for (std::int64_t i = 0; i < v.inner; ++i) {
+            const T* column = src + o * v.n * v.inner + i;
+            double total = 0;
+            for (std::int64_t k = 0; k < v.n; ++k) total += column[k * v.inner];
+            dst[o * v.inner + i] = static_cast<T>(total * scale);
+        }
+}
+
+// Out of line: its frame is large, and the small blocks should not pay to set it up.
+template <class T>
+[[gnu::noinline]] void sum_large_block(const T* src, T* dst, const BlockView& v, double scale) {
     for_outputs(v, [&](std::int64_t o0, std::int64_t o1, std::int64_t i0, std::int64_t i1) {
         // A run of inner positions at a time, summed down k: the rows are read in order and
         // the sums stay in a small buffer on the stack.
@@ -68,6 +82,13 @@ void sum_block_kernel(const T* src, T* dst, const BlockView& v, double scale) {
             }
         }
     });
+}
+
+template <class T>
+void sum_block_kernel(const T* src, T* dst, const BlockView& v, double scale) {
+    constexpr std::int64_t kSmall = 256;  // elements; well inside L1, so columns cost no misses
+    if (v.outer * v.n * v.inner <= kSmall) return sum_small_block(src, dst, v, scale);
+    sum_large_block(src, dst, v, scale);
 }
 
 template <class T>
