@@ -76,8 +76,17 @@ void add_elementwise_rows(std::vector<OpInfo>& t) {
               [](const Inputs& x) {
                   return binary_cross_entropy(x[0], full({2, 3}, 0.25, Dtype::float64));
               }},
-             {"[0, 2] against [0, 2]", {{0, 2}, {0, 2}}, [](const Inputs& x) {
-                  return binary_cross_entropy(x[0], x[1]);
+             {"[0, 2] against [0, 2]",
+              {{0, 2}, {0, 2}},
+              [](const Inputs& x) { return binary_cross_entropy(x[0], x[1]); }},
+             {"[4, 1] against [4, 1], mean",
+              {{4, 1}, {4, 1}},
+              [](const Inputs& x) { return binary_cross_entropy(x[0], x[1], Reduction::mean); }},
+             {"[2, 3] against [2, 3], sum",
+              {{2, 3}, {2, 3}},
+              [](const Inputs& x) { return binary_cross_entropy(x[0], x[1], Reduction::sum); }},
+             {"[0, 2] against [0, 2], sum", {{0, 2}, {0, 2}}, [](const Inputs& x) {
+                  return binary_cross_entropy(x[0], x[1], Reduction::sum);
               }}});
     add_row(t, Op::binary_cross_entropy_backward, probability,
             {{"[4, 1] grad, input and target",
@@ -86,8 +95,16 @@ void add_elementwise_rows(std::vector<OpInfo>& t) {
              {"rank 0",
               {{}, {}, {}},
               [](const Inputs& x) { return binary_cross_entropy_backward(x[0], x[1], x[2]); }},
-             {"[0] grad, input and target", {{0}, {0}, {0}}, [](const Inputs& x) {
-                  return binary_cross_entropy_backward(x[0], x[1], x[2]);
+             {"[0] grad, input and target",
+              {{0}, {0}, {0}},
+              [](const Inputs& x) { return binary_cross_entropy_backward(x[0], x[1], x[2]); }},
+             {"rank-0 grad of the mean over [4, 1]",
+              {{}, {4, 1}, {4, 1}},
+              [](const Inputs& x) {
+                  return binary_cross_entropy_backward(x[0], x[1], x[2], Reduction::mean);
+              }},
+             {"rank-0 grad of the sum over [2, 3]", {{}, {2, 3}, {2, 3}}, [](const Inputs& x) {
+                  return binary_cross_entropy_backward(x[0], x[1], x[2], Reduction::sum);
               }}});
     add_row(t, Op::to_dtype, any,
             {{"float64 to float64 (clone)", {{2, 3}}, [](const Inputs& x) { return x[0].clone(); }},

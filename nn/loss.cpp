@@ -113,8 +113,9 @@ Tensor l1_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
 Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, Reduction reduction) {
     check_pair(input, target, "binary_cross_entropy");
     check_probabilities(input, "binary_cross_entropy");
-    // autograd's primitive clamps the logs at -100 as PyTorch does and keeps gradients finite.
-    return reduce(potatolemon::binary_cross_entropy(input, target), reduction);
+    // autograd's primitive clamps the logs at -100 as PyTorch does, keeps gradients finite, and
+    // reduces in the same op.
+    return potatolemon::binary_cross_entropy(input, target, reduction);
 }
 
 // (1 - y) x + softplus(-x) is -(y log σ(x) + (1 - y) log(1 - σ(x))) rearranged as PyTorch does;

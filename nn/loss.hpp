@@ -4,12 +4,13 @@
 // first and throws ShapeError, DtypeError, IndexError or std::domain_error naming itself.
 // The modules wrapping these live in loss_module.hpp.
 #pragma once
+#include "autograd/ops_loss.hpp"
 #include "autograd/tensor.hpp"
 
 namespace potatolemon::nn {
 
 // none: the per-element (per-sample) losses; mean: their average; sum: their total.
-enum class Reduction { none, mean, sum };
+using potatolemon::Reduction;
 
 // (input - target)^2
 Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::mean);

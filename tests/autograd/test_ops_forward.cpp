@@ -103,6 +103,37 @@ TEST_SUITE("ops_forward") {
         CHECK(p.grad().values() == V{-2, 0, 1e12, -4});
     }
 
+    TEST_CASE("a reduced binary_cross_entropy is bitwise mean or sum of the elementwise one") {
+        // 40,000 elements take the thread pool's path; the others the one-pass kernel.
+        for (std::int64_t n : {1, 4, 7, 40'000})
+            for (Dtype dtype : {Dtype::float32, Dtype::float64})
+                for (Reduction reduction : {Reduction::mean, Reduction::sum}) {
+                    CAPTURE(n);
+                    CAPTURE(reduction == Reduction::mean);
+                    Generator gen(n);
+                    Tensor p = rand({n}, gen, dtype).requires_grad_();
+                    Tensor y = rand({n}, gen, dtype);
+                    Tensor q = p.detach().requires_grad_();
+                    Tensor fused = binary_cross_entropy(p, y, reduction);
+                    Tensor elementwise = binary_cross_entropy(q, y);
+                    Tensor composed =
+                        reduction == Reduction::mean ? mean(elementwise) : sum(elementwise);
+                    CHECK(fused.shape() == Shape{});
+                    CHECK(fused.values() == composed.values());
+                    fused.backward();
+                    composed.backward();
+                    CHECK(p.grad().values() == q.grad().values());
+                }
+    }
+
+    TEST_CASE("a reduced binary_cross_entropy_backward wants a scalar gradient") {
+        Tensor p = full({2}, 0.5), y = full({2}, 1.0);
+        CHECK_THROWS_AS(binary_cross_entropy_backward(full({2}, 1.0), p, y, Reduction::mean),
+                        ShapeError);
+        CHECK(binary_cross_entropy_backward(full({}, 1.0), p, y, Reduction::sum).values() ==
+              V{-2, -2});
+    }
+
     TEST_CASE("matmul follows numpy's rules for 1-D, 2-D and batched operands") {
         Tensor a = tensor({{1, 2}, {3, 4}});
         Tensor b = tensor({{5, 6}, {7, 8}});
