@@ -25,17 +25,13 @@ std::string describe(const Tensor& t, bool transposed) {
     return to_string(t.shape()) + (transposed ? "ᵀ" : "");
 }
 
-// One gemm on raw buffers, as a replay record: C = op(A) op(B) for rank-2 operands.
+// One gemm on raw buffers, as a replay record: C = op(A) op(B) for rank-2 operands, its arguments
+// checked once.
 template <class T>
 struct GemmRecord {
     static constexpr const char* name = "matmul";
-    bool ta, tb;
-    std::int64_t M, N, K, lda, ldb;
-    const T *a, *b;
-    T* c;
-    static void run(const GemmRecord& r) {
-        kernels::gemm<T>(r.ta, r.tb, r.M, r.N, r.K, r.a, r.lda, r.b, r.ldb, r.c, r.N);
-    }
+    kernels::GemmCall<T> call;
+    static void run(const GemmRecord& r) { r.call.run(); }
 };
 
 // One gemm per matrix of C over the broadcast batch dims, as a replay record.
@@ -80,11 +76,11 @@ Tensor batched_gemm(const Tensor& a, const Tensor& b, bool ta, bool tb) {
     if (sa.rank() == 2 && sb.rank() == 2) {  // the common case, without the batch bookkeeping
         Tensor out = empty(Shape{M, N}, a.dtype());
         dispatch(a.dtype(), [&]<class T>() {
-            GemmRecord<T> r{ta,    tb,    M,           N,           Ka,
-                            sa[1], sb[1], a.data<T>(), b.data<T>(), out.data<T>()};
+            GemmRecord<T> r{
+                {ta, tb, M, N, Ka, a.data<T>(), sa[1], b.data<T>(), sb[1], out.data<T>(), N}};
             GemmRecord<T>::run(r);
             if (detail::capturing()) [[unlikely]]
-                detail::capture_emit(r, {r.a, r.b}, {r.c});
+                detail::capture_emit(r, {a.data<T>(), b.data<T>()}, {out.data<T>()});
         });
         return out;
     }
@@ -156,17 +152,17 @@ void check_linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
 template <class T>
 struct LinearRecord {
     static constexpr const char* name = "linear";
-    std::int64_t N, in, out_features;
-    const T *x, *w, *b;
+    std::int64_t N, out_features;
+    const T* b;
     T* o;
+    kernels::GemmCall<T> product;  // accumulates onto the bias rows when there is a bias
     static void run(const LinearRecord& r) {
         if (r.b) {
             for (std::int64_t n = 0; n < r.N; ++n)  // rows of a few elements: no memcpy call
                 for (std::int64_t j = 0; j < r.out_features; ++j)
                     r.o[n * r.out_features + j] = r.b[j];
         }
-        kernels::gemm<T>(false, true, r.N, r.out_features, r.in, r.x, r.in, r.w, r.in, r.o,
-                         r.out_features, r.b != nullptr);
+        r.product.run();
     }
 };
 
@@ -174,16 +170,16 @@ Tensor linear_kernel(const Tensor& x, const Tensor& weight, const Tensor& bias) 
     std::int64_t N = x.shape()[0], in = x.shape()[1], out_features = weight.shape()[0];
     Tensor out = empty(Shape{N, out_features}, x.dtype());
     dispatch(x.dtype(), [&]<class T>() {
+        const T* b = bias.defined() ? bias.data<T>() : nullptr;
         LinearRecord<T> r{N,
-                          in,
                           out_features,
-                          x.data<T>(),
-                          weight.data<T>(),
-                          bias.defined() ? bias.data<T>() : nullptr,
-                          out.data<T>()};
+                          b,
+                          out.data<T>(),
+                          {false, true, N, out_features, in, x.data<T>(), in, weight.data<T>(), in,
+                           out.data<T>(), out_features, b != nullptr}};
         LinearRecord<T>::run(r);
-        if (detail::capturing()) [[unlikely]]
-            detail::capture_emit(r, {r.x, r.w, r.b}, {r.o});  // null b: not a buffer
+        if (detail::capturing()) [[unlikely]]  // null b: not a buffer
+            detail::capture_emit(r, {x.data<T>(), weight.data<T>(), b}, {r.o});
     });
     return out;
 }

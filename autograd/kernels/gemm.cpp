@@ -41,8 +41,8 @@ void check_arguments(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K
         return std::to_string(rows) + "x" + std::to_string(cols);
     };
     if (M < 0 || N < 0 || K < 0) {
-        throw ShapeError("gemm: negative size M=" + std::to_string(M) + " N=" +
-                         std::to_string(N) + " K=" + std::to_string(K));
+        throw ShapeError("gemm: negative size M=" + std::to_string(M) + " N=" + std::to_string(N) +
+                         " K=" + std::to_string(K));
     }
     auto check_stride = [&](const char* name, int64_t ld, int64_t rows, int64_t cols) {
         if (!stride_fits(ld, rows, cols)) {
@@ -59,11 +59,18 @@ void check_arguments(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K
 // Cᵀ = op(B)ᵀ · op(A)ᵀ: the same product with the roles of M and N swapped.
 template <class T>
 Problem<T> transposed(const Problem<T>& p) {
-    return {p.N, p.M, p.K, {p.b.p, p.b.cs, p.b.rs}, {p.a.p, p.a.cs, p.a.rs},
-            {p.c.p, p.c.cs, p.c.rs}, p.accumulate};
+    return {p.N,
+            p.M,
+            p.K,
+            {p.b.p, p.b.cs, p.b.rs},
+            {p.a.p, p.a.cs, p.a.rs},
+            {p.c.p, p.c.cs, p.c.rs},
+            p.accumulate};
 }
 
-int64_t round_up(int64_t x, int64_t to) { return (x + to - 1) / to * to; }
+int64_t round_up(int64_t x, int64_t to) {
+    return (x + to - 1) / to * to;
+}
 
 // Block sizes for one call. Only kc affects the arithmetic, and it depends on K and the kernel.
 struct Blocking {
@@ -102,9 +109,10 @@ void run_block(const Job<T>& job, int64_t ic, int64_t mc, int64_t jc, int64_t nc
                int64_t kc, const T* b) {
     const Problem<T>& p = job.p;
     const int64_t mr = job.blk.mr;
-    GemmBlock<T> block{mc, nc, kc, nullptr, 1, mr, mr * kc, b,
-                       p.c.p + ic * p.c.rs + jc * p.c.cs, p.c.rs, p.c.cs,
-                       pc == 0 && !p.accumulate};
+    GemmBlock<T> block{mc,      nc,     kc,
+                       nullptr, 1,      mr,
+                       mr * kc, b,      p.c.p + ic * p.c.rs + jc * p.c.cs,
+                       p.c.rs,  p.c.cs, pc == 0 && !p.accumulate};
     const T* a = p.a.p + ic * p.a.rs + pc * p.a.cs;
     int64_t unpacked = job.blk.pack_a ? 0 : mc / mr * mr;  // whole slivers read in place
     if (unpacked > 0) {
@@ -178,8 +186,8 @@ int64_t padded_area(int64_t M, int64_t N, int64_t mr, int64_t nr) {
 // is stored an element at a time (~2 cycles each, the worth of ~64 multiply-adds).
 template <class T>
 bool better_transposed(const Problem<T>& p, const BlockKernel<T>& kernel) {
-    int64_t saved = padded_area(p.M, p.N, kernel.mr, kernel.nr) -
-                    padded_area(p.N, p.M, kernel.mr, kernel.nr);
+    int64_t saved =
+        padded_area(p.M, p.N, kernel.mr, kernel.nr) - padded_area(p.N, p.M, kernel.mr, kernel.nr);
     return saved * p.K > 64 * p.M * p.N;
 }
 
@@ -217,27 +225,43 @@ template <class T>
 }  // namespace
 
 template <class T>
-void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, const T* A, int64_t lda,
-          const T* B, int64_t ldb, T* C, int64_t ldc, bool accumulate) {
-    bool valid = M >= 0 && N >= 0 && K >= 0 &&
-                 stride_fits(lda, trans_a ? K : M, trans_a ? M : K) &&
+GemmCall<T>::GemmCall(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, const T* A,
+                      int64_t lda, const T* B, int64_t ldb, T* C, int64_t ldc, bool accumulate)
+    : p_{M,
+         N,
+         K,
+         trans_a ? View<const T>{A, 1, lda} : View<const T>{A, lda, 1},
+         trans_b ? View<const T>{B, 1, ldb} : View<const T>{B, ldb, 1},
+         View<T>{C, ldc, 1},
+         accumulate} {
+    bool valid = M >= 0 && N >= 0 && K >= 0 && stride_fits(lda, trans_a ? K : M, trans_a ? M : K) &&
                  stride_fits(ldb, trans_b ? N : K, trans_b ? K : N) && stride_fits(ldc, M, N);
     if (!valid) [[unlikely]]
         check_arguments(trans_a, trans_b, M, N, K, lda, ldb, ldc);
-    if (M == 0 || N == 0) return;
-    if (K == 0) {
-        if (!accumulate)
-            for (int64_t i = 0; i < M; ++i) std::fill(C + i * ldc, C + i * ldc + N, T(0));
+}
+
+template <class T>
+void GemmCall<T>::run() const {
+    const Problem<T>& p = p_;
+    if (p.M == 0 || p.N == 0) return;
+    if (p.K == 0) {
+        if (!p.accumulate)
+            for (int64_t i = 0; i < p.M; ++i)
+                std::fill(p.c.p + i * p.c.rs, p.c.p + i * p.c.rs + p.N, T(0));
         return;
     }
-    Problem<T> p{M, N, K,
-                 trans_a ? View<const T>{A, 1, lda} : View<const T>{A, lda, 1},
-                 trans_b ? View<const T>{B, 1, ldb} : View<const T>{B, ldb, 1},
-                 View<T>{C, ldc, 1}, accumulate};
-    if (M * N * K < tiny_macs) return gemm_tiny(p);
+    if (p.M * p.N * p.K < tiny_macs) return gemm_tiny(p);
     gemm_blocked(p);
 }
 
+template <class T>
+void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, const T* A, int64_t lda,
+          const T* B, int64_t ldb, T* C, int64_t ldc, bool accumulate) {
+    GemmCall<T>(trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc, accumulate).run();
+}
+
+template class GemmCall<float>;
+template class GemmCall<double>;
 template void gemm<float>(bool, bool, int64_t, int64_t, int64_t, const float*, int64_t,
                           const float*, int64_t, float*, int64_t, bool);
 template void gemm<double>(bool, bool, int64_t, int64_t, int64_t, const double*, int64_t,

@@ -3,22 +3,9 @@
 #pragma once
 #include <cstdint>
 
+#include "autograd/kernels/gemm.hpp"
+
 namespace potatolemon::kernels {
-
-// Element (i, j) of a view is p[i * rs + j * cs]: op(A), op(B), C and their transposes alike.
-template <class T>
-struct View {
-    T* p;
-    int64_t rs, cs;
-};
-
-template <class T>
-struct Problem {
-    int64_t M, N, K;
-    View<const T> a, b;  // op(A) is M×K, op(B) is K×N
-    View<T> c;
-    bool accumulate;
-};
 
 // C (+)= op(A) op(B) one dot product per element, summed in k order; C's columns must be
 // contiguous (c.cs == 1). Defined for float and double.
