@@ -1,5 +1,7 @@
 // Built without auto-vectorisation (see meson.build): for these few short loops its set-up costs
-// more than the arithmetic. K = 1..4, the common case of small layers, is unrolled in full.
+// more than the arithmetic. Products with N = 1..4 columns (small layers' outputs, and their
+// weight gradients) keep a row of sums in registers; the others take one dot product per element,
+// unrolled in full for K = 1..4.
 #include "autograd/kernels/gemm_tiny.hpp"
 
 namespace potatolemon::kernels {
@@ -30,16 +32,49 @@ void each_output(const Problem<T>& p, Dot dot) {
     }
 }
 
+// One row of C at a time with its N = 1..4 sums in registers, so each a[i, k] is read once for
+// all of them; each sum is the same k-ordered one as a dot product's above.
+template <class T, int N>
+void each_row(const Problem<T>& p) {
+    const T* a = p.a.p;
+    T* c = p.c.p;
+    const T* b = p.b.p;
+    const int64_t b_rs = p.b.rs, b_cs = p.b.cs, a_cs = p.a.cs, K = p.K;
+    for (int64_t i = 0; i < p.M; ++i, a += p.a.rs, c += p.c.rs) {
+        T sum[N] = {};
+        for (int64_t k = 0; k < K; ++k) {
+            const T a_ik = a[k * a_cs];
+            for (int j = 0; j < N; ++j) sum[j] += a_ik * b[k * b_rs + j * b_cs];
+        }
+        for (int j = 0; j < N; ++j) c[j] = p.accumulate ? c[j] + sum[j] : sum[j];
+    }
+}
+
 }  // namespace
 
 template <class T>
 void gemm_tiny(const Problem<T>& p) {
+    switch (p.N) {
+        case 1:
+            return each_row<T, 1>(p);
+        case 2:
+            return each_row<T, 2>(p);
+        case 3:
+            return each_row<T, 3>(p);
+        case 4:
+            return each_row<T, 4>(p);
+    }
     switch (p.K) {
-        case 1: return each_output(p, dot_fixed<T, 1>);
-        case 2: return each_output(p, dot_fixed<T, 2>);
-        case 3: return each_output(p, dot_fixed<T, 3>);
-        case 4: return each_output(p, dot_fixed<T, 4>);
-        default: return each_output(p, dot_any<T>);
+        case 1:
+            return each_output(p, dot_fixed<T, 1>);
+        case 2:
+            return each_output(p, dot_fixed<T, 2>);
+        case 3:
+            return each_output(p, dot_fixed<T, 3>);
+        case 4:
+            return each_output(p, dot_fixed<T, 4>);
+        default:
+            return each_output(p, dot_any<T>);
     }
 }
 

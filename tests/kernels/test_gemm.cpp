@@ -166,6 +166,33 @@ TEST_CASE_TEMPLATE("gemm matches a naive product for all transpose forms, stride
     }
 }
 
+// Eager steps and their captured replays, and every small layer, rely on these bits: each element
+// of a product below tiny_macs is 0 + a0 b0 + a1 b1 + ... in k order, rounded at each step, then
+// added to C when accumulating.
+TEST_CASE_TEMPLATE("a tiny product is each element's k-ordered dot product, bit for bit", T, float,
+                   double) {
+    std::mt19937 rng(7);
+    const int64_t tiny_shapes[][3] = {{4, 1, 3}, {4, 2, 2}, {4, 3, 3}, {3, 4, 4},
+                                      {2, 5, 6}, {1, 3, 4}, {5, 6, 9}};
+    for (const auto& s : tiny_shapes)
+        for (const Case& k : all_forms(s[0], s[1], s[2])) {
+            INFO(describe(k));
+            Operands<T> o(k, rng);
+            const Stored<T> before = o.c;
+            run_gemm(k, o);
+            int64_t differ = 0;
+            for (int64_t i = 0; i < k.M; ++i)
+                for (int64_t j = 0; j < k.N; ++j) {
+                    T sum = 0;
+                    for (int64_t p = 0; p < k.K; ++p) sum += o.op_a(k, i, p) * o.op_b(k, p, j);
+                    const T want = k.accumulate ? before.at(i, j) + sum : sum;
+                    const T got = o.c.at(i, j);
+                    if (std::memcmp(&want, &got, sizeof(T)) != 0) ++differ;
+                }
+            CHECK(differ == 0);
+        }
+}
+
 TEST_CASE_TEMPLATE("gemm with K = 0 zeroes C, or leaves it when accumulating", T, float, double) {
     std::mt19937 rng(1);
     for (bool accumulate : {false, true}) {
