@@ -89,8 +89,9 @@ void CapturedStep::bind(Captured& c, std::span<const Tensor> inputs) {
     }
     const std::vector<Tensor>& params = optimizer_.parameters();
     for (std::size_t i = 0; i < params.size(); ++i) {
+        if (params[i].impl()->grad == c.grads[i].impl()) continue;
         Tensor param = params[i];
-        if (param.impl()->grad != c.grads[i].impl()) param.set_grad(c.grads[i]);
+        param.set_grad(c.grads[i]);
     }
 }
 
