@@ -9,19 +9,56 @@
 
 #include "autograd/capture.hpp"
 #include "autograd/factories.hpp"
+#include "autograd/kernels/gemm_isa.hpp"
 #include "autograd/kernels/thread_pool.hpp"
 #include "autograd/tensor.hpp"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+// The elementwise loops are compiled twice on x86: for the baseline the library is built for, and
+// for AVX-512 (eight doubles a vector where SSE2 holds two: tanh, sigmoid and exp run in double).
+// A chunk of at least kWideLoop elements takes the AVX-512 build when gemm_isa() is avx512 (tests
+// force the baseline with set_gemm_isa). Both builds do the same operations in the same order, and
+// the library contracts no multiply-add (meson.build), so they give the same bits.
+#define POTATOLEMON_WIDE_LOOPS [[gnu::target("avx512f,avx512dq,avx512vl,avx512bw")]]
+#endif
 
 namespace potatolemon::detail {
 
 // Below this many elements a kernel runs on the calling thread: waking a worker costs more.
 inline constexpr std::int64_t kElementwiseGrain = 1 << 15;
+// Below this many the AVX-512 loop's set-up costs more than its wider vectors save.
+inline constexpr std::int64_t kWideLoop = 64;
+
+inline bool run_wide([[maybe_unused]] std::int64_t count) {
+#ifdef POTATOLEMON_WIDE_LOOPS
+    return count >= kWideLoop && kernels::gemm_isa() == kernels::GemmIsa::avx512;
+#else
+    return false;
+#endif
+}
+
+template <class T, class U, class F>
+[[gnu::always_inline]] inline void unary_loop(const T* src, U* dst, std::int64_t begin,
+                                              std::int64_t end, const F& f) {
+    for (std::int64_t i = begin; i < end; ++i) dst[i] = f(src[i]);
+}
+
+#ifdef POTATOLEMON_WIDE_LOOPS
+template <class T, class U, class F>
+POTATOLEMON_WIDE_LOOPS void unary_loop_wide(const T* src, U* dst, std::int64_t begin,
+                                            std::int64_t end, const F& f) {
+    unary_loop(src, dst, begin, end, f);
+}
+#endif
 
 // dst[i] = f(src[i]) for i < n, split across the thread pool.
 template <class T, class U, class F>
 void unary_kernel(const T* src, U* dst, std::int64_t n, F f) {
     kernels::parallel_for(n, kElementwiseGrain, [&](std::int64_t begin, std::int64_t end) {
-        for (std::int64_t i = begin; i < end; ++i) dst[i] = f(src[i]);
+#ifdef POTATOLEMON_WIDE_LOOPS
+        if (run_wide(end - begin)) return unary_loop_wide(src, dst, begin, end, f);
+#endif
+        unary_loop(src, dst, begin, end, f);
     });
 }
 
@@ -87,8 +124,9 @@ void broadcast_range(const T* pa, const T* pb, U* po, const Shape& out_shape,
 // pa, pb) to `out_shape`: plain loops for the common layouts (same shapes, a one-element side, one
 // row against every row), the odometer walk otherwise.
 template <class T, class U, class F>
-void binary_range(const Shape& a, const Shape& b, const T* pa, const T* pb, U* po,
-                  const Shape& out_shape, std::int64_t begin, std::int64_t end, F f) {
+[[gnu::always_inline]] inline void binary_loops(const Shape& a, const Shape& b, const T* pa,
+                                                const T* pb, U* po, const Shape& out_shape,
+                                                std::int64_t begin, std::int64_t end, const F& f) {
     bool a_full = a == out_shape, b_full = b == out_shape;
     if (a_full && b_full) {  // before any numel(): each is a loop over the dims
         for (std::int64_t i = begin; i < end; ++i) po[i] = f(pa[i], pb[i]);
@@ -112,6 +150,24 @@ void binary_range(const Shape& a, const Shape& b, const T* pa, const T* pb, U* p
         broadcast_range(pa, pb, po, out_shape, broadcast_strides(a, out_shape),
                         broadcast_strides(b, out_shape), begin, end, f);
     }
+}
+
+#ifdef POTATOLEMON_WIDE_LOOPS
+template <class T, class U, class F>
+POTATOLEMON_WIDE_LOOPS void binary_loops_wide(const Shape& a, const Shape& b, const T* pa,
+                                              const T* pb, U* po, const Shape& out_shape,
+                                              std::int64_t begin, std::int64_t end, const F& f) {
+    binary_loops(a, b, pa, pb, po, out_shape, begin, end, f);
+}
+#endif
+
+template <class T, class U, class F>
+void binary_range(const Shape& a, const Shape& b, const T* pa, const T* pb, U* po,
+                  const Shape& out_shape, std::int64_t begin, std::int64_t end, const F& f) {
+#ifdef POTATOLEMON_WIDE_LOOPS
+    if (run_wide(end - begin)) return binary_loops_wide(a, b, pa, pb, po, out_shape, begin, end, f);
+#endif
+    binary_loops(a, b, pa, pb, po, out_shape, begin, end, f);
 }
 
 // po = f(pa, pb) over the broadcast of shapes a and b to `out_shape`, split across the thread pool.
