@@ -29,36 +29,32 @@ inline constexpr std::int64_t kElementwiseGrain = 1 << 15;
 // Below this many the AVX-512 loop's set-up costs more than its wider vectors save.
 inline constexpr std::int64_t kWideLoop = 64;
 
-inline bool run_wide([[maybe_unused]] std::int64_t count) {
 #ifdef POTATOLEMON_WIDE_LOOPS
-    return count >= kWideLoop && kernels::gemm_isa() == kernels::GemmIsa::avx512;
-#else
-    return false;
-#endif
-}
-
-template <class T, class U, class F>
-[[gnu::always_inline]] inline void unary_loop(const T* src, U* dst, std::int64_t begin,
-                                              std::int64_t end, const F& f) {
-    for (std::int64_t i = begin; i < end; ++i) dst[i] = f(src[i]);
-}
-
-#ifdef POTATOLEMON_WIDE_LOOPS
-template <class T, class U, class F>
-POTATOLEMON_WIDE_LOOPS void unary_loop_wide(const T* src, U* dst, std::int64_t begin,
-                                            std::int64_t end, const F& f) {
-    unary_loop(src, dst, begin, end, f);
+template <class Loop>
+[[gnu::noinline]] POTATOLEMON_WIDE_LOOPS void run_wide(const Loop& loop) {
+    loop();
 }
 #endif
+
+// Runs loop() from its AVX-512 build when it covers at least kWideLoop elements and gemm_isa() is
+// avx512, else from the baseline build. `loop` must be a lambda marked
+// __attribute__((always_inline)), so that each build inlines (and vectorises) its own copy.
+template <class Loop>
+void wide_or_baseline([[maybe_unused]] std::int64_t count, const Loop& loop) {
+#ifdef POTATOLEMON_WIDE_LOOPS
+    if (count >= kWideLoop && kernels::gemm_isa() == kernels::GemmIsa::avx512)
+        return run_wide(loop);
+#endif
+    loop();
+}
 
 // dst[i] = f(src[i]) for i < n, split across the thread pool.
 template <class T, class U, class F>
 void unary_kernel(const T* src, U* dst, std::int64_t n, F f) {
     kernels::parallel_for(n, kElementwiseGrain, [&](std::int64_t begin, std::int64_t end) {
-#ifdef POTATOLEMON_WIDE_LOOPS
-        if (run_wide(end - begin)) return unary_loop_wide(src, dst, begin, end, f);
-#endif
-        unary_loop(src, dst, begin, end, f);
+        wide_or_baseline(end - begin, [&]() __attribute__((always_inline)) {
+            for (std::int64_t i = begin; i < end; ++i) dst[i] = f(src[i]);
+        });
     });
 }
 
@@ -152,22 +148,12 @@ template <class T, class U, class F>
     }
 }
 
-#ifdef POTATOLEMON_WIDE_LOOPS
-template <class T, class U, class F>
-POTATOLEMON_WIDE_LOOPS void binary_loops_wide(const Shape& a, const Shape& b, const T* pa,
-                                              const T* pb, U* po, const Shape& out_shape,
-                                              std::int64_t begin, std::int64_t end, const F& f) {
-    binary_loops(a, b, pa, pb, po, out_shape, begin, end, f);
-}
-#endif
-
 template <class T, class U, class F>
 void binary_range(const Shape& a, const Shape& b, const T* pa, const T* pb, U* po,
                   const Shape& out_shape, std::int64_t begin, std::int64_t end, const F& f) {
-#ifdef POTATOLEMON_WIDE_LOOPS
-    if (run_wide(end - begin)) return binary_loops_wide(a, b, pa, pb, po, out_shape, begin, end, f);
-#endif
-    binary_loops(a, b, pa, pb, po, out_shape, begin, end, f);
+    wide_or_baseline(end - begin, [&]() __attribute__((always_inline)) {
+        binary_loops(a, b, pa, pb, po, out_shape, begin, end, f);
+    });
 }
 
 // po = f(pa, pb) over the broadcast of shapes a and b to `out_shape`, split across the thread pool.

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "autograd/capture.hpp"
+#include "autograd/elementwise_kernels.hpp"
 #include "autograd/factories.hpp"
 
 namespace potatolemon::nn {
@@ -16,27 +17,51 @@ struct AdamScalars {
     double decay;  // AdamW's factor 1 - lr * weight_decay
 };
 
-template <class T>
-void adam_update(T* p, const T* g, T* m, T* v, T* v_max, std::int64_t n, const AdamScalars& s) {
+enum class Decay { none, coupled, decoupled };
+
+// One loop per kind of weight decay and amsgrad, with no branch inside, and restrict pointers:
+// it vectorises (square roots and divisions included).
+template <class T, Decay decay_kind, bool amsgrad>
+[[gnu::always_inline]] inline void adam_loop(T* __restrict p, const T* __restrict g,
+                                             T* __restrict m, T* __restrict v, T* __restrict v_max,
+                                             std::int64_t n, const AdamScalars& s) {
     const T weight_decay = T(s.weight_decay), beta1 = T(s.beta1), beta2 = T(s.beta2);
     const T one_minus_beta1 = T(1 - s.beta1), one_minus_beta2 = T(1 - s.beta2);
     const T correction2_sqrt = T(s.correction2_sqrt), eps = T(s.eps), step = T(-s.step_size);
     const T decay = T(s.decay);
-    const bool coupled = !s.decoupled && s.weight_decay != 0;
     for (std::int64_t i = 0; i < n; ++i) {
         T d = g[i];
-        if (s.decoupled) p[i] = p[i] * decay;  // PyTorch multiplies even when the factor is 1
-        if (coupled) d = d + weight_decay * p[i];
+        // PyTorch multiplies even when the factor is 1.
+        if constexpr (decay_kind == Decay::decoupled) p[i] = p[i] * decay;
+        if constexpr (decay_kind == Decay::coupled) d = d + weight_decay * p[i];
         m[i] = m[i] * beta1 + one_minus_beta1 * d;
         v[i] = v[i] * beta2 + one_minus_beta2 * d * d;  // addcmul's order: (value * g) * g
         T second = v[i];
-        if (v_max) {
+        if constexpr (amsgrad) {
             const T seen = v_max[i];  // torch.maximum: NaN in either wins
             second = v_max[i] = (seen != seen || seen > second) ? seen : second;
         }
         T denom = std::sqrt(second) / correction2_sqrt + eps;
         p[i] = p[i] + step * m[i] / denom;  // addcdiv's order: (value * m) / denom
     }
+}
+
+template <class T, Decay decay_kind>
+[[gnu::always_inline]] inline void adam_loop(T* p, const T* g, T* m, T* v, T* v_max, std::int64_t n,
+                                             const AdamScalars& s) {
+    if (v_max) return adam_loop<T, decay_kind, true>(p, g, m, v, v_max, n, s);
+    adam_loop<T, decay_kind, false>(p, g, m, v, v_max, n, s);
+}
+
+// v_max is null without amsgrad. The AVX-512 build of the loop runs where the CPU has one.
+template <class T>
+void adam_update(T* p, const T* g, T* m, T* v, T* v_max, std::int64_t n, const AdamScalars& s) {
+    detail::wide_or_baseline(
+        n, [&]() __attribute__((always_inline)) {
+            if (s.decoupled) return adam_loop<T, Decay::decoupled>(p, g, m, v, v_max, n, s);
+            if (s.weight_decay != 0) return adam_loop<T, Decay::coupled>(p, g, m, v, v_max, n, s);
+            adam_loop<T, Decay::none>(p, g, m, v, v_max, n, s);
+        });
 }
 
 // Step t's scalars: the bias corrections in double, rounded once.

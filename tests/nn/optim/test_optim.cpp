@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "autograd/kernels/gemm_isa.hpp"
 #include "autograd/potatolemon.hpp"
 #include "nn/nn.hpp"
 
@@ -116,6 +117,35 @@ TEST_CASE("every optimiser config follows PyTorch's float64 trajectories to roun
 
 TEST_CASE("every optimiser config follows PyTorch's float32 trajectories to float precision") {
     check_against(kReferenceF32, Dtype::float32, 2e-6);
+}
+
+TEST_CASE("every optimiser config steps a large parameter to the same bits on every kernel ISA") {
+    using kernels::GemmIsa;
+    if (!kernels::gemm_isa_supported(GemmIsa::avx512)) {
+        MESSAGE("this CPU has no AVX-512: only the baseline loops run here");
+        return;
+    }
+    const GemmIsa restore = kernels::gemm_isa();
+    for (const OptimReference& ref : kReferenceF32)
+        for (Dtype dtype : {Dtype::float32, Dtype::float64}) {
+            INFO(ref.config, " ", dtype_name(dtype));
+            std::vector<std::vector<double>> runs;
+            for (GemmIsa isa : {GemmIsa::portable, GemmIsa::avx512}) {
+                kernels::set_gemm_isa(isa);
+                Generator gen(3);
+                Tensor w = randn({300}, gen, dtype).requires_grad_();  // past the wide loop's 64
+                Tensor target = randn({300}, gen, dtype);
+                auto opt = make_optimizer(ref.config, {w});
+                for (int step = 0; step < 3; ++step) {
+                    opt->zero_grad();
+                    nn::mse_loss(w * w, target).backward();
+                    opt->step();
+                }
+                runs.push_back(w.values());
+            }
+            CHECK(runs[0] == runs[1]);
+        }
+    kernels::set_gemm_isa(restore);
 }
 
 TEST_CASE("SGD's first momentum step uses the gradient undamped, later ones damp it") {
