@@ -169,10 +169,12 @@ Tensor silu_backward(const Tensor& grad, const Tensor& x) {
                   });
 }
 
-// expm1 keeps alpha (e^x - 1) precise near 0; at x = 0 both branches give 0.
+// expm1 keeps alpha (e^x - 1) precise near 0. At x = ±0 PyTorch's (e^x - 1) alpha is +0 alpha, so
+// the zero takes alpha's sign: expm1(-0) = -0 becomes +0 by adding +0.
 Tensor elu(const Tensor& x, double alpha) {
     check_floating(x, "elu");
-    Tensor out = map_in_double(x, [alpha](double v) { return v > 0 ? v : alpha * std::expm1(v); });
+    Tensor out = map_in_double(
+        x, [alpha](double v) { return v > 0 ? v : alpha * (std::expm1(v) + 0.0); });
     if (!should_record(x)) return out;
     return record(Op::elu, std::move(out), {x}, [x, alpha](const Tensor& grad_out, const Tensor&) {
         return Grads{elu_backward(grad_out, x, alpha)};
