@@ -116,7 +116,7 @@ inline void capture_constant(const Tensor& t) {
 }
 // Copies src's bytes over dst's (as many as dst holds), with a replay record under a capture.
 void copy_data(const Tensor& src, const Tensor& dst);
-// A kernel that cannot be replayed (dropout's generator, running statistics, ...).
+// What cannot be replayed (a generator seeded in the capture, batch norm's cumulative average).
 void capture_unsupported(const char* what);
 // item/at/values: a value read on the host may steer control flow, which a plan cannot follow.
 void capture_host_read(const char* what);

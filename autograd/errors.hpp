@@ -2,7 +2,9 @@
 // then the shapes, indices or byte offset involved, e.g.
 //   matmul: cannot multiply [2, 3] by [4, 5] (inner dims 3 != 4)
 #pragma once
+#include <new>
 #include <stdexcept>
+#include <string>
 
 namespace potatolemon {
 
@@ -29,6 +31,16 @@ struct AnomalyError : std::runtime_error {
 // Malformed file contents (IDX, gzip, safetensors, JSON); the message names the byte offset.
 struct FormatError : std::runtime_error {
     using std::runtime_error::runtime_error;
+};
+// A tensor's memory could not be allocated; the message names the shape, dtype and byte count. A
+// std::bad_alloc, so handlers of that catch it too.
+class OutOfMemoryError : public std::bad_alloc {
+public:
+    explicit OutOfMemoryError(const std::string& message) : message_(message) {}
+    const char* what() const noexcept override { return message_.what(); }
+
+private:
+    std::runtime_error message_;  // a string that copies without throwing, as exceptions must
 };
 
 }  // namespace potatolemon

@@ -66,8 +66,10 @@ double gelu_tanh(double x) {
     return x * detail::sigmoid_of(2 * u);
 }
 // sigmoid(2u) + 2 x u' sigmoid(2u) sigmoid(-2u), u' = β (1 + 3κ x²). Past |x| = 1e4 sigmoid(-2|u|)
-// underflows, so the result is exactly 1 or 0 there, and x u' would overflow further out.
+// underflows, so the result is exactly 1 or 0 there, and x u' would overflow further out. At ±inf
+// it is NaN, as PyTorch's inf * 0 gives (and the erf form's).
 double gelu_tanh_grad(double x) {
+    if (std::isinf(x)) return std::numeric_limits<double>::quiet_NaN();
     if (std::abs(x) > kGeluTanhSaturation) return x > 0 ? 1 : 0;
     double u = kBeta * (x + kKappa * x * x * x);
     double du = kBeta * (1 + 3 * kKappa * x * x);
@@ -83,14 +85,14 @@ Tensor gelu_erf_second(const Tensor& x) {
 // gelu''(x) = (1 - t²) (β (1 + 6κ x²) - x t u'²), t = tanh u, with 1 - t² = 4 sigmoid(2u)
 // sigmoid(-2u), which keeps its relative precision where t rounds near ±1 (1 - t² would lose all
 // of it in float by |x| = 5). x is clamped where the result is exactly 0 already, so that x u'²
-// cannot overflow to inf * 0.
+// cannot overflow to inf * 0; x * 0 adds nothing but makes ±inf give PyTorch's NaN.
 Tensor gelu_tanh_second(const Tensor& x) {
     Tensor xc = clamp(x, -kGeluTanhSaturation, kGeluTanhSaturation);
     Tensor x2 = xc * xc;
     Tensor u = (xc + xc * x2 * kKappa) * kBeta;
     Tensor du = affine(x2, 3 * kKappa * kBeta, kBeta);
     Tensor sech2 = sigmoid(u * 2.0) * sigmoid(u * -2.0) * 4.0;
-    return sech2 * (affine(x2, 6 * kKappa * kBeta, kBeta) - xc * tanh(u) * du * du);
+    return sech2 * (affine(x2, 6 * kKappa * kBeta, kBeta) - xc * tanh(u) * du * du) + x * 0.0;
 }
 
 // x s with s = sigmoid(x), which never overflows.
@@ -167,10 +169,12 @@ Tensor silu_backward(const Tensor& grad, const Tensor& x) {
                   });
 }
 
-// expm1 keeps alpha (e^x - 1) precise near 0; at x = 0 both branches give 0.
+// expm1 keeps alpha (e^x - 1) precise near 0. At x = ±0 PyTorch's (e^x - 1) alpha is +0 alpha, so
+// the zero takes alpha's sign: expm1(-0) = -0 becomes +0 by adding +0.
 Tensor elu(const Tensor& x, double alpha) {
     check_floating(x, "elu");
-    Tensor out = map_in_double(x, [alpha](double v) { return v > 0 ? v : alpha * std::expm1(v); });
+    Tensor out = map_in_double(
+        x, [alpha](double v) { return v > 0 ? v : alpha * (std::expm1(v) + 0.0); });
     if (!should_record(x)) return out;
     return record(Op::elu, std::move(out), {x}, [x, alpha](const Tensor& grad_out, const Tensor&) {
         return Grads{elu_backward(grad_out, x, alpha)};

@@ -193,10 +193,44 @@ Tensor slice_backward(const Tensor& grad, const Shape& input_shape, std::int64_t
                   });
 }
 
+namespace {
+// PyTorch's rank-0 rule for the index ops: x is one row of size 1 and the result has rank 0 (index
+// and source have rank 0 or 1). Each runs the op on [1]-shaped views, which carry the gradient.
+Tensor index_add_rank0(const Tensor& x, const Tensor& index, const Tensor& source) {
+    if (index.dim() > 1 || source.dim() > 1 || source.numel() != index.numel())
+        throw ShapeError("index_add: source " + to_string(source.shape()) + " and index " +
+                         to_string(index.shape()) + " do not fit input " + to_string(x.shape()));
+    Shape n{index.numel()};
+    return view(index_add(view(x, Shape{1}), 0, view(index, n), view(source, n)), Shape{});
+}
+Tensor gather_rank0(const Tensor& x, const Tensor& index) {
+    if (index.dim() > 1)
+        throw ShapeError("gather: index " + to_string(index.shape()) +
+                         " has more dims than input " + to_string(x.shape()));
+    return view(gather(view(x, Shape{1}), 0, view(index, Shape{index.numel()})), index.shape());
+}
+// index and src have one shape at every rank here (PyTorch lets src be larger).
+Tensor scatter_add_rank0(const Tensor& x, const Tensor& index, const Tensor& src) {
+    if (index.dim() > 1 || index.shape() != src.shape())
+        throw ShapeError("scatter_add: index " + to_string(index.shape()) + " and src " +
+                         to_string(src.shape()) + " do not fit input " + to_string(x.shape()));
+    Shape n{index.numel()};
+    return view(scatter_add(view(x, Shape{1}), 0, view(index, n), view(src, n)), Shape{});
+}
+}  // namespace
+
 Tensor index_select(const Tensor& x, std::int64_t dim, const Tensor& index) {
     check_defined(x, "index_select");
     check_index(index, "index_select");
-    int d = normalize_dim(dim, x.dim(), "index_select");
+    int d = normalize_dim_or_scalar(dim, x.dim(), "index_select");
+    if (x.dim() == 0) {
+        // PyTorch 1.13 writes each index's value into its one-element result (past its end for
+        // two indices, nothing for none), so one index is the only case it defines.
+        if (index.dim() > 1 || index.numel() != 1)
+            throw ShapeError("index_select: a rank-0 input takes one index, got index " +
+                             to_string(index.shape()));
+        return view(index_select(view(x, Shape{1}), 0, view(index, Shape{1})), Shape{});
+    }
     if (index.dim() != 1)
         throw ShapeError("index_select: index must be 1-D, got " + to_string(index.shape()));
     check_index_values(index, x, d, "index_select");
@@ -215,7 +249,8 @@ Tensor index_select(const Tensor& x, std::int64_t dim, const Tensor& index) {
 Tensor index_add(const Tensor& x, std::int64_t dim, const Tensor& index, const Tensor& source) {
     check_same_dtype(x, source, "index_add");
     check_index(index, "index_add");
-    int d = normalize_dim(dim, x.dim(), "index_add");
+    int d = normalize_dim_or_scalar(dim, x.dim(), "index_add");
+    if (x.dim() == 0) return index_add_rank0(x, index, source);
     Shape expected = x.shape();
     if (index.dim() == 1) expected[d] = index.numel();
     if (index.dim() != 1 || source.shape() != expected)
@@ -311,7 +346,8 @@ struct IndexedRecord {
 Tensor gather(const Tensor& x, std::int64_t dim, const Tensor& index) {
     check_defined(x, "gather");
     check_index(index, "gather");
-    int d = normalize_dim(dim, x.dim(), "gather");
+    int d = normalize_dim_or_scalar(dim, x.dim(), "gather");
+    if (x.dim() == 0) return gather_rank0(x, index);
     Tensor out = empty(index.shape(), x.dtype());
     dispatch_any(x.dtype(), [&]<class T>() {
         IndexedRecord<T, false> r{x.shape(),   index.shape(), d, index.data<std::int64_t>(),
@@ -330,7 +366,8 @@ Tensor gather(const Tensor& x, std::int64_t dim, const Tensor& index) {
 Tensor scatter_add(const Tensor& x, std::int64_t dim, const Tensor& index, const Tensor& src) {
     check_same_dtype(x, src, "scatter_add");
     check_index(index, "scatter_add");
-    int d = normalize_dim(dim, x.dim(), "scatter_add");
+    int d = normalize_dim_or_scalar(dim, x.dim(), "scatter_add");
+    if (x.dim() == 0) return scatter_add_rank0(x, index, src);
     if (index.shape() != src.shape())
         throw ShapeError("scatter_add: index " + to_string(index.shape()) + " and src " +
                          to_string(src.shape()) + " must have the same shape");
@@ -374,6 +411,10 @@ Tensor concat(const std::vector<Tensor>& xs, std::int64_t dim) {
                      [&](const Tensor& x) { return !skipped(x); });
         return concat(kept, dim);
     }
+    for (std::size_t i = 0; i < xs.size(); ++i)
+        if (xs[i].defined() && xs[i].dim() == 0)  // PyTorch's rule too, whatever the dim
+            throw ShapeError("concat: the rank-0 tensor at position " + std::to_string(i) +
+                             " cannot be concatenated (stack it, or unsqueeze it first)");
     Dtype dtype = concat_dtype(xs);
     int d = normalize_dim(dim, xs[0].dim(), "concat");
     Shape shape = xs[0].shape();

@@ -4,7 +4,8 @@
 // index_select of rows. Index tensors are int64; out-of-range entries throw IndexError naming the
 // op, the entry and the shapes. The ops that only move elements (slice, index_select, gather,
 // concat, stack) take data of any dtype, as PyTorch; index_add, scatter_add and embedding's weight
-// are floating only.
+// are floating only. A rank-0 x takes dim 0 or -1 (index_select then one index, gather and the
+// others indices of rank 0 or 1); slice and concat refuse it, as PyTorch.
 #pragma once
 #include <cstdint>
 #include <vector>

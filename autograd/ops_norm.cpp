@@ -255,52 +255,47 @@ void check_batch_norm(const Tensor& input, const Tensor& running_mean, const Ten
                          ("got input " + to_string(input.shape())));
 }
 
-// r = (1 - momentum) r + momentum * stat, in place and in double; stat[c] = values[c] * factor.
-void update_running(const Tensor& r, const std::vector<double>& values, double factor,
-                    double momentum) {
-    dispatch(r.dtype(), [&]<class T>() {
-        T* p = r.data<T>();
-        for (std::size_t c = 0; c < values.size(); ++c)
-            p[c] = static_cast<T>((1 - momentum) * p[c] + momentum * values[c] * factor);
-    });
-}
-
-// Per channel of input seen as [N, C, S].
-struct ChannelStats {
-    std::vector<double> mean, var;  // biased variance
+// batch_norm's forward as one kernel and replay record: the per-channel statistics (the batch's,
+// or the running ones), the running statistics' update, the saved mean and rstd, and
+// y = x scale + shift with scale = rstd w and shift = b - mean scale (as PyTorch). Everything per
+// channel is in double, in `scratch` (4 C doubles: mean, biased var, scale, shift).
+template <class T>
+struct BatchNormRecord {
+    static constexpr const char* name = "batch_norm";
+    const T *x, *weight, *bias;     // weight and bias null when absent
+    T *running_mean, *running_var;  // null without running statistics
+    std::int64_t N, C, S;           // x seen as [N, C, S]
+    bool batch_stats, update;       // update: r = (1 - momentum) r + momentum stat
+    double momentum, eps;
+    double* scratch;
+    T *out, *mean, *rstd;
+    static void run(const BatchNormRecord& r);
 };
 
-ChannelStats batch_statistics(const Tensor& input, std::int64_t N, std::int64_t C, std::int64_t S) {
-    ChannelStats stats{std::vector<double>(C, 0.0), std::vector<double>(C, 1.0)};
-    if (N * S == 0) return stats;  // no values: the output is empty too
-    dispatch(input.dtype(), [&]<class T>() {
-        kernels::batch_norm_stats<T>(input.data<T>(), N, C, S, stats.mean.data(), stats.var.data());
-    });
-    return stats;
-}
-
-// y = x scale + shift per channel, scale = rstd w and shift = b - mean scale (as PyTorch); the
-// mean and rstd are also stored, in the input's dtype, into `saved`.
-Tensor channel_affine(const Tensor& input, const ChannelStats& stats, const Tensor& weight,
-                      const Tensor& bias, double eps, std::int64_t S,
-                      const NormalizationStats& saved) {
-    std::int64_t N = input.shape()[0], C = input.shape()[1];
-    std::vector<double> w = weight.defined() ? weight.values() : std::vector<double>(C, 1.0);
-    std::vector<double> b = bias.defined() ? bias.values() : std::vector<double>(C, 0.0);
-    std::vector<double> scale(C), shift(C);
-    Tensor out = empty(input.shape(), input.dtype());
-    dispatch(input.dtype(), [&]<class T>() {
+template <class T>
+void BatchNormRecord<T>::run(const BatchNormRecord& r) {
+    const std::int64_t C = r.C, count = r.N * r.S;
+    double *mean = r.scratch, *var = mean + C, *scale = var + C, *shift = scale + C;
+    for (std::int64_t c = 0; c < C; ++c) {
+        mean[c] = r.batch_stats ? 0.0 : double(r.running_mean[c]);
+        var[c] = r.batch_stats ? 1.0 : double(r.running_var[c]);
+    }
+    if (r.batch_stats && count > 0) kernels::batch_norm_stats<T>(r.x, r.N, C, r.S, mean, var);
+    if (r.update) {  // torch's running variance is the unbiased one
+        const double unbias = count / (count - 1.0), m = r.momentum;
         for (std::int64_t c = 0; c < C; ++c) {
-            double rstd = 1 / std::sqrt(stats.var[c] + eps);
-            scale[c] = rstd * w[c];
-            shift[c] = b[c] - stats.mean[c] * scale[c];
-            saved.mean.data<T>()[c] = static_cast<T>(stats.mean[c]);
-            saved.rstd.data<T>()[c] = static_cast<T>(rstd);
+            r.running_mean[c] = static_cast<T>((1 - m) * r.running_mean[c] + m * mean[c]);
+            r.running_var[c] = static_cast<T>((1 - m) * r.running_var[c] + m * var[c] * unbias);
         }
-        kernels::batch_norm_apply<T>(input.data<T>(), N, C, S, scale.data(), shift.data(),
-                                     out.data<T>());
-    });
-    return out;
+    }
+    for (std::int64_t c = 0; c < C; ++c) {
+        const double rstd = 1 / std::sqrt(var[c] + r.eps);
+        scale[c] = rstd * (r.weight ? double(r.weight[c]) : 1.0);
+        shift[c] = (r.bias ? double(r.bias[c]) : 0.0) - mean[c] * scale[c];
+        r.mean[c] = static_cast<T>(mean[c]);
+        r.rstd[c] = static_cast<T>(rstd);
+    }
+    kernels::batch_norm_apply<T>(r.x, r.N, C, r.S, scale, shift, r.out);
 }
 }  // namespace
 
@@ -319,15 +314,35 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
     // Without running stats there is nothing else to normalise with, in either mode (as
     // nn.BatchNorm with track_running_stats off).
     bool batch_stats = training || !running_mean.defined();
-    ChannelStats stats = batch_stats ? batch_statistics(input, N, C, S)
-                                     : ChannelStats{running_mean.values(), running_var.values()};
-    if (training && running_mean.defined() && N * S > 0) {
-        detail::capture_unsupported("batch_norm's running statistics");  // written on the host
-        update_running(running_mean, stats.mean, 1, momentum);
-        update_running(running_var, stats.var, (N * S) / (N * S - 1.0), momentum);
-    }
     NormalizationStats saved{empty(param_view, input.dtype()), empty(param_view, input.dtype())};
-    Tensor out = channel_affine(input, stats, weight, bias, eps, S, saved);
+    Tensor out = empty(input.shape(), input.dtype());
+    Tensor scratch = empty(Shape{4 * C}, Dtype::float64);
+    dispatch(input.dtype(), [&]<class T>() {
+        auto data = [](const Tensor& t) { return t.defined() ? t.data<T>() : nullptr; };
+        BatchNormRecord<T> r{input.data<T>(),
+                             data(weight),
+                             data(bias),
+                             data(running_mean),
+                             data(running_var),
+                             N,
+                             C,
+                             S,
+                             batch_stats,
+                             training && running_mean.defined() && N * S > 0,
+                             momentum,
+                             eps,
+                             scratch.data<double>(),
+                             out.data<T>(),
+                             saved.mean.data<T>(),
+                             saved.rstd.data<T>()};
+        // Emitted before the run, which changes the running statistics it reads. Written: a
+        // module's buffers persist across steps (no restore), while statistics made during the
+        // capture are constants, restored before each replay as eager makes them afresh.
+        if (detail::capturing()) [[unlikely]]
+            detail::capture_emit(r, {r.x, r.weight, r.bias, r.running_mean, r.running_var},
+                                 {r.running_mean, r.running_var, r.scratch, r.out, r.mean, r.rstd});
+        BatchNormRecord<T>::run(r);
+    });
     if (!should_record(input, weight, bias)) return out;
     return record_normalization(
         Op::batch_norm, out,

@@ -24,7 +24,9 @@ using DimList = SmallVector<int, 6>;  // reduced dims, without a heap allocation
 DimList reduced_dims(const Tensor& x, const std::vector<std::int64_t>& dims, const char* op) {
     DimList out;
     if (x.dim() == 0) {  // dim 0 or -1 name its one implicit dim, as in PyTorch's reductions
-        for (std::int64_t d : dims) normalize_dim(d, 1, op);
+        for (std::int64_t d : dims) normalize_dim_or_scalar(d, 0, op);
+        if (dims.size() > 1)
+            throw IndexError(std::string(op) + ": a dim appears twice for " + to_string(x.shape()));
         return out;
     }
     for (std::int64_t d : dims) out.push_back(normalize_dim(d, x.dim(), op));
@@ -140,7 +142,8 @@ namespace {
 ValuesIndices extreme(const Tensor& x, std::int64_t dim, bool keepdim, bool is_max) {
     const char* op = is_max ? "max" : "min";
     check_floating(x, op);
-    int d = normalize_dim(dim, x.dim(), op);
+    int d = normalize_dim_or_scalar(dim, x.dim(), op);
+    if (x.dim() == 0) return extreme(reshape(x, {1}), 0, false, is_max);  // values [], indices []
     if (x.shape()[d] == 0)
         throw ShapeError(std::string(op) + ": dim " + std::to_string(dim) + " of " +
                          to_string(x.shape()) + " is empty");
@@ -282,7 +285,8 @@ Tensor logsumexp(const Tensor& x, const std::vector<std::int64_t>& dims, bool ke
 // softmax' : y (g - sum(g y)), from the saved result y.
 Tensor softmax(const Tensor& x, std::int64_t dim) {
     check_floating(x, "softmax");
-    int d = normalize_dim(dim, x.dim(), "softmax");
+    int d = normalize_dim_or_scalar(dim, x.dim(), "softmax");
+    if (x.dim() == 0) return reshape(softmax(reshape(x, {1}), 0), {});
     Tensor out = detail::softmax_block(x, block_view(x.shape(), d, d), false);
     if (!should_record(x)) return out;
     return record(Op::softmax, std::move(out), {x}, [d](const Tensor& grad_out, const Tensor& y) {
@@ -293,7 +297,8 @@ Tensor softmax(const Tensor& x, std::int64_t dim) {
 // log_softmax' : g - exp(y) sum(g), from the saved result y.
 Tensor log_softmax(const Tensor& x, std::int64_t dim) {
     check_floating(x, "log_softmax");
-    int d = normalize_dim(dim, x.dim(), "log_softmax");
+    int d = normalize_dim_or_scalar(dim, x.dim(), "log_softmax");
+    if (x.dim() == 0) return reshape(log_softmax(reshape(x, {1}), 0), {});
     Tensor out = detail::softmax_block(x, block_view(x.shape(), d, d), true);
     if (!should_record(x)) return out;
     return record(Op::log_softmax, std::move(out), {x},

@@ -1,7 +1,7 @@
 // Reductions over all elements or over given dims (with keepdim): sum, mean, max, min; sum_to, the
 // one helper every broadcasting op uses to bring a gradient back to an input's shape; the
-// statistics var, std and logsumexp; and the numerically stable softmax and log_softmax. Bad dims
-// throw IndexError.
+// statistics var, std and logsumexp; and the numerically stable softmax and log_softmax. A rank-0
+// tensor takes dim 0 or -1, as PyTorch's; bad dims throw IndexError.
 #pragma once
 #include <cstdint>
 #include <vector>

@@ -66,9 +66,9 @@ Tensor reshape(const Tensor& x, const std::vector<std::int64_t>& shape) {
 
 Tensor flatten(const Tensor& x, std::int64_t start_dim, std::int64_t end_dim) {
     check_defined(x, "flatten");
+    int start = normalize_dim_or_scalar(start_dim, x.dim(), "flatten");
+    int end = normalize_dim_or_scalar(end_dim, x.dim(), "flatten");
     if (x.dim() == 0) return view(x, Shape{1});
-    int start = normalize_dim(start_dim, x.dim(), "flatten");
-    int end = normalize_dim(end_dim, x.dim(), "flatten");
     if (start > end)
         throw IndexError("flatten: start_dim " + std::to_string(start_dim) + " after end_dim " +
                          std::to_string(end_dim) + " for " + to_string(x.shape()));
@@ -91,8 +91,8 @@ Tensor squeeze(const Tensor& x) {
 
 Tensor squeeze(const Tensor& x, std::int64_t dim) {
     check_defined(x, "squeeze");
-    int d = normalize_dim(dim, x.dim(), "squeeze");
-    if (x.shape()[d] != 1) return x;
+    int d = normalize_dim_or_scalar(dim, x.dim(), "squeeze");
+    if (x.dim() == 0 || x.shape()[d] != 1) return x;
     Shape shape = x.shape();
     shape.erase(d);
     return view(x, shape);
@@ -179,8 +179,9 @@ Tensor permute(const Tensor& x, const std::vector<std::int64_t>& dims) {
 
 Tensor transpose(const Tensor& x, std::int64_t dim0, std::int64_t dim1) {
     check_defined(x, "transpose");
-    int a = normalize_dim(dim0, x.dim(), "transpose");
-    int b = normalize_dim(dim1, x.dim(), "transpose");
+    int a = normalize_dim_or_scalar(dim0, x.dim(), "transpose");
+    int b = normalize_dim_or_scalar(dim1, x.dim(), "transpose");
+    if (x.dim() == 0) return permute(x, {});
     std::vector<std::int64_t> dims(x.dim());
     for (int d = 0; d < x.dim(); ++d) dims[d] = d;
     std::swap(dims[a], dims[b]);

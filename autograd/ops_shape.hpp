@@ -1,8 +1,8 @@
 // Shape ops: reshape (a view sharing data), permute/transpose (a copy, since storage is
 // contiguous), expand (broadcasting copy), pad (constant padding or cropping), and the composites
 // flatten, squeeze, unsqueeze, broadcast_to. They take any dtype (masks and index tensors too, as
-// PyTorch); only floating inputs can require grad, so only they reach the tape. Bad dims throw
-// IndexError; impossible shapes throw ShapeError.
+// PyTorch); only floating inputs can require grad, so only they reach the tape. A rank-0 tensor
+// takes dim 0 or -1, as PyTorch's. Bad dims throw IndexError; impossible shapes throw ShapeError.
 #pragma once
 #include <cstdint>
 #include <vector>

@@ -66,6 +66,14 @@ int normalize_dim(std::int64_t dim, int rank, const char* op) {
     return static_cast<int>(dim < 0 ? dim + rank : dim);
 }
 
+int normalize_dim_or_scalar(std::int64_t dim, int rank, const char* op) {
+    if (rank > 0) return normalize_dim(dim, rank, op);
+    if (dim < -1 || dim > 0)
+        throw IndexError(std::string(op) + ": dim " + std::to_string(dim) +
+                         " out of range for a tensor of rank 0 (which takes dim 0 or -1)");
+    return 0;
+}
+
 std::array<std::int64_t, Shape::kMaxRank> contiguous_strides(const Shape& shape) {
     std::array<std::int64_t, Shape::kMaxRank> strides{};
     std::int64_t s = 1;

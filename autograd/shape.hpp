@@ -80,6 +80,9 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
 
 // Maps a possibly negative dim into [0, rank); throws IndexError naming `op`.
 int normalize_dim(std::int64_t dim, int rank, const char* op);
+// As normalize_dim, but rank 0 takes dim 0 or -1 (returning 0), as PyTorch's dim-taking ops
+// treat a rank-0 tensor as having one dim of size 1.
+int normalize_dim_or_scalar(std::int64_t dim, int rank, const char* op);
 
 // Row-major strides in elements.
 std::array<std::int64_t, Shape::kMaxRank> contiguous_strides(const Shape& shape);

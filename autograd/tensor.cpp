@@ -38,6 +38,14 @@ void init_count(BiasedCount& count) {
     }
     count.owner.store(thread_token, std::memory_order_relaxed);
 }
+
+// torch's message names the bytes too ("DefaultCPUAllocator: can't allocate memory: you tried to
+// allocate 4398046511104 bytes").
+[[noreturn]] void throw_out_of_memory(const Shape& shape, Dtype dtype) {
+    const auto bytes = static_cast<std::size_t>(shape.numel()) * dtype_size(dtype);
+    throw OutOfMemoryError("tensor: cannot allocate " + to_string(shape) + " of " +
+                           dtype_name(dtype) + " (" + std::to_string(bytes) + " bytes)");
+}
 }  // namespace
 
 // One pool block holds the impl followed by its data, aligned by hand (the pool hands out
@@ -51,7 +59,12 @@ TensorImpl* TensorImpl::allocate(const Shape& shape, Dtype dtype) {
     if (static_cast<std::size_t>(numel) > kRoom >> std::countr_zero(dtype_size(dtype)))
         throw ShapeError("tensor: " + to_string(shape) + " of " + dtype_name(dtype) +
                          " has more bytes than size_t counts");
-    void* block = pool_allocate(owning_block_bytes(numel, dtype));
+    void* block = nullptr;
+    try {
+        block = pool_allocate(owning_block_bytes(numel, dtype));
+    } catch (const std::bad_alloc&) {
+        throw_out_of_memory(shape, dtype);
+    }
     auto* impl = new (block) TensorImpl;  // default-init: the dims past the rank stay unwritten
     init_count(impl->count);
     impl->shape = shape;

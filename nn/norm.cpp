@@ -3,6 +3,7 @@
 #include <sstream>
 #include <utility>
 
+#include "autograd/capture.hpp"
 #include "autograd/factories.hpp"
 #include "autograd/ops_norm.hpp"
 
@@ -13,6 +14,14 @@ const Tensor& none() {
     static const Tensor undefined;
     return undefined;
 }
+
+// num_batches_tracked's increment, also as a replay record (the count is a buffer from before
+// the capture, counted at each replay as eager counts it).
+struct CountRecord {
+    static constexpr const char* name = "num_batches_tracked";
+    std::int64_t* count;
+    static void run(const CountRecord& r) { ++*r.count; }
+};
 
 // "(4, 5)", and "(4,)" for one dim, as Python prints a tuple.
 std::string tuple_repr(const std::vector<std::int64_t>& dims) {
@@ -79,10 +88,17 @@ Tensor BatchNormBase::forward(const Tensor& x) {
     const double factor = !update             ? 0.0
                           : options_.momentum ? *options_.momentum
                                               : 1.0 / static_cast<double>(count);
+    if (update && !options_.momentum)  // a factor that changes each step: no constant to replay
+        detail::capture_unsupported("BatchNorm's cumulative average (momentum=None)");
     Tensor out = batch_norm(x, running_mean(), running_var(), weight(), bias(), batch_stats, factor,
                             options_.eps);
     // Counted only once the forward succeeded, so a refused input leaves the module unchanged.
-    if (update) buffer(2).data<std::int64_t>()[0] = count;
+    if (update) {
+        const CountRecord r{buffer(2).data<std::int64_t>()};
+        CountRecord::run(r);
+        if (detail::capturing()) [[unlikely]]
+            detail::capture_emit(r, {}, {});  // the count persists across steps
+    }
     return out;
 }
 

@@ -1,7 +1,6 @@
 // Pooling layers: MaxPool2d and AvgPool2d over autograd's max_pool2d and avg_pool2d, with
 // torch.nn's arguments (stride defaults to the kernel size). No parameters.
 #pragma once
-#include <optional>
 #include <string>
 
 #include "autograd/size2.hpp"
@@ -11,12 +10,16 @@ namespace potatolemon::nn {
 
 class MaxPool2d : public Module {
 public:
-    MaxPool2d(Size2 kernel_size, std::optional<Size2> stride = {}, Size2 padding = 0,
-              Size2 dilation = 1)
+    MaxPool2d(Size2 kernel_size, OptionalSize2 stride = {}, Size2 padding = 0, Size2 dilation = 1)
         : kernel_(kernel_size),
-          stride_(stride.value_or(kernel_size)),
+          stride_(stride.value.value_or(kernel_size)),
           padding_(padding),
           dilation_(dilation) {}
+    // MaxPool2d({kh, kw}) is a kH × kW kernel, as LibTorch's MaxPool2dOptions({kh, kw}). Without
+    // this overload the braces could also build a MaxPool2d(kh, kw) to copy: an ambiguous call.
+    MaxPool2d(const std::int64_t (&kernel_size)[2], OptionalSize2 stride = {}, Size2 padding = 0,
+              Size2 dilation = 1)
+        : MaxPool2d(Size2(kernel_size[0], kernel_size[1]), stride, padding, dilation) {}
     // x [N, C, H, W] or [C, H, W] → the window maxima; max_pool2d's ShapeError for bad
     // arguments or inputs (checked at forward, as torch does).
     Tensor forward(const Tensor& x) override;
@@ -30,12 +33,16 @@ private:
 
 class AvgPool2d : public Module {
 public:
-    AvgPool2d(Size2 kernel_size, std::optional<Size2> stride = {}, Size2 padding = 0,
+    AvgPool2d(Size2 kernel_size, OptionalSize2 stride = {}, Size2 padding = 0,
               bool count_include_pad = true)
         : kernel_(kernel_size),
-          stride_(stride.value_or(kernel_size)),
+          stride_(stride.value.value_or(kernel_size)),
           padding_(padding),
           count_include_pad_(count_include_pad) {}
+    // AvgPool2d({kh, kw}) is a kH × kW kernel, as MaxPool2d's overload.
+    AvgPool2d(const std::int64_t (&kernel_size)[2], OptionalSize2 stride = {}, Size2 padding = 0,
+              bool count_include_pad = true)
+        : AvgPool2d(Size2(kernel_size[0], kernel_size[1]), stride, padding, count_include_pad) {}
     // x [N, C, H, W] or [C, H, W] → the window means, the padding counted in the divisor when
     // count_include_pad; avg_pool2d's ShapeError for bad arguments or inputs.
     Tensor forward(const Tensor& x) override;

@@ -37,11 +37,13 @@ std::vector<std::byte> serialize_safetensors(
     const std::vector<SafetensorsEntry>& entries,
     const std::map<std::string, std::string>& metadata = {});
 
-// Writes serialize_safetensors' bytes to `path + ".tmp-XXXXXXXX"`, flushes it to disk (fsync),
-// renames it over `path` and fsyncs the directory, so `path` is either the old file or the
-// complete new one, also after a crash. On a failure before the rename the temporary file is
-// removed and `path` is untouched (a process killed meanwhile leaves the temporary file). Throws as serialize_safetensors does, or
-// std::system_error when the file cannot be created, written or renamed.
+// Writes serialize_safetensors' bytes to `path + ".tmp-<pid>-<host>-XXXXXXXX"`, flushes it to
+// disk (fsync), renames it over `path` and fsyncs the directory, so `path` is either the old file
+// or the complete new one, also after a crash. On a failure before the rename the temporary file
+// is removed and `path` is untouched. A process killed meanwhile leaves the temporary file, which
+// the next save of `path` removes once that process no longer runs (one of this host's). Throws as
+// serialize_safetensors does, or std::system_error when the file cannot be created, written or
+// renamed.
 void save_safetensors(const std::string& path, const std::vector<SafetensorsEntry>& entries,
                       const std::map<std::string, std::string>& metadata = {});
 

@@ -4,6 +4,7 @@
 #include <array>
 #include <cerrno>
 #include <cstdio>
+#include <filesystem>
 #include <numeric>
 #include <random>
 #include <system_error>
@@ -18,6 +19,10 @@
 #include <fcntl.h>   // open(dir, O_DIRECTORY): the directory entry is synced through its own fd
 #include <unistd.h>  // fsync: the data must be on disk before the rename makes it visible
 #define POTATOLEMON_HAVE_FSYNC 1
+#endif
+#if __has_include(<signal.h>) && __has_include(<unistd.h>)
+#include <signal.h>  // kill(pid, 0): whether the process that made a temporary still runs
+#define POTATOLEMON_HAVE_PROCESSES 1
 #endif
 
 namespace potatolemon::io {
@@ -142,18 +147,69 @@ void sync_directory_of(const std::string& target) {
 #endif
 }
 
+// Temporaries are named <target>.tmp-<pid>-<host>-<8 hex digits>: a save removes those of its
+// target that a process of this host left and that no longer runs (killed mid-save), and leaves
+// other hosts' (a shared folder) and live processes' (a concurrent save) alone.
+std::string process_tag() {
+#ifdef POTATOLEMON_HAVE_PROCESSES
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+    return std::to_string(::getpid()) + "-" + host;
+#else
+    return "0-";
+#endif
+}
+
+// Whether the temporary `name` (after "<target>.tmp-") is "<pid>-<host>-<suffix>" of a process
+// of this host that has exited.
+bool is_stale(const std::string& name, const std::string& host) {
+#ifdef POTATOLEMON_HAVE_PROCESSES
+    const std::size_t first = name.find('-'), last = name.rfind('-');
+    if (first == 0 || first > 9 || last == first || name.compare(first + 1, last - first - 1, host))
+        return false;
+    if (!std::all_of(name.begin(), name.begin() + first,
+                     [](char c) { return c >= '0' && c <= '9'; }))
+        return false;
+    const pid_t pid = static_cast<pid_t>(std::stol(name.substr(0, first)));
+    return pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH;  // EPERM: alive, someone else's
+#else
+    (void)name, (void)host;
+    return false;
+#endif
+}
+
+// Best effort: a folder that cannot be listed, or a file that cannot be removed, stays as it is.
+void remove_stale_temporaries(const std::string& target) {
+    namespace fs = std::filesystem;
+    const fs::path path(target);
+    const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+    const std::string prefix = path.filename().string() + ".tmp-";
+    const std::string tag = process_tag();
+    const std::string host = tag.substr(tag.find('-') + 1);
+    std::error_code error;
+    for (fs::directory_iterator it(dir, error), end; !error && it != end; it.increment(error)) {
+        const std::string name = it->path().filename().string();
+        if (name.size() > prefix.size() && name.compare(0, prefix.size(), prefix) == 0 &&
+            is_stale(name.substr(prefix.size()), host)) {
+            std::error_code ignored;
+            fs::remove(it->path(), ignored);
+        }
+    }
+}
+
 // A file created next to its target under a fresh name, removed again unless commit() succeeds.
 class TempFile {
 public:
     explicit TempFile(const std::string& target) {
         std::random_device random;
         const char* digits = "0123456789abcdef";
+        const std::string tag = process_tag();
         for (int attempt = 0; attempt < 16 && file_ == nullptr; ++attempt) {
             std::string suffix;
             for (std::uint32_t bits = random(), k = 0; k < 8; ++k, bits >>= 4) {
                 suffix.push_back(digits[bits & 0xF]);
             }
-            path_ = target + ".tmp-" + suffix;
+            path_ = target + ".tmp-" + tag + "-" + suffix;
             file_ = std::fopen(path_.c_str(), "wbx");  // 'x': fail rather than reuse a name
             if (file_ == nullptr && errno != EEXIST) break;
         }
@@ -215,6 +271,7 @@ std::vector<std::byte> serialize_safetensors(const std::vector<SafetensorsEntry>
 void save_safetensors(const std::string& path, const std::vector<SafetensorsEntry>& entries,
                       const std::map<std::string, std::string>& metadata) {
     const Layout layout = make_layout(entries, metadata);  // throws before any file is touched
+    remove_stale_temporaries(path);
     TempFile file(path);
     file.write(le_u64(layout.header.size()).data(), 8);
     file.write(reinterpret_cast<const std::byte*>(layout.header.data()), layout.header.size());

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <sstream>
 #include <stdexcept>
@@ -28,8 +29,18 @@ void LRScheduler::check_argument(bool ok, const char* name, const char* what, do
     throw std::invalid_argument(message.str());
 }
 
+namespace {
+// last_epoch + 1, refused past int64 (a loaded state may hold any count).
+std::int64_t next_epoch(std::int64_t epoch, const char* name) {
+    if (epoch == std::numeric_limits<std::int64_t>::max())
+        throw std::overflow_error(std::string(name) + ": last_epoch " + std::to_string(epoch) +
+                                  " cannot step further (int64)");
+    return epoch + 1;
+}
+}  // namespace
+
 void LRScheduler::step() {
-    ++last_epoch_;
+    last_epoch_ = next_epoch(last_epoch_, name_);
     apply(get_lr());
 }
 
@@ -110,7 +121,10 @@ double CosineAnnealingLR::get_lr() const {
     constexpr double pi = std::numbers::pi;
     const double k = static_cast<double>(last_epoch_), t = static_cast<double>(t_max_);
     if (last_epoch_ == 0) return current_lr();
-    if ((last_epoch_ - 1 - t_max_) % (2 * t_max_) == 0)
+    // torch's test (epoch - 1 - t_max) % (2 t_max) == 0 as an odd quotient: 2 t_max and
+    // -1 - t_max would overflow int64 for T_max past 2^62 (Python's integers do not).
+    const std::int64_t previous = last_epoch_ - 1;  // >= 0 here
+    if (previous % t_max_ == 0 && (previous / t_max_) % 2 == 1)
         return current_lr() + (base_lr_ - eta_min_) * (1 - std::cos(pi / t)) / 2;
     return (1 + std::cos(pi * k / t)) / (1 + std::cos(pi * (k - 1) / t)) *
                (current_lr() - eta_min_) +
@@ -191,7 +205,7 @@ LRScheduler& SequentialLR::active() const {
 }
 
 void SequentialLR::step() {
-    ++last_epoch_;
+    last_epoch_ = next_epoch(last_epoch_, name_);
     LRScheduler& scheduler = active();
     if (std::binary_search(milestones_.begin(), milestones_.end(), last_epoch_))
         scheduler.step_to(0);

@@ -20,7 +20,8 @@ public:
     LRScheduler& operator=(const LRScheduler&) = delete;
 
     // Advances last_epoch by one and sets the optimiser's lr (call it after optimizer.step()).
-    // Throws std::logic_error once the optimiser is destroyed.
+    // Throws std::logic_error once the optimiser is destroyed, std::overflow_error when
+    // last_epoch (a loaded one) is int64's largest.
     virtual void step();
     double get_last_lr() const { return last_lr_; }  // the lr this scheduler set last
     std::int64_t last_epoch() const { return last_epoch_; }

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "autograd/capture.hpp"
 #include "autograd/factories.hpp"
 
 namespace potatolemon::nn {
@@ -41,6 +42,24 @@ void rmsprop_update(T* __restrict p, const T* __restrict g, const RMSpropState<T
         }
     }
 }
+
+// One parameter's update as a replay record: the rate is read from the optimiser at each replay,
+// and the step count advances as eager's does.
+template <class T>
+struct RMSpropRecord {
+    static constexpr const char* name = "RMSprop";
+    T* p;
+    const T* g;
+    RMSpropState<T> state;
+    std::int64_t n;
+    RMSpropOptions options;
+    const double* lr;
+    std::int64_t* step;
+    static void run(const RMSpropRecord& r) {
+        ++*r.step;
+        rmsprop_update<T>(r.p, r.g, r.state, r.n, r.options, *r.lr);
+    }
+};
 }  // namespace
 
 RMSprop::RMSprop(std::vector<Tensor> params, RMSpropOptions options)
@@ -77,13 +96,21 @@ void RMSprop::step() {
             if (options_.momentum > 0) momentum_buffer_[i] = zeros_like(params_[i]);
             if (options_.centered) grad_avg_[i] = zeros_like(params_[i]);
         }
-        ++step_[i];
         dispatch(grad.dtype(), [&]<class T>() {
             auto data = [](const Tensor& t) { return t.defined() ? t.data<T>() : nullptr; };
-            const RMSpropState<T> state{square_avg_[i].data<T>(), data(grad_avg_[i]),
-                                        data(momentum_buffer_[i])};
-            rmsprop_update<T>(params_[i].data<T>(), grad.data<T>(), state, grad.numel(), options_,
-                              lr_);
+            const RMSpropRecord<T> r{
+                params_[i].data<T>(),
+                grad.data<T>(),
+                {square_avg_[i].data<T>(), data(grad_avg_[i]), data(momentum_buffer_[i])},
+                grad.numel(),
+                options_,
+                &lr_,
+                &step_[i]};
+            RMSpropRecord<T>::run(r);
+            if (detail::capturing()) [[unlikely]]
+                // Writes only state that persists across steps: the averages and the momentum
+                // buffer start as zeros once, not at every replay.
+                detail::capture_emit(r, {r.g}, {});
         });
     }
 }

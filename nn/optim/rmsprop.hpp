@@ -26,6 +26,7 @@ public:
     // and as Optimizer for bad parameters.
     RMSprop(std::vector<Tensor> params, RMSpropOptions options);
     void step() override;
+    bool capturable() const override { return true; }
 
 private:
     io::Json::Object hyperparameters() const override;

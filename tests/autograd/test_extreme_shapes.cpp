@@ -1,7 +1,8 @@
 // Extreme shapes: sizes whose products overflow int64 (with or without a dim of 0), sums of sizes
 // past int64, ranks above Shape::kMaxRank and ranges too long to count throw typed errors naming
-// the op; empty tensors whose other dims are huge (but fit) go through ops as empty results. Under
-// the sanitizer build these also show that no size arithmetic overflows on the way.
+// the op; empty tensors whose other dims are huge (but fit) go through ops as empty results; a
+// tensor too large to allocate throws OutOfMemoryError. Under the sanitizer build these also show
+// that no size arithmetic overflows on the way.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -10,6 +11,12 @@
 #include "autograd/potatolemon.hpp"
 
 using namespace potatolemon;
+
+// The sanitizer build's malloc reports a request past its limit as an error unless told to return
+// null, as malloc does (this executable's default; the CI's ASAN_OPTIONS add to it).
+extern "C" const char* __asan_default_options() {
+    return "allocator_may_return_null=1";
+}
 
 namespace {
 constexpr std::int64_t kTerabyte = std::int64_t(1) << 40;  // kTerabyte² overflows int64
@@ -107,4 +114,33 @@ TEST_CASE("empty tensors with huge other dims go through ops as empty results") 
     Tensor loss = sum(softmax(x, 2) * 2.0) + sum(permute(x, {1, 2, 0}));
     loss.backward();
     CHECK(x.grad().shape() == x.shape());
+}
+
+TEST_CASE("a tensor too large to allocate throws OutOfMemoryError naming its shape and bytes") {
+    // 2^46 float32 elements are 2^48 bytes, past any x86-64 address space: malloc refuses them
+    // whatever the overcommit policy, so nothing is ever touched.
+    constexpr std::int64_t kRefused = std::int64_t(1) << 46;
+    const std::string bytes = std::to_string(std::uint64_t(1) << 48);
+    auto check_refused = [&](const char* what, auto&& call) {
+        INFO(what);
+        try {
+            call();
+            FAIL_CHECK("returned instead of throwing");
+        } catch (const OutOfMemoryError& e) {
+            std::string message = e.what();
+            bool names_shape = message.find("[70368744177664]") != std::string::npos ||
+                               message.find("[8388608, 8388608]") != std::string::npos;
+            CHECK_MESSAGE(names_shape, message);
+            CHECK_MESSAGE(message.find(bytes + " bytes") != std::string::npos, message);
+        }
+    };
+    check_refused("empty", [&] { empty({kRefused}); });
+    check_refused("zeros", [&] { zeros({kRefused}); });
+    check_refused("full", [&] { full({kRefused}, 1.5); });
+    check_refused("randn", [&] { randn({kRefused}); });
+    Tensor one = ones({1, 1});
+    check_refused("expand", [&] { expand(one, {8388608, 8388608}); });
+    Tensor column = ones({8388608, 1}), row = ones({1, 8388608});
+    check_refused("matmul", [&] { matmul(column, row); });
+    CHECK_THROWS_AS(zeros({kRefused}), std::bad_alloc);  // handlers of bad_alloc still catch it
 }

@@ -1,7 +1,8 @@
 // Checkpoints against SIGKILL: a training process (checkpoint_train, built beside this test) killed
 // at a random moment and resumed ends with the same final weights and printed losses, bit for bit,
 // as an uninterrupted run; a process killed while saving a 16 MB checkpoint leaves the file a
-// whole, loadable checkpoint. Delays are random (std::random_device) and logged on failure.
+// whole, loadable checkpoint, and the next save removes the temporary it left. Delays are random
+// (std::random_device) and logged on failure.
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -59,6 +60,19 @@ std::string read_all(const std::string& path) {
     std::ostringstream bytes;
     bytes << file.rdbuf();
     return bytes.str();
+}
+
+int temporaries(const std::filesystem::path& dir) {
+    int count = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(dir))
+        count += entry.path().string().find(".tmp-") != std::string::npos;
+    return count;
+}
+
+std::string host_name() {
+    char host[256] = {};
+    REQUIRE(gethostname(host, sizeof host - 1) == 0);
+    return host;
 }
 
 double random_fraction() {
@@ -119,9 +133,7 @@ TEST_SUITE("checkpoint") {
             nn::Linear model(1024, 4096, gen);
             nn::Checkpoint checkpoint{.model = &model};
             checkpoint.load(ckpt);
-            int temporary = 0;  // left by a kill between creating and renaming it
-            for (const auto& entry : std::filesystem::directory_iterator(dir.path))
-                temporary += entry.path().string().find(".tmp-") != std::string::npos;
+            const int temporary = temporaries(dir.path);  // a kill between create and rename
             INFO("trial ", trial, ": killed ", delay.count(), " us after the first save, ",
                  temporary, " temporary file left; the file is of epoch ", checkpoint.epoch);
             CHECK(checkpoint.epoch >= 1);
@@ -130,6 +142,43 @@ TEST_SUITE("checkpoint") {
                 const float* data = p.data<float>();
                 CHECK(std::all_of(data, data + p.numel(), [&](float v) { return v == epoch; }));
             }
+            checkpoint.save(ckpt);  // removes the killed process's temporary
+            CHECK(temporaries(dir.path) == 0);
         }
+    }
+
+    TEST_CASE("a save removes its target's temporaries of exited processes of this host only") {
+        test::ScratchDir dir;
+        const std::string ckpt = dir.file("run.ckpt");
+        const pid_t exited = fork();  // a pid that no longer runs once reaped
+        REQUIRE(exited >= 0);
+        if (exited == 0) _exit(0);
+        REQUIRE(WIFEXITED(wait_status(exited)));
+        const std::string host = host_name();
+        const std::string dead = ckpt + ".tmp-" + std::to_string(exited) + "-" + host + "-0badf00d";
+        const std::vector<std::string> kept{
+            ckpt + ".tmp-" + std::to_string(getppid()) + "-" + host + "-0badf00d",  // alive
+            ckpt + ".tmp-" + std::to_string(exited) + "-other" + host + "-0badf00d",
+            dir.file("other.ckpt") + ".tmp-" + std::to_string(exited) + "-" + host + "-0badf00d",
+            ckpt + ".tmp-0badf00d"};  // the older naming: no owner to ask
+        for (const std::string& path : kept) std::ofstream(path) << "partial";
+        // The helper is killed mid-save, leaving (most times) a temporary of its own too.
+        const pid_t pid = spawn({"saves", ckpt}, dir.file("saves.txt"));
+        const Clock::time_point start = Clock::now();
+        while (!std::filesystem::exists(ckpt) && Clock::now() - start < std::chrono::seconds(20))
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        kill(pid, SIGKILL);
+        REQUIRE(WIFSIGNALED(wait_status(pid)));
+        std::ofstream(dead) << "partial";
+        const int before = temporaries(dir.path);
+        Generator gen(1);
+        nn::Linear model(1024, 4096, gen);
+        nn::Checkpoint checkpoint{.model = &model};
+        checkpoint.save(ckpt);
+        INFO(before, " temporaries before the save");
+        CHECK(!std::filesystem::exists(dead));
+        for (const std::string& path : kept) CHECK_MESSAGE(std::filesystem::exists(path), path);
+        CHECK(temporaries(dir.path) == static_cast<int>(kept.size()));
     }
 }

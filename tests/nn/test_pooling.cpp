@@ -75,6 +75,24 @@ TEST_CASE("MaxPool2d and AvgPool2d: stride defaults to the kernel size") {
     CHECK(nn::AvgPool2d(3, 1)(x).shape() == Shape{1, 1, 4, 4});
 }
 
+TEST_CASE("MaxPool2d and AvgPool2d: braces {kh, kw} are a kH x kW kernel or stride (LibTorch)") {
+    // AvgPool2d({2, 3}) was an ambiguous call: the braces could also build an AvgPool2d(2, 3)
+    // (kernel 2, stride 3) to copy; the stride's braces did not convert at all.
+    Tensor x = nn::test::pattern(Shape{1, 1, 6, 6}, 1);
+    nn::AvgPool2d avg({2, 3});
+    CHECK(avg.describe() == "AvgPool2d(kernel_size=(2, 3), stride=(2, 3), padding=0)");
+    CHECK(avg(x).values() == nn::AvgPool2d(Size2{2, 3})(x).values());
+    nn::MaxPool2d max({2, 3});
+    CHECK(max.describe() ==
+          "MaxPool2d(kernel_size=(2, 3), stride=(2, 3), padding=0, dilation=1)");
+    CHECK(max(x).values() == nn::MaxPool2d(Size2{2, 3})(x).values());
+    CHECK(nn::MaxPool2d({2, 3}, {1, 2}, {1, 0}).describe() ==
+          "MaxPool2d(kernel_size=(2, 3), stride=(1, 2), padding=(1, 0), dilation=1)");
+    CHECK(nn::AvgPool2d({2, 3}, {1, 2}).describe() ==
+          "AvgPool2d(kernel_size=(2, 3), stride=(1, 2), padding=0)");
+    CHECK(nn::MaxPool2d(2, std::nullopt).describe() == nn::MaxPool2d(2).describe());
+}
+
 TEST_CASE("MaxPool2d and AvgPool2d: describe themselves as torch.nn prints") {
     // repr()s printed by torch 1.13 (its MaxPool2d adds ceil_mode=False, which we lack).
     CHECK(nn::MaxPool2d(2).describe() ==

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Zero-size cases for tests/autograd/test_zero_size.cpp, from torch 1.13.
+"""Zero-size and rank-0 cases for tests/autograd/test_zero_size.cpp, from torch 1.13.
 
 Runs every recordable op (the backward primitives torch has no function for, such as
 norm_backward or the pooling and convolution backwards, through the gradients of their forward
@@ -337,6 +337,61 @@ def pool_conv_norm():
              [("p", 0.5), ("training", training)])
 
 
+def rank0():
+    """Every dim-taking op on a rank-0 input: torch takes dim 0 or -1 (one implicit dim of size 1)
+    and refuses others; concat refuses any rank-0 tensor. index_select on a rank-0 input with
+    other than one index is left out: torch 1.13 writes each index's value into its one-element
+    result (past its end for two), which the C++ refuses (test_zero_size.cpp)."""
+    s = x([])
+    for dim in (-2, -1, 0, 1):
+        d = [("dim", dim)]
+        case("index_select", [("input", s), ("index", index([0]))],
+             lambda t, i: t.index_select(dim, i), d)
+        case("index_select", [("input", s), ("index", index(0, []))],
+             lambda t, i: t.index_select(dim, i), d)
+        case("index_add", [("input", s), ("index", index([0, 0])), ("source", x([2]))],
+             lambda t, i, v: t.index_add(dim, i, v), d)
+        case("index_add", [("input", s), ("index", index(0, [])), ("source", x([]))],
+             lambda t, i, v: t.index_add(dim, i, v), d)
+        for idx in (index([0, 0]), index(0, []), index([], [0])):
+            case("gather", [("input", s), ("index", idx)], lambda t, i: t.gather(dim, i), d)
+        case("scatter_add", [("input", s), ("index", index([0, 0])), ("src", x([2]))],
+             lambda t, i, v: t.scatter_add(dim, i, v), d)
+        case("squeeze", [("input", s)], lambda t: t.squeeze(dim), d)
+        case("unsqueeze", [("input", s)], lambda t: t.unsqueeze(dim), d)
+        case("flatten", [("input", s)], lambda t: t.flatten(dim, -1), [("start", dim), ("end", -1)])
+        case("flatten", [("input", s)], lambda t: t.flatten(0, dim), [("start", 0), ("end", dim)])
+        case("transpose", [("input", s)], lambda t: t.transpose(dim, 0), [("dim0", dim),
+                                                                            ("dim1", 0)])
+        case("concat", [("a", s), ("b", s)], lambda a, b: torch.cat([a, b], dim), d)
+        case("stack", [("a", s), ("b", s)], lambda a, b: torch.stack([a, b], dim), d)
+        case("slice", [("input", s)], lambda t: t.narrow(dim, 0, 1), d + [("start", 0),
+                                                                          ("end", 1), ("step", 1)])
+        for keep in (0, 1):
+            a = [("dims", [dim]), ("keepdim", keep)]
+            case("sum", [("input", s)], lambda t: t.sum(dim, keepdim=bool(keep)), a)
+            case("mean", [("input", s)], lambda t: t.mean(dim, keepdim=bool(keep)), a)
+            case("logsumexp", [("input", s)], lambda t: t.logsumexp(dim, keepdim=bool(keep)), a)
+            # Correction 1 is left out: torch's gradient of a rank-0 var is inf there, where
+            # of a [1] one, as ours for both, it is NaN (2 / 0 times x - mean = 0).
+            case("var", [("input", s)], lambda t: t.var(dim, unbiased=False, keepdim=bool(keep)),
+                 a + [("correction", 0)])
+            case("std", [("input", s)], lambda t: t.std(dim, unbiased=False, keepdim=bool(keep)),
+                 a + [("correction", 0)])
+            da = [("dim", dim), ("keepdim", keep)]
+            case("max", [("input", s)],
+                 lambda t: list(zip(("out", "indices"), t.max(dim, keepdim=bool(keep)))), da)
+            case("min", [("input", s)],
+                 lambda t: list(zip(("out", "indices"), t.min(dim, keepdim=bool(keep)))), da)
+            case("argmax", [("input", s)], lambda t: t.argmax(dim, keepdim=bool(keep)), da)
+            case("argmin", [("input", s)], lambda t: t.argmin(dim, keepdim=bool(keep)), da)
+        case("softmax", [("input", s)], lambda t: t.softmax(dim), d)
+        case("log_softmax", [("input", s)], lambda t: t.log_softmax(dim), d)
+    case("sum", [("input", s)], lambda t: t.sum([0, -1]), [("dims", [0, -1]), ("keepdim", 0)])
+    case("permute", [("input", s)], lambda t: t.permute([]), [("dims", [])])
+    case("permute", [("input", s)], lambda t: t.permute([0]), [("dims", [0])])
+
+
 elementwise()
 losses()
 matmul()
@@ -345,6 +400,7 @@ reductions()
 indexing()
 compare()
 pool_conv_norm()
+rank0()
 
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "zero_size.txt")
 with open(path, "w") as f:

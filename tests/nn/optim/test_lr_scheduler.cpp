@@ -81,6 +81,10 @@ const std::map<std::string, Schedule>& schedules() {
          {[](auto& o) { return Schedulers{std::make_shared<nn::CosineAnnealingLR>(o, 1)}; }}},
         {"cosine_eta_min_above_lr",
          {[](auto& o) { return Schedulers{make<nn::CosineAnnealingLR>(o, int64_t{5}, 0.3)}; }}},
+        {"cosine_t_max_huge", {[](auto& o) {
+             return Schedulers{make<nn::CosineAnnealingLR>(
+                 o, std::numeric_limits<std::int64_t>::max(), 0.01)};
+         }}},
         {"linear_default", {[](auto& o) { return Schedulers{std::make_shared<nn::LinearLR>(o)}; }}},
         {"linear_decay",
          {[](auto& o) { return Schedulers{make<nn::LinearLR>(o, 1.0, 0.25, int64_t{6})}; }}},
@@ -155,6 +159,18 @@ TEST_CASE("CosineAnnealingLR follows torch's recursion, not the closed form") {
         differing += ours[k] != closed;
     }
     CHECK(differing > 0);
+}
+
+TEST_CASE("a scheduler refuses to step past int64's last_epoch, naming itself") {
+    Tensor w = zeros(Shape{1}, Dtype::float64).requires_grad_();
+    nn::SGD opt({w}, {.lr = kLr});
+    nn::CosineAnnealingLR cosine(opt, 10);
+    nn::StateDict state = cosine.state_dict();
+    for (auto& [key, value] : state.scalars.as_object())
+        if (key == "last_epoch") value = std::numeric_limits<std::int64_t>::max();
+    cosine.load_state_dict(state);
+    CHECK_THROWS_WITH_AS(cosine.step(), doctest::Contains("CosineAnnealingLR"),
+                         std::overflow_error);
 }
 
 TEST_CASE("a scheduler's construction is its step 0; a second one on the optimiser chains") {

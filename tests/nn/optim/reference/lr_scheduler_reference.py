@@ -30,6 +30,8 @@ SCHEDULES = [  # (name in the C++ test, schedulers on one optimizer, manual lr h
     ("cosine_manual_lr", lambda o: [S.CosineAnnealingLR(o, T_max=12, eta_min=0.002)], [4]),
     ("cosine_t_max_1", lambda o: [S.CosineAnnealingLR(o, T_max=1)], []),
     ("cosine_eta_min_above_lr", lambda o: [S.CosineAnnealingLR(o, T_max=5, eta_min=0.3)], []),
+    # 2 T_max is past int64 (Python's integers do not overflow; ours must not either).
+    ("cosine_t_max_huge", lambda o: [S.CosineAnnealingLR(o, T_max=2**63 - 1, eta_min=0.01)], []),
     ("linear_default", lambda o: [S.LinearLR(o)], []),
     ("linear_decay", lambda o: [S.LinearLR(o, start_factor=1.0, end_factor=0.25,
                                            total_iters=6)], []),
