@@ -148,6 +148,7 @@ template <class T, class U, class F>
     }
 }
 
+// binary_loops from its AVX-512 build or the baseline one.
 template <class T, class U, class F>
 void binary_range(const Shape& a, const Shape& b, const T* pa, const T* pb, U* po,
                   const Shape& out_shape, std::int64_t begin, std::int64_t end, const F& f) {

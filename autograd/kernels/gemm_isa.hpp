@@ -1,6 +1,8 @@
-// Which instruction set gemm's micro-kernel uses. The best one the CPU supports is picked once at
-// start-up with __builtin_cpu_supports; tests and benchmarks may switch, e.g. to the portable
-// kernel that every CPU and compiler runs, whose results match the others within rounding.
+// Which instruction set gemm's micro-kernel uses, and whether the elementwise loops run their
+// AVX-512 build (elementwise_kernels.hpp; their bits are the same either way). The best one the
+// CPU supports is picked once at start-up with __builtin_cpu_supports; tests and benchmarks may
+// switch, e.g. to the portable kernel that every CPU and compiler runs, whose results match the
+// others within rounding.
 #pragma once
 
 namespace potatolemon::kernels {
