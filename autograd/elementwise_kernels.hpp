@@ -18,7 +18,8 @@
 // for AVX-512 (eight doubles a vector where SSE2 holds two: tanh, sigmoid and exp run in double).
 // A chunk of at least kWideLoop elements takes the AVX-512 build when gemm_isa() is avx512 (tests
 // force the baseline with set_gemm_isa). Both builds do the same operations in the same order, and
-// the library contracts no multiply-add (meson.build), so they give the same bits.
+// the library contracts no multiply-add (meson.build), so they give the same bits (but for the
+// sign of a NaN made from two NaNs: each build may order a product's operands its own way).
 #define POTATOLEMON_WIDE_LOOPS [[gnu::target("avx512f,avx512dq,avx512vl,avx512bw")]]
 #endif
 
