@@ -33,9 +33,44 @@ void each_output(const Problem<T>& p, Dot dot) {
 }
 
 // One row of C at a time with its N = 1..4 sums in registers, so each a[i, k] is read once for
-// all of them; each sum is the same k-ordered one as a dot product's above.
+// all of them; each sum is the same k-ordered one as a dot product's above. With K = 1..4 too,
+// op(B) is read once, into registers, for every row.
+template <class T, int N, int K, bool accumulate>
+void rows_fixed(const Problem<T>& p) {
+    T b[K][N];
+    for (int k = 0; k < K; ++k)
+        for (int j = 0; j < N; ++j) b[k][j] = p.b.p[k * p.b.rs + j * p.b.cs];
+    const T* a = p.a.p;
+    T* c = p.c.p;
+    const int64_t a_rs = p.a.rs, a_cs = p.a.cs, c_rs = p.c.rs;
+    for (int64_t i = 0; i < p.M; ++i, a += a_rs, c += c_rs) {
+        T sum[N] = {};
+        for (int k = 0; k < K; ++k) {
+            const T a_ik = a[k * a_cs];
+            for (int j = 0; j < N; ++j) sum[j] += a_ik * b[k][j];
+        }
+        for (int j = 0; j < N; ++j) c[j] = accumulate ? c[j] + sum[j] : sum[j];
+    }
+}
+
+template <class T, int N, int K>
+void rows_fixed(const Problem<T>& p) {
+    if (p.accumulate) return rows_fixed<T, N, K, true>(p);
+    rows_fixed<T, N, K, false>(p);
+}
+
 template <class T, int N>
 void each_row(const Problem<T>& p) {
+    switch (p.K) {
+        case 1:
+            return rows_fixed<T, N, 1>(p);
+        case 2:
+            return rows_fixed<T, N, 2>(p);
+        case 3:
+            return rows_fixed<T, N, 3>(p);
+        case 4:
+            return rows_fixed<T, N, 4>(p);
+    }
     const T* a = p.a.p;
     T* c = p.c.p;
     const T* b = p.b.p;
