@@ -186,13 +186,21 @@ struct PairScratch {
     explicit PairScratch(std::int64_t pairs) : winner(pairs), grad(pairs), right(pairs) {}
 };
 
-// The winners of the column pairs of `rows` rows: pairs out_w to a row.
+// relu's value as autograd's relu computes it: v < 0 gives +0; -0 and NaN pass. Picked with bit
+// masks, as later_wins: a `?:` here compiled to a branch, which mispredicts about once in two.
 template <class T>
+T relu_value(T v) {
+    return pick(Bits<T>(0) - Bits<T>(v < T(0)), T(0), v);
+}
+
+// The winners of the column pairs of `rows` rows: pairs out_w to a row. kRelu: of relu(src).
+template <bool kRelu, class T>
 void pair_winners(const T* src, std::int64_t rows, std::int64_t in_w, std::int64_t out_w,
                   PairScratch<T>& s) {
     auto run = [](const T* row, std::int64_t n, T* winner, Bits<T>* right) {
         for (std::int64_t k = 0; k < n; ++k) {
             T a = row[2 * k], b = row[2 * k + 1];
+            if constexpr (kRelu) a = relu_value(a), b = relu_value(b);
             right[k] = later_wins(a, b);
             winner[k] = pick(right[k], b, a);
         }
@@ -202,13 +210,13 @@ void pair_winners(const T* src, std::int64_t rows, std::int64_t in_w, std::int64
         run(src + r * in_w, out_w, s.winner.data() + r * out_w, s.right.data() + r * out_w);
 }
 
-template <class T>
+template <bool kRelu, class T>
 void max_pool2d_disjoint_2x2(const Pool2dGeometry& geometry, const T* in, T* out) {
     const Pool2dGeometry g = geometry;
     for_plane_ranges(g, [&, g](std::int64_t p0, std::int64_t p1) {
         PairScratch<T> s(2 * g.out_h * g.out_w);
         for (std::int64_t p = p0; p < p1; ++p) {
-            pair_winners(in + p * g.in_h * g.in_w, 2 * g.out_h, g.in_w, g.out_w, s);
+            pair_winners<kRelu>(in + p * g.in_h * g.in_w, 2 * g.out_h, g.in_w, g.out_w, s);
             T* dst = out + p * g.out_h * g.out_w;
             for (std::int64_t oh = 0; oh < g.out_h; ++oh, dst += g.out_w) {
                 const T* top = s.winner.data() + 2 * oh * g.out_w;
@@ -221,8 +229,9 @@ void max_pool2d_disjoint_2x2(const Pool2dGeometry& geometry, const T* in, T* out
 }
 
 // Each window's gradient, 0 + grad (as zeros += grad gives: -0 becomes +0), to the winning row's
-// pair; +0 to the other.
-template <class T>
+// pair; +0 to the other. kRelu: the winners are of relu(in), and a window whose max is <= 0 sends
+// +0 (threshold_backward's mask: the max's relu is <= 0 exactly when its input is).
+template <bool kRelu, class T>
 void grads_to_rows(const Pool2dGeometry& g, const T* grad, PairScratch<T>& s) {
     for (std::int64_t oh = 0; oh < g.out_h; ++oh, grad += g.out_w) {
         const T* top = s.winner.data() + 2 * oh * g.out_w;
@@ -232,6 +241,10 @@ void grads_to_rows(const Pool2dGeometry& g, const T* grad, PairScratch<T>& s) {
         for (std::int64_t ow = 0; ow < g.out_w; ++ow) {
             Bits<T> down = later_wins(top[ow], bottom[ow]);
             T share = T(0) + grad[ow];
+            if constexpr (kRelu) {
+                const T max = pick(down, bottom[ow], top[ow]);
+                share = pick(Bits<T>(0) - Bits<T>(max <= T(0)), T(0), share);
+            }
             to_top[ow] = pick(down, T(0), share);
             to_bottom[ow] = pick(down, share, T(0));
         }
@@ -304,7 +317,7 @@ void avg_pool2d_backward_2x2(const Pool2dGeometry& g, const T* grad_out, T* grad
 
 template <class T>
 void max_pool2d(const Pool2dGeometry& g, const T* in, T* out, std::int64_t* indices) {
-    if (!indices && disjoint_2x2(g)) return max_pool2d_disjoint_2x2(g, in, out);
+    if (!indices && disjoint_2x2(g)) return max_pool2d_disjoint_2x2<false>(g, in, out);
     if (plain_2x2(g)) return max_pool2d_2x2(g, in, out, indices);
     PlaneTaps taps = plane_taps(g);
     std::int64_t dh = g.dilation_h, dw = g.dilation_w, in_w = g.in_w;
@@ -362,18 +375,36 @@ bool disjoint_2x2(const Pool2dGeometry& g) {
     return plain_2x2(g) && g.stride_h == 2 && g.stride_w == 2;
 }
 
-template <class T>
-void max_pool2d_backward_2x2(const Pool2dGeometry& geometry, const T* in, const T* grad_out,
-                             T* grad_in) {
+namespace {
+template <bool kRelu, class T>
+void disjoint_2x2_backward(const Pool2dGeometry& geometry, const T* in, const T* grad_out,
+                           T* grad_in) {
     const Pool2dGeometry g = geometry;
     for_plane_ranges(g, [&, g](std::int64_t p0, std::int64_t p1) {
         PairScratch<T> s(2 * g.out_h * g.out_w);
         for (std::int64_t p = p0; p < p1; ++p) {
-            pair_winners(in + p * g.in_h * g.in_w, 2 * g.out_h, g.in_w, g.out_w, s);
-            grads_to_rows(g, grad_out + p * g.out_h * g.out_w, s);
+            pair_winners<kRelu>(in + p * g.in_h * g.in_w, 2 * g.out_h, g.in_w, g.out_w, s);
+            grads_to_rows<kRelu>(g, grad_out + p * g.out_h * g.out_w, s);
             grads_to_columns(g, s, grad_in + p * g.in_h * g.in_w);
         }
     });
+}
+}  // namespace
+
+template <class T>
+void max_pool2d_backward_2x2(const Pool2dGeometry& g, const T* in, const T* grad_out, T* grad_in) {
+    disjoint_2x2_backward<false>(g, in, grad_out, grad_in);
+}
+
+template <class T>
+void relu_max_pool2d_2x2(const Pool2dGeometry& g, const T* in, T* out) {
+    max_pool2d_disjoint_2x2<true>(g, in, out);
+}
+
+template <class T>
+void relu_max_pool2d_backward_2x2(const Pool2dGeometry& g, const T* in, const T* grad_out,
+                                  T* grad_in) {
+    disjoint_2x2_backward<true>(g, in, grad_out, grad_in);
 }
 
 template <class T>
@@ -417,12 +448,14 @@ void avg_pool2d_backward(const Pool2dGeometry& g, bool count_include_pad, const 
     });
 }
 
-#define POTATOLEMON_POOL_KERNELS(T)                                                            \
-    template void max_pool2d<T>(const Pool2dGeometry&, const T*, T*, std::int64_t*);           \
-    template bool max_pool2d_backward<T>(const Pool2dGeometry&, const T*, const std::int64_t*, \
-                                         T*);                                                  \
-    template void max_pool2d_backward_2x2<T>(const Pool2dGeometry&, const T*, const T*, T*);   \
-    template void avg_pool2d<T>(const Pool2dGeometry&, bool, const T*, T*);                    \
+#define POTATOLEMON_POOL_KERNELS(T)                                                               \
+    template void max_pool2d<T>(const Pool2dGeometry&, const T*, T*, std::int64_t*);              \
+    template bool max_pool2d_backward<T>(const Pool2dGeometry&, const T*, const std::int64_t*,    \
+                                         T*);                                                     \
+    template void max_pool2d_backward_2x2<T>(const Pool2dGeometry&, const T*, const T*, T*);      \
+    template void relu_max_pool2d_2x2<T>(const Pool2dGeometry&, const T*, T*);                    \
+    template void relu_max_pool2d_backward_2x2<T>(const Pool2dGeometry&, const T*, const T*, T*); \
+    template void avg_pool2d<T>(const Pool2dGeometry&, bool, const T*, T*);                       \
     template void avg_pool2d_backward<T>(const Pool2dGeometry&, bool, const T*, T*);
 POTATOLEMON_POOL_KERNELS(float)
 POTATOLEMON_POOL_KERNELS(double)
