@@ -36,9 +36,11 @@ Tensor Sequential::forward(const Tensor& x) {
     Tensor h = x;
     for (std::size_t i = 0; i < layers_.size(); ++i) {
         Module& layer = *layers_[i];
-        if (i + 1 < layers_.size() && typeid(layer) == typeid(ReLU) &&
-            typeid(*layers_[i + 1]) == typeid(MaxPool2d)) {
-            h = static_cast<MaxPool2d&>(*layers_[++i]).forward_after_relu(h);
+        Module* next = i + 1 < layers_.size() ? layers_[i + 1] : nullptr;
+        if (next != nullptr && typeid(layer) == typeid(ReLU) &&
+            typeid(*next) == typeid(MaxPool2d)) {
+            h = static_cast<MaxPool2d&>(*next).forward_after_relu(h);
+            ++i;
             continue;
         }
         h = layer.forward(h);
