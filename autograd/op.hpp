@@ -14,7 +14,8 @@ namespace potatolemon {
     X(reshape) X(expand) X(sum_to) X(sum) X(mean) X(max) X(min) X(softmax) X(log_softmax)       \
     X(slice) X(slice_backward) X(index_select) X(index_add) X(gather) X(scatter_add) X(concat)  \
     X(to_dtype) X(where) X(maximum) X(minimum)                                                  \
-    X(max_pool2d) X(max_pool2d_backward) X(avg_pool2d) X(avg_pool2d_backward) X(pad)            \
+    X(max_pool2d) X(max_pool2d_backward) X(relu_max_pool2d) X(avg_pool2d) X(avg_pool2d_backward) \
+    X(pad)                                                                                      \
     X(var) X(std) X(logsumexp) X(layer_norm) X(batch_norm) X(norm_backward)                     \
     X(gelu) X(gelu_backward) X(silu) X(silu_backward) X(elu) X(elu_backward) X(dropout)         \
     X(conv2d) X(conv2d_input_backward) X(conv2d_weight_backward) X(conv2d_bias_backward)

@@ -1,6 +1,6 @@
-// Op table rows: max_pool2d, avg_pool2d and their backward primitives, over kernel sizes, strides,
-// paddings, dilations, non-square windows, count_include_pad both ways, rank-3 inputs and an empty
-// batch. Max pooling draws distinct inputs, so no window has a tie.
+// Op table rows: max_pool2d, relu_max_pool2d, avg_pool2d and their backward primitives, over kernel
+// sizes, strides, paddings, dilations, non-square windows, count_include_pad both ways, rank-3
+// inputs and an empty batch. Max pooling draws distinct inputs, so no window has a tie.
 #include "autograd/op_table_rows.hpp"
 #include "autograd/potatolemon.hpp"
 
@@ -62,6 +62,20 @@ void add_pool_rows(std::vector<OpInfo>& t) {
               }},
              {"empty batch [0, 2, 2, 2] into [0, 2, 4, 4]", {{0, 2, 2, 2}}, [](const Inputs& x) {
                   return max_pool2d_backward(x[0], zeros({0, 2, 2, 2}, Dtype::int64), {0, 2, 4, 4});
+              }}});
+    // Shifted off the grid's 0, relu's kink; the negative values all pool to a tied 0.
+    add_row(t, Op::relu_max_pool2d, distinct,
+            {{"[1, 2, 4, 4] 2×2",
+              {{1, 2, 4, 4}},
+              [](const Inputs& x) { return relu_max_pool2d(x[0] + 0.05, 2); }},
+             {"[2, 1, 5, 7] 2×2 stride 2 (last row and column in no window)",
+              {{2, 1, 5, 7}},
+              [](const Inputs& x) { return relu_max_pool2d(x[0] + 0.05, 2, 2); }},
+             {"rank 3 [3, 4, 6] 2×2",
+              {{3, 4, 6}},
+              [](const Inputs& x) { return relu_max_pool2d(x[0] + 0.05, 2); }},
+             {"empty batch [0, 2, 4, 4]", {{0, 2, 4, 4}}, [](const Inputs& x) {
+                  return relu_max_pool2d(x[0], 2);
               }}});
     add_row(
         t, Op::avg_pool2d, any,

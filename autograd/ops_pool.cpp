@@ -104,6 +104,30 @@ struct MaxBackward2x2Record {
     }
 };
 
+// relu_max_pool2d's kernels over disjoint 2×2 windows as a replay record: forward when grad is
+// null (in → out), else the backward (in, grad → out).
+template <class T>
+struct ReluMax2x2Record {
+    static constexpr const char* name = "pooling";
+    kernels::Pool2dGeometry g;
+    const T* in;
+    const T* grad;
+    T* out;
+    static void run(const ReluMax2x2Record& r) {
+        if (r.grad)
+            kernels::relu_max_pool2d_backward_2x2(r.g, r.in, r.grad, r.out);
+        else
+            kernels::relu_max_pool2d_2x2(r.g, r.in, r.out);
+    }
+};
+
+template <class T>
+void run_relu_max_2x2(const ReluMax2x2Record<T>& r) {
+    ReluMax2x2Record<T>::run(r);
+    if (detail::capturing()) [[unlikely]]
+        detail::capture_emit(r, {r.in, r.grad}, {r.out});  // a null grad is no buffer
+}
+
 // The geometry of pooling `shape`, after checking every precondition listed in ops_pool.hpp.
 kernels::Pool2dGeometry pool_geometry(const Shape& shape, const PoolArgs& a, const char* op) {
     int r = shape.rank();
@@ -287,6 +311,36 @@ Tensor max_pool2d_backward(const Tensor& grad, const Tensor& indices, const Shap
                   [indices](const Tensor& grad_out, const Tensor&) {
                       return Grads{gather_planes(grad_out, indices)};
                   });
+}
+
+// y = max_pool2d(relu(x)): grad x = threshold_backward(max_pool2d_backward(G, indices of the
+// max of relu(x)), x), which the first-order pass computes as one kernel.
+Tensor relu_max_pool2d(const Tensor& input, Size2 kernel_size, std::optional<Size2> stride,
+                       Size2 padding, Size2 dilation) {
+    check_floating(input, "relu_max_pool2d");
+    kernels::Pool2dGeometry g =
+        pool_geometry(input.shape(), {kernel_size, stride.value_or(kernel_size), padding, dilation},
+                      "relu_max_pool2d");
+    if (!kernels::disjoint_2x2(g))
+        return max_pool2d(relu(input), kernel_size, stride, padding, dilation);
+    Tensor values = empty(pooled_shape(input.shape(), g), input.dtype());
+    dispatch(input.dtype(), [&]<class T>() {
+        run_relu_max_2x2<T>({g, input.data<T>(), nullptr, values.data<T>()});
+    });
+    if (!should_record(input)) return values;
+    return record(
+        Op::relu_max_pool2d, values, {input}, [input, g](const Tensor& grad_out, const Tensor&) {
+            if (should_record(grad_out)) {
+                Tensor indices = max_pool2d_indices(relu(input.detach()), g);
+                return Grads{threshold_backward(
+                    max_pool2d_backward(grad_out, indices, input.shape()), input)};
+            }
+            Tensor grad_in = empty(input.shape(), input.dtype());
+            dispatch(input.dtype(), [&]<class T>() {
+                run_relu_max_2x2<T>({g, input.data<T>(), grad_out.data<T>(), grad_in.data<T>()});
+            });
+            return Grads{grad_in};
+        });
 }
 
 Tensor avg_pool2d(const Tensor& input, Size2 kernel_size, std::optional<Size2> stride,

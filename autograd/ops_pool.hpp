@@ -34,6 +34,15 @@ ValuesIndices max_pool2d_with_indices(const Tensor& input, Size2 kernel_size,
 // input_shape). ShapeError when they do not fit, IndexError for an index outside [-1, H * W).
 Tensor max_pool2d_backward(const Tensor& grad, const Tensor& indices, const Shape& input_shape);
 
+// max_pool2d(relu(input), ...), bitwise, values and gradients of any order. Over disjoint 2×2
+// windows (the CNN's conv, ReLU, 2×2 max-pool) it is one primitive: relu's output is neither
+// written nor kept, and its first-order backward is one pass (the gradient to each window's max
+// when that is > 0), where relu and max_pool2d take two passes each way over the larger tensor.
+// Any other window is the two ops. Errors as max_pool2d's, naming relu_max_pool2d.
+Tensor relu_max_pool2d(const Tensor& input, Size2 kernel_size,
+                       std::optional<Size2> stride = std::nullopt, Size2 padding = 0,
+                       Size2 dilation = 1);
+
 // The mean of each window: its sum over kernel_h * kernel_w (count_include_pad) or over the
 // number of input elements it covers.
 Tensor avg_pool2d(const Tensor& input, Size2 kernel_size,

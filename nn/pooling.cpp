@@ -1,5 +1,6 @@
 #include "nn/pooling.hpp"
 
+#include "autograd/ops_elementwise.hpp"
 #include "autograd/ops_pool.hpp"
 
 namespace potatolemon::nn {
@@ -13,6 +14,15 @@ std::string size_repr(Size2 s) {
 
 Tensor MaxPool2d::forward(const Tensor& x) {
     return max_pool2d(x, kernel_, stride_, padding_, dilation_);
+}
+
+Tensor MaxPool2d::forward_after_relu(const Tensor& x) {
+    const Shape& s = x.shape();
+    const int r = s.rank();
+    const bool fused = kernel_ == Size2{2} && stride_ == Size2{2} && padding_ == Size2{0} &&
+                       dilation_ == Size2{1} && is_floating(x.dtype()) && (r == 3 || r == 4) &&
+                       s[r - 3] > 0 && s[r - 2] >= 2 && s[r - 1] >= 2;
+    return fused ? relu_max_pool2d(x, kernel_, stride_, padding_, dilation_) : forward(relu(x));
 }
 
 Tensor AvgPool2d::forward(const Tensor& x) {

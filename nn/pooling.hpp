@@ -26,6 +26,10 @@ public:
     // "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1)"
     std::string describe() const override;
     std::shared_ptr<Module> clone() const override { return std::make_shared<MaxPool2d>(*this); }
+    // forward(relu(x)), bitwise (values, gradients and errors), through the fused
+    // relu_max_pool2d when that is one primitive: disjoint 2×2 windows on a floating [N, C, H, W]
+    // or [C, H, W] input with H, W >= 2. Sequential runs a ReLU followed by a MaxPool2d so.
+    Tensor forward_after_relu(const Tensor& x);
 
 private:
     Size2 kernel_, stride_, padding_, dilation_;

@@ -4,9 +4,12 @@
 #include <cstring>
 #include <iomanip>
 #include <sstream>
+#include <typeinfo>
 
 #include "autograd/factories.hpp"
 #include "autograd/tape.hpp"
+#include "nn/activation.hpp"
+#include "nn/pooling.hpp"
 
 namespace potatolemon::nn {
 
@@ -27,9 +30,21 @@ void Sequential::push_back(std::shared_ptr<Module> module) {
     layers_.push_back(raw);
 }
 
+// A ReLU followed by a MaxPool2d (exactly those classes, not subclasses that may override
+// forward) is one fused op over disjoint 2×2 windows: the same bits, without relu's output.
 Tensor Sequential::forward(const Tensor& x) {
     Tensor h = x;
-    for (Module* layer : layers_) h = layer->forward(h);
+    for (std::size_t i = 0; i < layers_.size(); ++i) {
+        Module& layer = *layers_[i];
+        Module* next = i + 1 < layers_.size() ? layers_[i + 1] : nullptr;
+        if (next != nullptr && typeid(layer) == typeid(ReLU) &&
+            typeid(*next) == typeid(MaxPool2d)) {
+            h = static_cast<MaxPool2d&>(*next).forward_after_relu(h);
+            ++i;
+            continue;
+        }
+        h = layer.forward(h);
+    }
     return h;
 }
 

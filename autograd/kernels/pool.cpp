@@ -1,3 +1,5 @@
+// Pooling kernels (pool.hpp): the general window loops, max pooling with indices over 2×2 windows,
+// and average pooling; the disjoint 2×2 tournament and its relu fusion are in pool_2x2.cpp.
 #include "autograd/kernels/pool.hpp"
 
 #include <algorithm>
@@ -9,6 +11,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "autograd/kernels/pool_planes.hpp"
 #include "autograd/kernels/thread_pool.hpp"
 
 namespace potatolemon::kernels {
@@ -40,20 +43,6 @@ struct PlaneTaps {
 PlaneTaps plane_taps(const Pool2dGeometry& g) {
     return {axis_taps(g.out_h, g.in_h, g.kernel_h, g.stride_h, g.pad_h, g.dilation_h),
             axis_taps(g.out_w, g.in_w, g.kernel_w, g.stride_w, g.pad_w, g.dilation_w)};
-}
-
-constexpr std::int64_t kGrain = 1 << 15;  // elements touched per thread-pool chunk
-
-// Runs body(p0, p1) for every range of planes on the thread pool; a plane is never split between
-// threads.
-template <class Body>
-void for_plane_ranges(const Pool2dGeometry& g, Body body) {
-    // Elements read per plane, in double: kernels may be huge (as long as they fit the padding).
-    double per_plane = double(g.in_h) * double(g.in_w) + double(g.out_h) * double(g.out_w) *
-                                                             double(std::min(g.kernel_h, g.in_h)) *
-                                                             double(std::min(g.kernel_w, g.in_w));
-    auto grain = static_cast<std::int64_t>(std::max(1.0, kGrain / std::max(per_plane, 1.0)));
-    parallel_for(g.planes, grain, body);
 }
 
 // Runs body(plane) for every plane on the thread pool.
@@ -159,108 +148,6 @@ void max_pool2d_2x2(const Pool2dGeometry& geometry, const T* in, T* out, std::in
     });
 }
 
-// Disjoint 2×2 windows as a tournament: within each row a against b and c against d, then the
-// two rows' winners, a later element winning if greater or NaN. That picks the element the fold
-// over a, b, c, d picks (the first of the greatest, else the last NaN), and each step is a loop
-// over a whole plane or row: long enough to vectorise, where a window's row has 7 or 14.
-template <class T>
-using Bits = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
-
-template <class T>
-Bits<T> later_wins(T held, T v) {
-    return Bits<T>(0) - Bits<T>((v > held) | (v != v));
-}
-
-template <class T>
-T pick(Bits<T> take_b, T b, T a) {
-    return std::bit_cast<T>((std::bit_cast<Bits<T>>(b) & take_b) |
-                            (std::bit_cast<Bits<T>>(a) & ~take_b));
-}
-
-// Scratch for one plane: each column pair's winner, whether it was the right one, and the
-// gradient each pair receives.
-template <class T>
-struct PairScratch {
-    std::vector<T> winner, grad;
-    std::vector<Bits<T>> right;
-    explicit PairScratch(std::int64_t pairs) : winner(pairs), grad(pairs), right(pairs) {}
-};
-
-// The winners of the column pairs of `rows` rows: pairs out_w to a row.
-template <class T>
-void pair_winners(const T* src, std::int64_t rows, std::int64_t in_w, std::int64_t out_w,
-                  PairScratch<T>& s) {
-    auto run = [](const T* row, std::int64_t n, T* winner, Bits<T>* right) {
-        for (std::int64_t k = 0; k < n; ++k) {
-            T a = row[2 * k], b = row[2 * k + 1];
-            right[k] = later_wins(a, b);
-            winner[k] = pick(right[k], b, a);
-        }
-    };
-    if (in_w == 2 * out_w) return run(src, rows * out_w, s.winner.data(), s.right.data());
-    for (std::int64_t r = 0; r < rows; ++r)
-        run(src + r * in_w, out_w, s.winner.data() + r * out_w, s.right.data() + r * out_w);
-}
-
-template <class T>
-void max_pool2d_disjoint_2x2(const Pool2dGeometry& geometry, const T* in, T* out) {
-    const Pool2dGeometry g = geometry;
-    for_plane_ranges(g, [&, g](std::int64_t p0, std::int64_t p1) {
-        PairScratch<T> s(2 * g.out_h * g.out_w);
-        for (std::int64_t p = p0; p < p1; ++p) {
-            pair_winners(in + p * g.in_h * g.in_w, 2 * g.out_h, g.in_w, g.out_w, s);
-            T* dst = out + p * g.out_h * g.out_w;
-            for (std::int64_t oh = 0; oh < g.out_h; ++oh, dst += g.out_w) {
-                const T* top = s.winner.data() + 2 * oh * g.out_w;
-                const T* bottom = top + g.out_w;
-                for (std::int64_t ow = 0; ow < g.out_w; ++ow)
-                    dst[ow] = pick(later_wins(top[ow], bottom[ow]), bottom[ow], top[ow]);
-            }
-        }
-    });
-}
-
-// Each window's gradient, 0 + grad (as zeros += grad gives: -0 becomes +0), to the winning row's
-// pair; +0 to the other.
-template <class T>
-void grads_to_rows(const Pool2dGeometry& g, const T* grad, PairScratch<T>& s) {
-    for (std::int64_t oh = 0; oh < g.out_h; ++oh, grad += g.out_w) {
-        const T* top = s.winner.data() + 2 * oh * g.out_w;
-        const T* bottom = top + g.out_w;
-        T* to_top = s.grad.data() + 2 * oh * g.out_w;
-        T* to_bottom = to_top + g.out_w;
-        for (std::int64_t ow = 0; ow < g.out_w; ++ow) {
-            Bits<T> down = later_wins(top[ow], bottom[ow]);
-            T share = T(0) + grad[ow];
-            to_top[ow] = pick(down, T(0), share);
-            to_bottom[ow] = pick(down, share, T(0));
-        }
-    }
-}
-
-// Each pair's gradient to its winning column, +0 to the other; odd last rows and columns are in
-// no window and get +0.
-template <class T>
-void grads_to_columns(const Pool2dGeometry& g, const PairScratch<T>& s, T* dst) {
-    auto run = [](const T* grad, const Bits<T>* right, std::int64_t n, T* row) {
-        for (std::int64_t k = 0; k < n; ++k) {
-            row[2 * k] = pick(right[k], T(0), grad[k]);
-            row[2 * k + 1] = pick(right[k], grad[k], T(0));
-        }
-    };
-    std::int64_t rows = 2 * g.out_h;
-    if (g.in_w == 2 * g.out_w) {
-        run(s.grad.data(), s.right.data(), rows * g.out_w, dst);
-    } else {
-        for (std::int64_t r = 0; r < rows; ++r) {
-            T* row = dst + r * g.in_w;
-            run(s.grad.data() + r * g.out_w, s.right.data() + r * g.out_w, g.out_w, row);
-            row[g.in_w - 1] = T(0);
-        }
-    }
-    std::fill(dst + rows * g.in_w, dst + g.in_h * g.in_w, T(0));
-}
-
 // avg_pool2d's: the sum from 0 in scan order, over 4 (the divisor either way without padding).
 template <class T>
 void avg_pool2d_2x2(const Pool2dGeometry& g, const T* in, T* out) {
@@ -363,20 +250,6 @@ bool disjoint_2x2(const Pool2dGeometry& g) {
 }
 
 template <class T>
-void max_pool2d_backward_2x2(const Pool2dGeometry& geometry, const T* in, const T* grad_out,
-                             T* grad_in) {
-    const Pool2dGeometry g = geometry;
-    for_plane_ranges(g, [&, g](std::int64_t p0, std::int64_t p1) {
-        PairScratch<T> s(2 * g.out_h * g.out_w);
-        for (std::int64_t p = p0; p < p1; ++p) {
-            pair_winners(in + p * g.in_h * g.in_w, 2 * g.out_h, g.in_w, g.out_w, s);
-            grads_to_rows(g, grad_out + p * g.out_h * g.out_w, s);
-            grads_to_columns(g, s, grad_in + p * g.in_h * g.in_w);
-        }
-    });
-}
-
-template <class T>
 void avg_pool2d(const Pool2dGeometry& g, bool count_include_pad, const T* in, T* out) {
     if (plain_2x2(g)) return avg_pool2d_2x2(g, in, out);
     PlaneTaps taps = plane_taps(g);
@@ -421,7 +294,6 @@ void avg_pool2d_backward(const Pool2dGeometry& g, bool count_include_pad, const 
     template void max_pool2d<T>(const Pool2dGeometry&, const T*, T*, std::int64_t*);           \
     template bool max_pool2d_backward<T>(const Pool2dGeometry&, const T*, const std::int64_t*, \
                                          T*);                                                  \
-    template void max_pool2d_backward_2x2<T>(const Pool2dGeometry&, const T*, const T*, T*);   \
     template void avg_pool2d<T>(const Pool2dGeometry&, bool, const T*, T*);                    \
     template void avg_pool2d_backward<T>(const Pool2dGeometry&, bool, const T*, T*);
 POTATOLEMON_POOL_KERNELS(float)

@@ -38,6 +38,19 @@ bool disjoint_2x2(const Pool2dGeometry& g);
 template <class T>
 void max_pool2d_backward_2x2(const Pool2dGeometry& g, const T* in, const T* grad_out, T* grad_in);
 
+// max_pool2d of relu(in) over disjoint 2×2 windows (disjoint_2x2(g) holds), relu as autograd's
+// relu computes it (v < 0 gives 0; -0 and NaN pass): bitwise max_pool2d(relu(in)) without writing
+// relu(in).
+template <class T>
+void relu_max_pool2d_2x2(const Pool2dGeometry& g, const T* in, T* out);
+
+// Its gradient in one pass: bitwise threshold_backward(max_pool2d_backward_2x2(g, relu(in),
+// grad_out), in), i.e. each window's gradient to its max of relu(in) when that max is > 0 or NaN,
+// +0 everywhere else.
+template <class T>
+void relu_max_pool2d_backward_2x2(const Pool2dGeometry& g, const T* in, const T* grad_out,
+                                  T* grad_in);
+
 // out = the sum of each window's input elements (accumulated in T, in scan order) divided by the
 // window size (count_include_pad) or by the number of input elements it covers.
 template <class T>

@@ -1,9 +1,11 @@
 // Sequential: layers applied in order, indexed and typed access, the PyTorch-style description,
 // the summary table (which leaves buffers as they were), and first and second derivatives through
-// a whole network.
+// a whole network; a ReLU followed by a 2×2 MaxPool2d runs fused, with the same bits.
 #include <doctest/doctest.h>
 
+#include <cstring>
 #include <memory>
+#include <vector>
 
 #include "autograd/potatolemon.hpp"
 #include "nn/nn.hpp"
@@ -17,6 +19,30 @@ nn::Sequential xor_net(Generator& gen) {
                           std::make_shared<nn::Linear>(3, 3, gen), std::make_shared<nn::Tanh>(),
                           std::make_shared<nn::Linear>(3, 1, gen),
                           std::make_shared<nn::Sigmoid>()};
+}
+
+bool same_bits(const Tensor& a, const Tensor& b) {
+    std::vector<double> one = a.values(), two = b.values();
+    return a.shape() == b.shape() &&
+           std::memcmp(one.data(), two.data(), one.size() * sizeof(double)) == 0;
+}
+
+// Both ways of running conv, ReLU, 2×2 max-pool: the Sequential (fused) and layer by layer.
+void check_fused_relu_pool(nn::Sequential& net, const Tensor& x, bool fused) {
+    Tensor out = net(x);
+    Tensor by_hand = x;
+    for (std::size_t i = 0; i < net.size(); ++i) by_hand = net[i](by_hand);
+    CHECK(same_bits(out, by_hand));
+    std::vector<Tensor> params = net.parameters();
+    Tensor weight = out.detach() * 0.5 - 1;
+    std::vector<Tensor> g_out = grad({sum(out * weight)}, params);
+    std::vector<Tensor> g_hand = grad({sum(by_hand * weight)}, params);
+    for (std::size_t i = 0; i < params.size(); ++i) CHECK(same_bits(g_out[i], g_hand[i]));
+    bool found = false;
+    for (Node* node = out.grad_fn(); node != nullptr && !found;
+         node = node->inputs.empty() ? nullptr : node->inputs[0].grad_fn())
+        found = node->op == Op::relu_max_pool2d;
+    CHECK(found == fused);
 }
 }  // namespace
 
@@ -96,6 +122,20 @@ TEST_CASE("Sequential: summary leaves batch norm's running statistics and counte
     CHECK(net.summary(Shape{4, 2}).find("BatchNorm1d(3") != std::string::npos);
     for (std::size_t i = 0; i < before.size(); ++i) CHECK(net.buffers()[i].values() == before[i]);
     CHECK(net.at<nn::BatchNorm1d>(1).num_batches_tracked() == 1);
+}
+
+TEST_CASE("Sequential runs ReLU then 2×2 MaxPool2d as relu_max_pool2d, with the same bits") {
+    Generator gen(6);
+    const nn::Conv2dOptions same_size{.padding = 1};
+    Tensor x = randn({3, 2, 7, 6}, gen);
+    nn::Sequential net{std::make_shared<nn::Conv2d>(2, 4, 3, same_size, gen),
+                       std::make_shared<nn::ReLU>(), std::make_shared<nn::MaxPool2d>(2),
+                       std::make_shared<nn::Flatten>()};
+    check_fused_relu_pool(net, x, true);
+    nn::Sequential other{std::make_shared<nn::Conv2d>(2, 4, 3, same_size, gen),
+                         std::make_shared<nn::ReLU>(), std::make_shared<nn::MaxPool2d>(3, 1, 1),
+                         std::make_shared<nn::Flatten>()};
+    check_fused_relu_pool(other, x, false);
 }
 
 TEST_CASE("Sequential: gradcheck and gradgradcheck through the whole network") {
