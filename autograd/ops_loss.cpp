@@ -25,14 +25,18 @@ constexpr double kTiny = 1e-44;
 Tensor clamped_log(const Tensor& t) {
     return clamp(log(clamp(t, kTiny, 1.0)), kLogFloor, 0.0);
 }
-}  // namespace
 
-namespace {
 template <class T>
 T bce_value(T prob, T target) {
     T log_p = std::max(std::log(prob), T(kLogFloor));
     T log_q = std::max(std::log(T(1) - prob), T(kLogFloor));
     return -(target * log_p + (T(1) - target) * log_q);
+}
+
+// The elementwise losses, unrecorded.
+Tensor bce_values(const Tensor& p, const Tensor& y) {
+    return detail::map_binary(p, y, p.shape(),
+                              [](auto prob, auto target) { return bce_value(prob, target); });
 }
 
 // What the reduced value is multiplied by; 1 (no multiplication at all) for sum.
@@ -60,8 +64,8 @@ struct BceReducedRecord {
 Tensor reduced_bce(const Tensor& p, const Tensor& y, double scale) {
     // A large loss computes its logs on the thread pool first; the sum is then the same loop.
     if (p.numel() > detail::kElementwiseGrain)
-        return detail::sum_block(binary_cross_entropy(p, y), detail::BlockView{1, p.numel(), 1},
-                                 Shape{}, scale);
+        return detail::sum_block(bce_values(p, y), detail::BlockView{1, p.numel(), 1}, Shape{},
+                                 scale);
     Tensor out = empty(Shape{}, p.dtype());
     dispatch(p.dtype(), [&]<class T>() {
         BceReducedRecord<T> r{p.data<T>(), y.data<T>(), out.data<T>(), p.numel(), scale};
@@ -81,11 +85,7 @@ Tensor binary_cross_entropy(const Tensor& p, const Tensor& y, Reduction reductio
         throw ShapeError("binary_cross_entropy: input " + to_string(p.shape()) + " and target " +
                          to_string(y.shape()) + " must have the same shape");
     double scale = reduction_scale(reduction, p.numel());
-    Tensor out = reduction != Reduction::none
-                     ? reduced_bce(p, y, scale)
-                     : detail::map_binary(p, y, p.shape(), [](auto prob, auto target) {
-                           return bce_value(prob, target);
-                       });
+    Tensor out = reduction != Reduction::none ? reduced_bce(p, y, scale) : bce_values(p, y);
     if (!should_record(p, y)) return out;
     return record(Op::binary_cross_entropy, std::move(out), {p, y},
                   [p, y, reduction, scale](const Tensor& grad_out, const Tensor&) {
