@@ -100,21 +100,30 @@ void pair_winners(const T* src, std::int64_t rows, std::int64_t in_w, std::int64
                         s.right.data() + r * out_w);
 }
 
-template <bool kRelu, class T>
-void disjoint_2x2_values(const Pool2dGeometry& geometry, const T* in, T* out) {
+// For every plane, the winners of its column pairs into a scratch (one per thread's range of
+// planes), then per_plane(plane, scratch, wide).
+template <bool kRelu, class T, class PerPlane>
+void each_plane_pairs(const Pool2dGeometry& geometry, const T* in, const PerPlane& per_plane) {
     const Pool2dGeometry g = geometry;
     const bool wide = wide_loops();
     for_plane_ranges(g, [&, g](std::int64_t p0, std::int64_t p1) {
         PairScratch<T> s(2 * g.out_h * g.out_w);
         for (std::int64_t p = p0; p < p1; ++p) {
             pair_winners<kRelu>(in + p * g.in_h * g.in_w, 2 * g.out_h, g.in_w, g.out_w, s, wide);
-            T* dst = out + p * g.out_h * g.out_w;
-            for (std::int64_t oh = 0; oh < g.out_h; ++oh, dst += g.out_w) {
-                const T* top = s.winner.data() + 2 * oh * g.out_w;
-                const T* bottom = top + g.out_w;
-                for (std::int64_t ow = 0; ow < g.out_w; ++ow)
-                    dst[ow] = pick(later_wins(top[ow], bottom[ow]), bottom[ow], top[ow]);
-            }
+            per_plane(p, s, wide);
+        }
+    });
+}
+
+template <bool kRelu, class T>
+void disjoint_2x2_values(const Pool2dGeometry& g, const T* in, T* out) {
+    each_plane_pairs<kRelu>(g, in, [&](std::int64_t p, PairScratch<T>& s, bool) {
+        T* dst = out + p * g.out_h * g.out_w;
+        for (std::int64_t oh = 0; oh < g.out_h; ++oh, dst += g.out_w) {
+            const T* top = s.winner.data() + 2 * oh * g.out_w;
+            const T* bottom = top + g.out_w;
+            for (std::int64_t ow = 0; ow < g.out_w; ++ow)
+                dst[ow] = pick(later_wins(top[ow], bottom[ow]), bottom[ow], top[ow]);
         }
     });
 }
@@ -194,17 +203,10 @@ void max_pool2d_disjoint_2x2(const Pool2dGeometry& g, const T* in, T* out) {
 
 namespace {
 template <bool kRelu, class T>
-void disjoint_2x2_backward(const Pool2dGeometry& geometry, const T* in, const T* grad_out,
-                           T* grad_in) {
-    const Pool2dGeometry g = geometry;
-    const bool wide = wide_loops();
-    for_plane_ranges(g, [&, g](std::int64_t p0, std::int64_t p1) {
-        PairScratch<T> s(2 * g.out_h * g.out_w);
-        for (std::int64_t p = p0; p < p1; ++p) {
-            pair_winners<kRelu>(in + p * g.in_h * g.in_w, 2 * g.out_h, g.in_w, g.out_w, s, wide);
-            grads_to_rows<kRelu>(g, grad_out + p * g.out_h * g.out_w, s);
-            grads_to_columns(g, s, grad_in + p * g.in_h * g.in_w, wide);
-        }
+void disjoint_2x2_backward(const Pool2dGeometry& g, const T* in, const T* grad_out, T* grad_in) {
+    each_plane_pairs<kRelu>(g, in, [&](std::int64_t p, PairScratch<T>& s, bool wide) {
+        grads_to_rows<kRelu>(g, grad_out + p * g.out_h * g.out_w, s);
+        grads_to_columns(g, s, grad_in + p * g.in_h * g.in_w, wide);
     });
 }
 }  // namespace
