@@ -45,6 +45,12 @@ double reduction_scale(Reduction reduction, std::int64_t count) {
     return count == 0 ? std::numeric_limits<double>::quiet_NaN() : 1.0 / static_cast<double>(count);
 }
 
+// A reduced loss's incoming gradient times its scale, rounded as the kernels round it (no
+// multiplication by 1, as for sum).
+Tensor scaled(const Tensor& grad, double scale) {
+    return scale == 1 ? grad : affine(grad, scale, 0.0);
+}
+
 // The reduced loss in one pass, as its replay record: each value rounded to T and summed in
 // double in order, exactly as mean (or sum) of the elementwise op would, so the bits agree.
 template <class T>
@@ -93,8 +99,8 @@ Tensor binary_cross_entropy(const Tensor& p, const Tensor& y, Reduction reductio
                       if (p.requires_grad())
                           grad_p = binary_cross_entropy_backward(grad_out, p, y, reduction);
                       if (y.requires_grad()) {
-                          Tensor g = scale == 1 ? grad_out : affine(grad_out, scale, 0.0);
-                          grad_y = g * (clamped_log(1.0 - p) - clamped_log(p));
+                          grad_y =
+                              scaled(grad_out, scale) * (clamped_log(1.0 - p) - clamped_log(p));
                       }
                       return Grads{grad_p, grad_y};
                   });
@@ -136,7 +142,7 @@ struct BceBackwardRecord {
 // The reduced gradient as the ops it stands for, so that a recorded backward differentiates
 // through them: scale, then spread over p's shape. The same bits as the kernel.
 Tensor spread_reduced(const Tensor& grad, const Tensor& p, double scale) {
-    return expand(scale == 1 ? grad : affine(grad, scale, 0.0), p.shape());
+    return expand(scaled(grad, scale), p.shape());
 }
 }  // namespace
 
